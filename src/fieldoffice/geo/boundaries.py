@@ -1,0 +1,66 @@
+"""The packaged county boundaries: metadata always, polygons only when something needs them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import shapely
+
+from fieldoffice.errors import DataError
+
+
+@dataclass(frozen=True)
+class County:
+    fips: str
+    name: str  # legal name with its suffix: "Washoe County", "Richmond city"
+    short_name: str  # as the boundary file has it: "Washoe", "Richmond"
+    state: str  # USPS code
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.state}"
+
+
+def _polygon(rings: list[list[list[float]]]) -> shapely.Polygon:
+    return shapely.Polygon(rings[0], rings[1:])
+
+
+def _geometry(g: dict[str, Any] | None) -> shapely.Geometry:
+    if g is None:
+        return shapely.Polygon()
+    if g["type"] == "Polygon":
+        return _polygon(g["coordinates"])
+    if g["type"] == "MultiPolygon":
+        return shapely.MultiPolygon([_polygon(p) for p in g["coordinates"]])
+    raise DataError(f"unsupported geometry type {g['type']!r}", hint="use Polygon or MultiPolygon")
+
+
+def read_counties_geojson(path: Path) -> tuple[dict[str, Any], npt.NDArray[np.object_]]:
+    """The FeatureCollection (without geometries parsed) and its polygons, in file order.
+
+    Coordinates are read with Python's float parser, which round-trips the written doubles exactly,
+    so the polygons here are bit-for-bit those the point index was built from.
+    """
+    try:
+        doc = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise DataError(f"cannot read county boundaries {path}: {exc}",
+                        hint="pass a GeoJSON FeatureCollection of county polygons") from exc
+    geoms = np.empty(len(doc["features"]), dtype=object)
+    for i, f in enumerate(doc["features"]):
+        geoms[i] = _geometry(f.get("geometry"))
+    return doc, geoms
+
+
+def read_county_table(path: Path) -> tuple[dict[str, Any], list[County]]:
+    doc = json.loads(path.read_text())
+    counties = [
+        County(fips=p["fips"], name=p["name"], short_name=p["short_name"], state=p["state"])
+        for p in (f["properties"] for f in doc["features"])
+    ]
+    return doc.get("data_version", {}), counties

@@ -1,0 +1,21 @@
+"""Folding names so that what a person types meets what the data says."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SAINT = re.compile(r"\b(st|ste)\b\.?", re.IGNORECASE)
+_FORT = re.compile(r"\bft\b\.?", re.IGNORECASE)
+_MOUNT = re.compile(r"\bmt\b\.?", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Case, accents, punctuation and spacing folded; "St."/"Ste." read as "Saint"/"Sainte"."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _SAINT.sub(lambda m: "saint" if m.group(1).lower() == "st" else "sainte", text)
+    text = _FORT.sub("fort", text)
+    text = _MOUNT.sub("mount", text)
+    return _NON_WORD.sub(" ", text.lower()).strip()
