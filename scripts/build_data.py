@@ -107,17 +107,22 @@ def geometry(arcs: list[np.ndarray], g: dict[str, Any]) -> tuple[shapely.Geometr
     return geom, repaired
 
 
-def full_names() -> dict[str, str]:
+def full_names() -> dict[str, list[str]]:
     import addfips
 
     path = Path(addfips.__file__).parent / "data" / "counties_2020.csv"
     with path.open() as f:
-        return {r["statefp"] + r["countyfp"]: r["name"] for r in csv.DictReader(f)}
+        names: dict[str, list[str]] = {}
+        for r in csv.DictReader(f):  # a few counties have aliases ("Brooklyn Borough")
+            names.setdefault(r["statefp"] + r["countyfp"], []).append(r["name"])
+        return names
 
 
-def county_name(fips: str, short: str, names: dict[str, str]) -> str:
+def county_name(fips: str, short: str, names: dict[str, list[str]]) -> str:
     if fips in names:
-        return names[fips]
+        # The legal name starts with the boundary file's own short name: "Kings" -> "Kings County".
+        legal = [n for n in names[fips] if fold(n).startswith(fold(short))]
+        return (legal or names[fips])[0]
     if fips.startswith("09"):
         return f"{short} Planning Region"  # Connecticut's county-equivalents since 2022
     if fips in NAMES_SINCE_2020:

@@ -16,7 +16,9 @@ class FieldOfficeError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return f"{self.message}. {self.hint}" if self.hint else self.message
+        if not self.hint:
+            return self.message
+        return f"{self.message}. {self.hint[:1].upper()}{self.hint[1:]}"
 
 
 class InvalidInput(FieldOfficeError):
@@ -41,5 +43,5 @@ class DataError(FieldOfficeError):
     """A data file (directory, regions, boundaries) is missing or wrong; names the file and field."""
 
     http_status = 500
-    exit_code = 3
+    exit_code = 2  # the usual cause is a --directory file given by the user
     code = "data_error"

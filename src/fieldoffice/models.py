@@ -1,0 +1,116 @@
+"""The nouns of fieldoffice as plain typed dataclasses: Directory, Office, Region, Claim, Answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Confidence = Literal["high", "medium-high", "medium", "low"]
+CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "medium-high": 2, "high": 3}
+
+Status = Literal["matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid"]
+STATUSES: tuple[Status, ...] = (
+    "matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid",
+)  # fmt: skip
+
+
+def weakest(confidences: list[str]) -> str | None:
+    return min(confidences, key=CONFIDENCE_RANK.__getitem__) if confidences else None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    phone: str | None
+    email: str | None
+    text: str | None = None
+    about: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    id: str
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One piece of an AOR: the phrase as published and what it means in counties."""
+
+    phrase: str
+    state: str | None = None
+    region: str | None = None
+    counties: tuple[str, ...] = ()
+    except_regions: tuple[str, ...] = ()
+    except_counties: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Office:
+    id: str
+    name: str
+    city: str
+    state: str
+    aor: str
+    clauses: tuple[Clause, ...]
+    lat: float | None = None
+    lon: float | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Directory:
+    organization: str
+    unit: str
+    title: str
+    source: str
+    effective_date: dt.date
+    media: Contact
+    offices: tuple[Office, ...]
+    notices: tuple[Notice, ...] = ()
+    credit_line: str | None = None
+    data_version: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+
+    def office(self, office_id: str) -> Office | None:
+        return next((o for o in self.offices if o.id == office_id), None)
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    state: str
+    source: str
+    counties: dict[str, tuple[str, str | None]]  # fips -> (confidence, note)
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An office's claim on one county, and the AOR phrase that makes it."""
+
+    office_id: str
+    phrase: str
+    region_id: str | None
+    confidence: str
+    note: str | None = None
+
+
+@dataclass
+class Answer:
+    query: str
+    status: Status
+    reason: str
+    location: dict[str, Any] | None = None
+    counties: list[dict[str, Any]] = field(default_factory=list)
+    offices: list[dict[str, Any]] = field(default_factory=list)
+    confidence: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+    nearest_office: dict[str, Any] | None = None
+    national_contact: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)

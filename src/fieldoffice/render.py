@@ -1,0 +1,56 @@
+"""Answers and offices as readable text for the terminal (the JSON forms come from to_dict)."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from fieldoffice.models import Answer, Office
+from fieldoffice.territory import TerritoryMap
+
+_WIDTH = 100
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return textwrap.fill(text, width=_WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def _contact(ref: dict[str, Any]) -> str:
+    channels = " · ".join(x for x in (ref.get("phone"), ref.get("email")) if x)
+    return f"{channels} ({ref['contact_source']})" if channels else "no contact listed"
+
+
+def answer_text(a: Answer) -> str:
+    head = f"{a.query}: {a.status}"
+    if a.confidence:
+        head += f" (confidence: {a.confidence})"
+    lines = [head]
+    for ref in a.offices:
+        side = f" [{ref['side']}, {ref['distance_km']:.1f} km]" if ref.get("side") == "nearby" else ""
+        n = len(ref.get("counties", []))
+        counties = f" [{n} {'county' if n == 1 else 'counties'}]" if a.status == "split" else ""
+        lines.append(f"  -> {ref['name']}, {ref['city']}, {ref['state']}{side}{counties}")
+        lines.append(f"     {_contact(ref)}")
+    if a.nearest_office:
+        n = a.nearest_office
+        lines.append(f"  nearest office: {n['name']}, {n['city']}, {n['state']} ({n['distance_km']:.0f} km)")
+        lines.append(f"     {_contact(n)}")
+    lines.append(_wrap(a.reason))  # names the suggestions, if any
+    return "\n".join(lines)
+
+
+def office_text(office: Office, territories: TerritoryMap, county_label: dict[str, str]) -> str:
+    claims = territories.by_office[office.id]
+    lines = [f"{office.name} ({office.id})", f"  {office.city}, {office.state}",
+             f"  AOR: {office.aor}"]
+    if office.phone or office.email:
+        lines.append("  contact: " + " · ".join(x for x in (office.phone, office.email) if x))
+    by_phrase: dict[str, list[str]] = {}
+    for fips, claim in claims.items():
+        by_phrase.setdefault(claim.phrase, []).append(fips)
+    lines.append(f"  {len(claims)} counties:")
+    for phrase, fipses in by_phrase.items():
+        confs = sorted({claims[f].confidence for f in fipses})
+        lines.append(f"    '{phrase}': {len(fipses)} (confidence: {', '.join(confs)})")
+        lines.append(_wrap(", ".join(sorted(county_label[f] for f in fipses)), indent="      "))
+    return "\n".join(lines)
