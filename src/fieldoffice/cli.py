@@ -25,7 +25,11 @@ app = typer.Typer(
 
 DirectoryOpt = Annotated[
     Path | None,
-    typer.Option("--directory", envvar=DIRECTORY_ENV, help="Directory file to use instead of the shipped one."),
+    typer.Option(
+        "--directory",
+        envvar=DIRECTORY_ENV,
+        help="Directory file to use instead of the shipped one.",
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
@@ -38,7 +42,9 @@ def _emit(obj: Any) -> None:
 
 @app.command()
 def locate(
-    queries: Annotated[list[str], typer.Argument(help="Places: 'Reno, NV', '89501', '39.53, -119.81', ...")],
+    queries: Annotated[
+        list[str], typer.Argument(help="Places: 'Reno, NV', '89501', '39.53, -119.81', ...")
+    ],
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
 ) -> None:
@@ -66,8 +72,13 @@ def _office_summary(ctx: Context, office_id: str) -> dict[str, Any]:
     assert office is not None
     media = ctx.directory.media
     return {
-        "id": office.id, "name": office.name, "city": office.city, "state": office.state,
-        "aor": office.aor, "phone": office.phone or media.phone, "email": office.email or media.email,
+        "id": office.id,
+        "name": office.name,
+        "city": office.city,
+        "state": office.state,
+        "aor": office.aor,
+        "phone": office.phone or media.phone,
+        "email": office.email or media.email,
         "contact_source": "office" if (office.phone or office.email) else "national media line",
         "county_count": len(ctx.territories.by_office[office.id]),
     }
@@ -75,7 +86,10 @@ def _office_summary(ctx: Context, office_id: str) -> dict[str, Any]:
 
 @app.command()
 def offices(
-    state: Annotated[str | None, typer.Option("--state", help="Only offices located in this state (USPS code or name).")] = None,
+    state: Annotated[
+        str | None,
+        typer.Option("--state", help="Only offices located in this state (USPS code or name)."),
+    ] = None,
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
 ) -> None:
@@ -85,7 +99,10 @@ def offices(
     if state is not None:
         st = ctx.gazetteer.state(state)
         if st is None:
-            raise InvalidInput(f"{state!r} is not a US state or territory", hint="use a name or USPS code, e.g. 'TX'")
+            raise InvalidInput(
+                f"{state!r} is not a US state or territory",
+                hint="use a name or USPS code, e.g. 'TX'",
+            )
         chosen = [o for o in chosen if o.state == st.usps]
     rows = [_office_summary(ctx, o.id) for o in chosen]
     if as_json:
@@ -95,7 +112,9 @@ def offices(
     for col in ("id", "office", "city", "AOR", "counties"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["id"], r["name"], f"{r['city']}, {r['state']}", r["aor"], str(r["county_count"]))
+        table.add_row(
+            r["id"], r["name"], f"{r['city']}, {r['state']}", r["aor"], str(r["county_count"])
+        )
     Console(width=140).print(table)
     media = ctx.directory.media
     print(f"Media inquiries: {media.name}: {media.phone} · {media.email}")
@@ -117,8 +136,14 @@ def office(
     if as_json:
         row = _office_summary(ctx, found.id)
         row["counties"] = [
-            {"fips": f, "name": gaz.county_by_fips[f].name, "state": gaz.county_by_fips[f].state,
-             "phrase": c.phrase, "region": c.region_id, "confidence": c.confidence}
+            {
+                "fips": f,
+                "name": gaz.county_by_fips[f].name,
+                "state": gaz.county_by_fips[f].state,
+                "phrase": c.phrase,
+                "region": c.region_id,
+                "confidence": c.confidence,
+            }
             for f, c in sorted(ctx.territories.by_office[found.id].items())
         ]
         _emit(row)

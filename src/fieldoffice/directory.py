@@ -28,7 +28,7 @@ def default_path() -> Path:
 
 
 def _where(error: jsonschema.ValidationError) -> str:
-    parts = []
+    parts: list[str] = []
     for p in error.absolute_path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
     return "".join(parts) or "(top level)"
@@ -38,13 +38,17 @@ def read_raw(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise DataError(f"cannot read directory file {path}: {exc.strerror}",
-                        hint="check the path given to --directory") from exc
+        raise DataError(
+            f"cannot read directory file {path}: {exc.strerror}",
+            hint="check the path given to --directory",
+        ) from exc
     try:
         raw: dict[str, Any] = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
-        raise DataError(f"{path}: not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}",
-                        hint="fix the syntax at the line shown") from exc
+        raise DataError(
+            f"{path}: not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}",
+            hint="fix the syntax at the line shown",
+        ) from exc
     return raw
 
 
@@ -54,13 +58,17 @@ def validate(raw: dict[str, Any], path: Path) -> None:
     if errors:
         e = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
-        raise DataError(f"{path}: at {_where(e)}: {e.message}{more}",
-                        hint="see docs/directory.schema.json for the expected format")
+        raise DataError(
+            f"{path}: at {_where(e)}: {e.message}{more}",
+            hint="see docs/directory.schema.json for the expected format",
+        )
     ids = [o["id"] for o in raw["office"]]
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
-        raise DataError(f"{path}: office ids must be unique; repeated: {', '.join(dupes)}",
-                        hint="give each office its own id")
+        raise DataError(
+            f"{path}: office ids must be unique; repeated: {', '.join(dupes)}",
+            hint="give each office its own id",
+        )
 
 
 def _clause(c: dict[str, Any]) -> Clause:
@@ -82,8 +90,10 @@ def load_directory(path: Path | None = None) -> Directory:
     try:
         effective = dt.date.fromisoformat(d["effective_date"])
     except ValueError as exc:
-        raise DataError(f"{path}: directory.effective_date {d['effective_date']!r} is not a real date",
-                        hint="write it as YYYY-MM-DD") from exc
+        raise DataError(
+            f"{path}: directory.effective_date {d['effective_date']!r} is not a real date",
+            hint="write it as YYYY-MM-DD",
+        ) from exc
     m = d["media"]
     return Directory(
         organization=d["organization"],
@@ -91,15 +101,29 @@ def load_directory(path: Path | None = None) -> Directory:
         title=d["title"],
         source=d["source"],
         effective_date=effective,
-        media=Contact(name=m["name"], phone=m.get("phone"), email=m.get("email"),
-                      text=m.get("text"), about=m.get("about")),
+        media=Contact(
+            name=m["name"],
+            phone=m.get("phone"),
+            email=m.get("email"),
+            text=m.get("text"),
+            about=m.get("about"),
+        ),
         credit_line=d.get("credit_line", {}).get("text"),
-        notices=tuple(Notice(id=n["id"], kind=n["kind"], text=n["text"]) for n in d.get("notice", [])),
+        notices=tuple(
+            Notice(id=n["id"], kind=n["kind"], text=n["text"]) for n in d.get("notice", [])
+        ),
         offices=tuple(
             Office(
-                id=o["id"], name=o["name"], city=o["city"], state=o["state"], aor=o["aor"],
+                id=o["id"],
+                name=o["name"],
+                city=o["city"],
+                state=o["state"],
+                aor=o["aor"],
                 clauses=tuple(_clause(c) for c in o["territory"]),
-                lat=o.get("lat"), lon=o.get("lon"), phone=o.get("phone"), email=o.get("email"),
+                lat=o.get("lat"),
+                lon=o.get("lon"),
+                phone=o.get("phone"),
+                email=o.get("email"),
             )
             for o in raw["office"]
         ),

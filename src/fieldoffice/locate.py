@@ -67,16 +67,23 @@ class Locator:
         near = self._counties_near(lat, lon)
         if k < 0:
             if not near:
-                return self._answer(q, "not_found", place, [],
-                                    f"{place.name} is not inside any US county or territory in the "
-                                    "boundary data", suggestions=[])
+                return self._answer(
+                    q,
+                    "not_found",
+                    place,
+                    [],
+                    f"{place.name} is not inside any US county or territory in the boundary data",
+                    suggestions=[],
+                )
             fips, dist = near[0]
             place.counties = [fips]
             county = self.gaz.county_by_fips[fips]
             answer = self._decide(q, place)
             answer.status = "near_boundary"
-            answer.reason = (f"{place.name} lies just outside {county.label} ({dist:.1f} km), within the "
-                             f"boundary data's precision of {self.gaz.tolerance_km:g} km. " + answer.reason)
+            answer.reason = (
+                f"{place.name} lies just outside {county.label} ({dist:.1f} km), within the "
+                f"boundary data's precision of {self.gaz.tolerance_km:g} km. " + answer.reason
+            )
             return answer
         fips = self.gaz.counties[k].fips
         place.counties = [fips]
@@ -93,8 +100,10 @@ class Locator:
         if not place.counties:
             why = f"{place.name} has no county in the data"
             if place.kind in ("zip", "address"):
-                why = (f"ZIP {place.name} has no county (military APO/FPO ZIPs and the freely "
-                       "associated states are outside the county data)")
+                why = (
+                    f"ZIP {place.name} has no county (military APO/FPO ZIPs and the freely "
+                    "associated states are outside the county data)"
+                )
             return self._answer(q, "not_found", place, [], why)
         groups: dict[frozenset[str], list[str]] = defaultdict(list)
         for f in place.counties:
@@ -122,7 +131,7 @@ class Locator:
     def _matched_reason(self, place: Place, oid: str, claims: list[Claim]) -> str:
         office = self.offices[oid]
         phrases = sorted({c.phrase for c in claims})
-        reason = f"{self._where(place)} is in {_quote(phrases)}, part of the {possessive(office.name)} AOR (\"{office.aor}\")."
+        reason = f'{self._where(place)} is in {_quote(phrases)}, part of the {possessive(office.name)} AOR ("{office.aor}").'
         return reason + self._caveat(claims)
 
     def _caveat(self, claims: list[Claim]) -> str:
@@ -132,19 +141,28 @@ class Locator:
         c = min(weak, key=lambda c: ("low", "medium", "medium-high").index(c.confidence))
         region = self.ctx.regions[c.region_id] if c.region_id else None
         why = c.note or (region.source if region else "")
-        return (f" The county list behind '{c.phrase}' has {c.confidence} confidence"
-                + (f": {why}." if why else "."))
+        return f" The county list behind '{c.phrase}' has {c.confidence} confidence" + (
+            f": {why}." if why else "."
+        )
 
     def _overlap_reason(self, place: Place, ids: list[str], claims: list[Claim]) -> str:
         parts = []
         for oid in ids:
             phrases = sorted({c.phrase for c in claims if c.office_id == oid})
             parts.append(f"{self.offices[oid].name} ({_quote(phrases)})")
-        return (f"{self._where(place)} is claimed by {len(ids)} offices: {' and '.join(parts)}. "
-                "The directory does not say how they divide it, so contact either.")
+        return (
+            f"{self._where(place)} is claimed by {len(ids)} offices: {' and '.join(parts)}. "
+            "The directory does not say how they divide it, so contact either."
+        )
 
-    def _split(self, q: str, place: Place, groups: dict[frozenset[str], list[str]],
-               claims: list[Claim], confidence: str | None) -> Answer:
+    def _split(
+        self,
+        q: str,
+        place: Place,
+        groups: dict[frozenset[str], list[str]],
+        claims: list[Claim],
+        confidence: str | None,
+    ) -> Answer:
         per_office: dict[str, list[str]] = defaultdict(list)
         for ids, fipses in groups.items():
             for oid in ids:
@@ -154,7 +172,9 @@ class Locator:
         for oid in order:
             phrases = sorted({c.phrase for c in claims if c.office_id == oid})
             n = len(per_office[oid])
-            parts.append(f"{self.offices[oid].name}: {n} {'county' if n == 1 else 'counties'} ({_quote(phrases)})")
+            parts.append(
+                f"{self.offices[oid].name}: {n} {'county' if n == 1 else 'counties'} ({_quote(phrases)})"
+            )
         if len(order) > 1:
             reason = f"{place.name} spans the territories of {len(order)} offices. "
         else:
@@ -175,18 +195,28 @@ class Locator:
         media = self.ctx.directory.media
         reason = f"{self._where(place)} is in no office's AOR in this directory."
         if place.state:
-            covered = sorted({c.phrase for x in self.gaz.state_counties(place.state) for c in self.terr.claims(x.fips)})
+            covered = sorted(
+                {
+                    c.phrase
+                    for x in self.gaz.state_counties(place.state)
+                    for c in self.terr.claims(x.fips)
+                }
+            )
             if covered:
                 reason += f" In {place.state} the directory covers only {_quote(covered)}."
         if nearest is not None:
-            reason += (f" The nearest office is the {nearest['name']} in {nearest['city']}, {nearest['state']} "
-                       f"({nearest['distance_km']:.0f} km away).")
+            reason += (
+                f" The nearest office is the {nearest['name']} in {nearest['city']}, {nearest['state']} "
+                f"({nearest['distance_km']:.0f} km away)."
+            )
         reason += f" The national media line is {media.phone or media.email}."
         answer = self._answer(q, "uncovered", place, [], reason)
         answer.nearest_office = nearest
         return answer
 
-    def _near_boundary(self, answer: Answer, place: Place, fips: str, others: list[tuple[str, float]]) -> Answer:
+    def _near_boundary(
+        self, answer: Answer, place: Place, fips: str, others: list[tuple[str, float]]
+    ) -> Answer:
         county = self.gaz.county_by_fips[fips]
         inside = [dict(o, side="inside", distance_km=0.0) for o in answer.offices]
         seen = {o["id"] for o in answer.offices}
@@ -198,17 +228,23 @@ class Locator:
                     continue
                 seen.add(claim.office_id)
                 ref = self._office_ref(self.offices[claim.office_id])
-                ref.update(side="nearby", distance_km=round(dist, 2), county=other, phrases=[claim.phrase])
+                ref.update(
+                    side="nearby", distance_km=round(dist, 2), county=other, phrases=[claim.phrase]
+                )
                 nearby.append(ref)
-                notes.append(f"{ref['name']} ('{claim.phrase}', {self.gaz.county_by_fips[other].label}) "
-                             f"is {dist:.1f} km away")
+                notes.append(
+                    f"{ref['name']} ('{claim.phrase}', {self.gaz.county_by_fips[other].label}) "
+                    f"is {dist:.1f} km away"
+                )
         mine = " and ".join(o["name"] for o in inside) or "no office"
         answer.status = "near_boundary"
         answer.offices = inside + nearby
-        answer.reason = (f"{place.name} is in {county.label} ({mine}), but "
-                         f"{'; '.join(notes) or 'an area with no office is nearby'}: closer than the boundary "
-                         f"data's precision ({self.gaz.tolerance_km:g} km), so either side may be responsible. "
-                         + answer.reason)
+        answer.reason = (
+            f"{place.name} is in {county.label} ({mine}), but "
+            f"{'; '.join(notes) or 'an area with no office is nearby'}: closer than the boundary "
+            f"data's precision ({self.gaz.tolerance_km:g} km), so either side may be responsible. "
+            + answer.reason
+        )
         return answer
 
     # -- building answers ---------------------------------------------------------------------
@@ -216,24 +252,42 @@ class Locator:
         media = self.ctx.directory.media
         own = bool(office.phone or office.email)
         return {
-            "id": office.id, "name": office.name, "city": office.city, "state": office.state,
+            "id": office.id,
+            "name": office.name,
+            "city": office.city,
+            "state": office.state,
             "phone": office.phone if own else media.phone,
             "email": office.email if own else media.email,
             "contact_source": "office" if own else "national media line",
             "aor": office.aor,
         }
 
-    def _answer(self, q: str, status: Any, place: Place | None, office_ids: list[str], reason: str,
-                *, confidence: str | None = None, suggestions: list[str] | None = None) -> Answer:
+    def _answer(
+        self,
+        q: str,
+        status: Any,
+        place: Place | None,
+        office_ids: list[str],
+        reason: str,
+        *,
+        confidence: str | None = None,
+        suggestions: list[str] | None = None,
+    ) -> Answer:
         counties = []
         offices = []
         if place is not None:
             for f in place.counties:
                 c = self.gaz.county_by_fips[f]
                 cl = self.terr.claims(f)
-                counties.append({"fips": f, "name": c.name, "state": c.state,
-                                 "offices": sorted({x.office_id for x in cl}),
-                                 "phrases": sorted({x.phrase for x in cl})})
+                counties.append(
+                    {
+                        "fips": f,
+                        "name": c.name,
+                        "state": c.state,
+                        "offices": sorted({x.office_id for x in cl}),
+                        "phrases": sorted({x.phrase for x in cl}),
+                    }
+                )
             claims = [c for f in place.counties for c in self.terr.claims(f)]
             for oid in office_ids:
                 ref = self._office_ref(self.offices[oid])
@@ -241,9 +295,13 @@ class Locator:
                 offices.append(ref)
         media = self.ctx.directory.media
         return Answer(
-            query=q, status=status, reason=reason,
+            query=q,
+            status=status,
+            reason=reason,
             location=place.to_dict() if place is not None else None,
-            counties=counties, offices=offices, confidence=confidence,
+            counties=counties,
+            offices=offices,
+            confidence=confidence,
             suggestions=suggestions or [],
             national_contact={"name": media.name, "phone": media.phone, "email": media.email},
         )

@@ -9,7 +9,9 @@ from typing import Any, Literal
 Confidence = Literal["high", "medium-high", "medium", "low"]
 CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "medium-high": 2, "high": 3}
 
-Status = Literal["matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid"]
+Status = Literal[
+    "matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid"
+]
 STATUSES: tuple[Status, ...] = (
     "matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid",
 )  # fmt: skip

@@ -44,9 +44,13 @@ class Place:
     detail: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"kind": self.kind, "name": self.name, "state": self.state,
-                             "lat": None if self.lat is None else round(self.lat, 5),
-                             "lon": None if self.lon is None else round(self.lon, 5)}
+        d: dict[str, Any] = {
+            "kind": self.kind,
+            "name": self.name,
+            "state": self.state,
+            "lat": None if self.lat is None else round(self.lat, 5),
+            "lon": None if self.lon is None else round(self.lon, 5),
+        }
         d.update(self.detail)
         return d
 
@@ -63,8 +67,11 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
     try:
         check_coordinates(lat, lon)
     except InvalidCoordinates as exc:
-        raise InvalidCoordinates(exc.message, hint="write coordinates as 'lat, lon' in decimal degrees, "
-                                 "latitude first, e.g. '39.53, -119.81'") from exc
+        raise InvalidCoordinates(
+            exc.message,
+            hint="write coordinates as 'lat, lon' in decimal degrees, "
+            "latitude first, e.g. '39.53, -119.81'",
+        ) from exc
     return lat, lon
 
 
@@ -79,8 +86,10 @@ class Understander:
         if not q:
             raise InvalidInput("the query is empty", hint=f"type {EXPECTED_FORMS}")
         if len(q) > MAX_QUERY:
-            raise InvalidInput(f"the query is {len(q)} characters long; the limit is {MAX_QUERY}",
-                               hint="type one place at a time")
+            raise InvalidInput(
+                f"the query is {len(q)} characters long; the limit is {MAX_QUERY}",
+                hint="type one place at a time",
+            )
         coords = parse_coordinates(q)
         if coords is not None:
             return self.point(*coords)
@@ -88,8 +97,10 @@ class Understander:
         if m:
             return self.zip_code(m.group(1), m.group(2))
         if _DIGITS.match(q):
-            raise InvalidInput(f"{q!r} is not a ZIP code",
-                               hint="a ZIP code has 5 digits, or 5+4 as ZIP+4 ('89501-1234')")
+            raise InvalidInput(
+                f"{q!r} is not a ZIP code",
+                hint="a ZIP code has 5 digits, or 5+4 as ZIP+4 ('89501-1234')",
+            )
         state = self.gaz.state(q)
         if state is not None:
             return self.state(state)
@@ -116,7 +127,11 @@ class Understander:
         if z is None:
             return None
         label = f"{zip5}-{plus4}" if plus4 else zip5
-        detail = {"zip": zip5, "city": z.city.title() if z.city.isupper() else z.city, "zip_type": z.type}
+        detail = {
+            "zip": zip5,
+            "city": z.city.title() if z.city.isupper() else z.city,
+            "zip_type": z.type,
+        }
         counties = [z.county_fips] if z.county_fips else []
         return Place("zip", label, z.state, counties, z.lat, z.lon, detail)
 
@@ -148,16 +163,23 @@ class Understander:
             fips = self.gaz.county_names.resolve(st.usps, rest)  # "Washoe, NV"
             if fips is not None:
                 c = self.gaz.county_by_fips[fips]
-                lat, lon = self.gaz.county_point(fips)
-                return Place("county", c.label, st.usps, [fips], lat, lon)
+                clat, clon = self.gaz.county_point(fips)
+                return Place("county", c.label, st.usps, [fips], clat, clon)
             return None
         counties = sorted({z.county_fips for z in zips if z.county_fips})
         pts = [(z.lat, z.lon) for z in zips if z.lat is not None and z.lon is not None]
         lat = sum(p[0] for p in pts) / len(pts) if pts else None
         lon = sum(p[1] for p in pts) / len(pts) if pts else None
         name = self.gaz.place_names[(st.usps, fold(rest))]
-        return Place("place", f"{name}, {st.usps}", st.usps, counties, lat, lon,
-                     {"zips": sorted(z.zip for z in zips)})
+        return Place(
+            "place",
+            f"{name}, {st.usps}",
+            st.usps,
+            counties,
+            lat,
+            lon,
+            {"zips": sorted(z.zip for z in zips)},
+        )
 
     def address(self, q: str) -> Place | None:
         try:
@@ -204,7 +226,9 @@ class Understander:
         if split is not None:
             suffix = ", " + split[1].usps
             pool = [c for c in choices if c.endswith(suffix)] or choices
-        hits = process.extract(q, pool, scorer=fuzz.WRatio, processor=fold, limit=limit, score_cutoff=60)
+        hits = process.extract(
+            q, pool, scorer=fuzz.WRatio, processor=fold, limit=limit, score_cutoff=60
+        )
         return [h[0] for h in hits]
 
     def choices(self) -> list[str]:
@@ -214,4 +238,3 @@ class Understander:
             names |= {f"{name}, {st}" for (st, _), name in self.gaz.place_names.items()}
             self._choices = sorted(names)
         return self._choices
-

@@ -26,14 +26,18 @@ def answer_text(a: Answer) -> str:
         head += f" (confidence: {a.confidence})"
     lines = [head]
     for ref in a.offices:
-        side = f" [{ref['side']}, {ref['distance_km']:.1f} km]" if ref.get("side") == "nearby" else ""
-        n = len(ref.get("counties", []))
-        counties = f" [{n} {'county' if n == 1 else 'counties'}]" if a.status == "split" else ""
+        side = (
+            f" [{ref['side']}, {ref['distance_km']:.1f} km]" if ref.get("side") == "nearby" else ""
+        )
+        k = len(ref.get("counties", []))
+        counties = f" [{k} {'county' if k == 1 else 'counties'}]" if a.status == "split" else ""
         lines.append(f"  -> {ref['name']}, {ref['city']}, {ref['state']}{side}{counties}")
         lines.append(f"     {_contact(ref)}")
     if a.nearest_office:
         n = a.nearest_office
-        lines.append(f"  nearest office: {n['name']}, {n['city']}, {n['state']} ({n['distance_km']:.0f} km)")
+        lines.append(
+            f"  nearest office: {n['name']}, {n['city']}, {n['state']} ({n['distance_km']:.0f} km)"
+        )
         lines.append(f"     {_contact(n)}")
     lines.append(_wrap(a.reason))  # names the suggestions, if any
     return "\n".join(lines)
@@ -41,8 +45,11 @@ def answer_text(a: Answer) -> str:
 
 def office_text(office: Office, territories: TerritoryMap, county_label: dict[str, str]) -> str:
     claims = territories.by_office[office.id]
-    lines = [f"{office.name} ({office.id})", f"  {office.city}, {office.state}",
-             f"  AOR: {office.aor}"]
+    lines = [
+        f"{office.name} ({office.id})",
+        f"  {office.city}, {office.state}",
+        f"  AOR: {office.aor}",
+    ]
     if office.phone or office.email:
         lines.append("  contact: " + " · ".join(x for x in (office.phone, office.email) if x))
     by_phrase: dict[str, list[str]] = {}

@@ -13,22 +13,29 @@ STATE_CONFIDENCE = "high"  # a state named outright is exact
 
 
 def compile_clause(
-    office: Office, clause: Clause, counties_by_state: Mapping[str, Sequence[County]],
-    known: set[str], regions: Mapping[str, Region],
+    office: Office,
+    clause: Clause,
+    counties_by_state: Mapping[str, Sequence[County]],
+    known: set[str],
+    regions: Mapping[str, Region],
 ) -> dict[str, Claim]:
     """The counties one clause claims. Anything it names that does not exist is an error."""
     where = f"office {office.id!r}, clause {clause.phrase!r}"
     claims: dict[str, Claim] = {}
     if clause.state is not None:
         if clause.state not in counties_by_state:
-            raise DataError(f"{where}: unknown state {clause.state!r}", hint="use a USPS code such as 'AZ'")
+            raise DataError(
+                f"{where}: unknown state {clause.state!r}", hint="use a USPS code such as 'AZ'"
+            )
         for c in counties_by_state[clause.state]:
             claims[c.fips] = Claim(office.id, clause.phrase, None, STATE_CONFIDENCE)
     elif clause.region is not None:
         region = regions.get(clause.region)
         if region is None:
-            raise DataError(f"{where}: unknown region {clause.region!r}",
-                            hint=f"use one of: {', '.join(sorted(regions))}")
+            raise DataError(
+                f"{where}: unknown region {clause.region!r}",
+                hint=f"use one of: {', '.join(sorted(regions))}",
+            )
         for fips, (conf, note) in region.counties.items():
             claims[fips] = Claim(office.id, clause.phrase, region.id, conf, note)
     else:
@@ -46,7 +53,9 @@ def compile_clause(
             raise DataError(f"{where}: except_counties names unknown county FIPS {fips!r}")
         claims.pop(fips, None)
     if not claims:
-        raise DataError(f"{where}: resolves to no county", hint="check its state, region or counties")
+        raise DataError(
+            f"{where}: resolves to no county", hint="check its state, region or counties"
+        )
     return claims
 
 
@@ -70,8 +79,11 @@ class TerritoryMap:
 
     @property
     def overlaps(self) -> dict[str, list[str]]:
-        return {f: sorted({c.office_id for c in cl}) for f, cl in self.by_county.items()
-                if len({c.office_id for c in cl}) > 1}
+        return {
+            f: sorted({c.office_id for c in cl})
+            for f, cl in self.by_county.items()
+            if len({c.office_id for c in cl}) > 1
+        }
 
 
 def compile_territories(

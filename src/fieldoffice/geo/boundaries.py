@@ -49,8 +49,10 @@ def read_counties_geojson(path: Path) -> tuple[dict[str, Any], npt.NDArray[np.ob
     try:
         doc = json.loads(path.read_text())
     except (OSError, json.JSONDecodeError) as exc:
-        raise DataError(f"cannot read county boundaries {path}: {exc}",
-                        hint="pass a GeoJSON FeatureCollection of county polygons") from exc
+        raise DataError(
+            f"cannot read county boundaries {path}: {exc}",
+            hint="pass a GeoJSON FeatureCollection of county polygons",
+        ) from exc
     geoms = np.empty(len(doc["features"]), dtype=object)
     for i, f in enumerate(doc["features"]):
         geoms[i] = _geometry(f.get("geometry"))

@@ -59,8 +59,8 @@ class Gazetteer:
         self.state_by_usps = {s.usps: s for s in self.states}
         self._state_keys: dict[str, State] = {}
         for s in self.states:
-            for key in (s.usps, s.name, s.fips):
-                self._state_keys[fold(key)] = s
+            for name in (s.usps, s.name, s.fips):
+                self._state_keys[fold(name)] = s
         self._state_keys[fold("Washington State")] = self.state_by_usps["WA"]
         self._state_keys[fold("D.C.")] = self.state_by_usps["DC"]
         self._state_keys[fold("Washington DC")] = self.state_by_usps["DC"]
@@ -86,7 +86,10 @@ class Gazetteer:
             out = {}
             for r in csv.DictReader(f):
                 out[r["zip"]] = Zip(
-                    zip=r["zip"], type=r["type"], state=r["state"], city=r["city"],
+                    zip=r["zip"],
+                    type=r["type"],
+                    state=r["state"],
+                    city=r["city"],
                     alt_cities=tuple(a for a in r["alt_cities"].split("|") if a),
                     county_fips=r["county_fips"] or None,
                     lat=float(r["lat"]) if r["lat"] else None,
@@ -115,7 +118,9 @@ class Gazetteer:
 
     @cached_property
     def index(self) -> PointIndex:
-        return PointIndex(IndexArrays.load(self.data_dir / "county_index.npz"), lambda: self.polygons)
+        return PointIndex(
+            IndexArrays.load(self.data_dir / "county_index.npz"), lambda: self.polygons
+        )
 
     @property
     def tolerance_km(self) -> float:

@@ -27,8 +27,9 @@ I32 = npt.NDArray[np.int32]
 def check_coordinates(lat: float, lon: float) -> None:
     """Refuse NaN, infinities and out-of-range values with a message a person can act on."""
     if not (math.isfinite(lat) and math.isfinite(lon)):
-        raise InvalidCoordinates("latitude and longitude must be finite numbers, got "
-                                 f"lat={lat!r}, lon={lon!r}")
+        raise InvalidCoordinates(
+            f"latitude and longitude must be finite numbers, got lat={lat!r}, lon={lon!r}"
+        )
     if not -90.0 <= lat <= 90.0:
         hint = " (did you swap latitude and longitude?)" if -90 <= lon <= 90 else ""
         raise InvalidCoordinates(f"latitude {lat} is outside -90..90{hint}")
@@ -37,7 +38,9 @@ def check_coordinates(lat: float, lon: float) -> None:
 
 
 class PointIndex:
-    def __init__(self, arrays: IndexArrays, polygons: Callable[[], npt.NDArray[np.object_]]) -> None:
+    def __init__(
+        self, arrays: IndexArrays, polygons: Callable[[], npt.NDArray[np.object_]]
+    ) -> None:
         self.a = arrays
         self._polygons_loader = polygons
         self._tree: shapely.STRtree | None = None
@@ -130,7 +133,9 @@ class PointIndex:
         c0, c1 = a.cell_cand_start[cell], a.cell_cand_start[cell + 1]
         nc = c1 - c0
         slot_base = np.cumsum(nc) - nc
-        flips = np.bincount(slot_base[owner] + a.pair_slot[pair], weights=crosses, minlength=int(nc.sum()))
+        flips = np.bincount(
+            slot_base[owner] + a.pair_slot[pair], weights=crosses, minlength=int(nc.sum())
+        )
         cand = np.arange(int(nc.sum())) - np.repeat(slot_base, nc) + np.repeat(c0, nc)
         covered = a.cand_inside[cand] ^ (flips.astype(np.int64) & 1).astype(bool)
         big = np.int32(np.iinfo(np.int32).max)

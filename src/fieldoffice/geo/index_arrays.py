@@ -41,7 +41,9 @@ class IndexArrays:
     def load(cls, path: Path) -> IndexArrays:
         with np.load(path) as z:
             if int(z["format_version"]) != FORMAT_VERSION:
-                raise ValueError(f"{path}: index format {int(z['format_version'])}, expected {FORMAT_VERSION}")
+                raise ValueError(
+                    f"{path}: index format {int(z['format_version'])}, expected {FORMAT_VERSION}"
+                )
             kw: dict[str, Any] = {}
             for f in fields(cls):
                 value = z[f.name]

@@ -36,8 +36,13 @@ def polygon_edges(polys: Sequence[shapely.Geometry]) -> tuple[npt.NDArray[np.flo
     return edges, owner[nonzero].astype(np.int64)
 
 
-def _boxes(x0: npt.NDArray[np.float64], y0: npt.NDArray[np.float64], size: float, margin: float) -> npt.NDArray[np.object_]:
-    return shapely.box(x0 - margin, y0 - margin, x0 + size + margin, y0 + size + margin)
+def _boxes(
+    x0: npt.NDArray[np.float64], y0: npt.NDArray[np.float64], size: float, margin: float
+) -> npt.NDArray[np.object_]:
+    boxes: npt.NDArray[np.object_] = shapely.box(
+        x0 - margin, y0 - margin, x0 + size + margin, y0 + size + margin
+    )
+    return boxes
 
 
 def _classify(
@@ -171,7 +176,9 @@ def _reference_points(
         cy[todo] = y0[todo] + fy * size
         sel = todo[pe_cell]
         e = pe_edge[sel]
-        _, amb = orient(edges[e, 0], edges[e, 1], edges[e, 2], edges[e, 3], cx[pe_cell[sel]], cy[pe_cell[sel]])
+        _, amb = orient(
+            edges[e, 0], edges[e, 1], edges[e, 2], edges[e, 3], cx[pe_cell[sel]], cy[pe_cell[sel]]
+        )
         bad = np.zeros(n, dtype=bool)
         bad[pe_cell[sel][amb]] = True
         todo &= bad

@@ -1,0 +1,42 @@
+"""The project's own standards, checked by the suite: lint, format, strict typing, docs in sync."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def test_ruff_lint() -> None:
+    r = _run(str(BIN / "ruff"), "check", "src", "tests", "scripts", "benchmarks")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_ruff_format() -> None:
+    r = _run(str(BIN / "ruff"), "format", "--check", "src", "tests", "scripts", "benchmarks")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_strict() -> None:
+    r = _run(str(BIN / "mypy"))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    readme = (ROOT / "README.md").read_text()
+    blocks = [b.split("```", 1)[0].strip() for b in readme.split("```sh\n")[1:]]
+    install_and_run, install_and_test = blocks[0], blocks[1]
+    assert "fieldoffice" in install_and_run and "pytest" in install_and_test
+    assert install_and_test in (ROOT / ".ci" / "run").read_text()
+
+
+def test_published_schema_matches_packaged_one() -> None:
+    packaged = (ROOT / "src" / "fieldoffice" / "data" / "directory.schema.json").read_text()
+    assert (ROOT / "docs" / "directory.schema.json").read_text() == packaged
