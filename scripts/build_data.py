@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.ops
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -226,10 +227,25 @@ def build_states(topo: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+MISPLACED_KM = 5.08  # the boundary data's own tolerance
+
+
+def _km_between(poly: shapely.Geometry, lat: float, lon: float) -> float:
+    # Degrees to km at this latitude: good enough at these distances.
+    p = shapely.Point(lon, lat)
+    q = shapely.ops.nearest_points(poly, p)[0]
+    dx = (q.x - lon) * 111.32 * np.cos(np.radians(lat))
+    dy = (q.y - lat) * 110.57
+    return float(np.hypot(dx, dy))
+
+
 def build_zips(
-    rows: list[dict[str, Any]], index: PointIndex
+    rows: list[dict[str, Any]], index: PointIndex, shipped: np.ndarray
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     import zipcodes
+
+    fips_index = {r["fips"]: i for i, r in enumerate(rows)}
+    moved = []
 
     by_name: dict[tuple[str, str], str] = {}
     for r in rows:
@@ -243,6 +259,24 @@ def build_zips(
             lat = lon = float("nan")  # zipcodes' "no coordinates"
         fips = by_name.get((z["state"], fold(z["county"] or "")))
         source = "name"
+        if fips is not None and np.isfinite(lat) and np.isfinite(lon):
+            # A ZIP whose own point lies clearly outside the county it is listed in (farther than
+            # the boundary data's tolerance) is an error in the source (79942, El Paso, is listed
+            # in Crockett County, 300 km away; 93592, Trona, in Inyo): trust the point there.
+            k = index.lookup_one(lat=lat, lon=lon)
+            named = shipped[fips_index[fips]]
+            if (
+                k >= 0
+                and rows[k]["state"] == z["state"]
+                and rows[k]["fips"] != fips
+                and not named.is_empty
+            ):
+                away = _km_between(named, lat, lon)
+                if away > MISPLACED_KM:
+                    moved.append(
+                        f"{z['zip_code']} {z['city']}: {fips} -> {rows[k]['fips']} ({away:.0f} km)"
+                    )
+                    fips, source = rows[k]["fips"], "point"
         if fips is None and np.isfinite(lat) and np.isfinite(lon):
             k = index.lookup_one(lat=lat, lon=lon)
             if k >= 0 and rows[k]["state"] == z["state"]:
@@ -279,6 +313,8 @@ def build_zips(
             r["county_fips"] = max(sorted(set(fipses)), key=fipses.count)
             r["county_source"] = "city"
         how[r["county_source"]] += 1
+    how["moved_from_named_county"] = len(moved)
+    print("\n".join(moved))
     return out, how
 
 
@@ -329,7 +365,7 @@ def main() -> None:
     print(f"index: {arrays.nbytes / 1e6:.1f} MB in memory", flush=True)
 
     index = PointIndex(arrays, lambda: shipped)
-    zips, how = build_zips(rows, index)
+    zips, how = build_zips(rows, index, shipped)
     zversion = {
         "dataset": "zips",
         "source": f"PyPI zipcodes {importlib.metadata.version('zipcodes')}",

@@ -67,13 +67,23 @@ class Gazetteer:
         self._state_keys[fold("Virgin Islands")] = self.state_by_usps["VI"]
         self._state_keys[fold("Washington, D.C.")] = self.state_by_usps["DC"]
         self.zips_version, self.zips = self._read_zips()
+        # A city's ZIPs are those the USPS names it by; a ZIP that only accepts the name as an
+        # alternative (92275 Salton City also answers to "Thermal") counts only for a name that is
+        # no ZIP's main city.
         self.places: dict[tuple[str, str], list[str]] = {}
         self.place_names: dict[tuple[str, str], str] = {}
+        alternates: dict[tuple[str, str], list[str]] = {}
         for z in self.zips.values():
-            for name in (z.city, *z.alt_cities):
+            key = (z.state, fold(z.city))
+            self.places.setdefault(key, []).append(z.zip)
+            self.place_names.setdefault(key, z.city.title() if z.city.isupper() else z.city)
+        for z in self.zips.values():
+            for name in z.alt_cities:
                 key = (z.state, fold(name))
-                self.places.setdefault(key, []).append(z.zip)
-                self.place_names.setdefault(key, name.title() if name.isupper() else name)
+                if key not in self.places:
+                    alternates.setdefault(key, []).append(z.zip)
+                    self.place_names.setdefault(key, name.title() if name.isupper() else name)
+        self.places.update(alternates)
 
     def _read_label_points(self) -> dict[str, tuple[float, float]]:
         doc = json.loads((self.data_dir / "counties.geojson").read_text())

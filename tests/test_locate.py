@@ -1,0 +1,124 @@
+"""The locator's decisions: statuses, reasons, boundaries, and what it says for bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+
+from fieldoffice.context import Context
+from fieldoffice.locate import Locator, great_circle_km
+
+
+def shared_vertices(ctx: Context, a: str, b: str) -> np.ndarray:
+    gaz = ctx.gazetteer
+    pa = gaz.polygons[[c.fips for c in gaz.counties].index(a)]
+    pb = gaz.polygons[[c.fips for c in gaz.counties].index(b)]
+    va = {tuple(p) for p in shapely.get_coordinates(pa)}
+    vb = {tuple(p) for p in shapely.get_coordinates(pb)}
+    return np.array(sorted(va & vb))
+
+
+def test_point_on_the_kern_los_angeles_line_is_deterministic_and_near_boundary(
+    ctx: Context, locator: Locator
+) -> None:
+    shared = shared_vertices(ctx, "06029", "06037")  # Kern, Los Angeles
+    assert len(shared) > 3
+    lon, lat = shared[len(shared) // 2]
+    first = locator.locate_point(lat=lat, lon=lon)
+    again = locator.locate_point(lat=lat, lon=lon)
+    assert first.to_dict() == again.to_dict()
+    assert first.status == "near_boundary"
+    assert [c["fips"] for c in first.counties] == ["06029"]  # the lower FIPS wins on the line
+    sides = {o["id"]: o["side"] for o in first.offices}
+    assert sides == {"san-francisco": "inside", "laguna-niguel": "nearby"}
+    nearby = next(o for o in first.offices if o["side"] == "nearby")
+    assert nearby["distance_km"] == 0.0
+    assert "Los Angeles California" in first.reason and "5.08 km" in first.reason
+
+
+def test_point_a_few_km_from_a_line_is_near_boundary_but_far_is_matched(locator: Locator) -> None:
+    # Along I-5 north of the Kern/LA line (Grapevine area) vs. central Bakersfield
+    near = locator.locate_point(lat=34.84, lon=-118.87)
+    far = locator.locate_point(lat=35.37, lon=-119.02)
+    assert near.status == "near_boundary"
+    assert far.status == "matched" and [o["id"] for o in far.offices] == ["san-francisco"]
+
+
+def test_point_offshore_within_tolerance_is_near_boundary(locator: Locator) -> None:
+    a = locator.locate_point(lat=25.7617, lon=-80.10)  # just off Miami Beach
+    assert a.status in ("near_boundary", "overlap")
+    assert {o["id"] for o in a.offices} >= {"miami", "tampa"}
+
+
+def test_point_far_out_at_sea_is_not_found(locator: Locator) -> None:
+    a = locator.locate_point(lat=30.0, lon=-60.0)
+    assert a.status == "not_found" and "not inside any US county" in a.reason
+
+
+def test_split_lists_counties_per_candidate(locator: Locator) -> None:
+    a = locator.locate("Nevada")
+    assert a.status == "split"
+    per = {o["id"]: set(o["counties"]) for o in a.offices}
+    assert per["laguna-niguel"] == {"32003", "32009", "32017", "32023"}
+    assert len(per["san-francisco"]) == 13
+    assert a.confidence == "low"
+
+
+def test_virginia_is_split_between_dc_and_nobody(locator: Locator) -> None:
+    a = locator.locate("Virginia")
+    assert a.status == "split"
+    assert [o["id"] for o in a.offices] == ["washington-dc-headquarters"]
+    assert "in no office's AOR" in a.reason
+    assert sum(1 for c in a.counties if not c["offices"]) == len(a.counties) - 9
+
+
+def test_uncovered_gives_nearest_office_by_great_circle(ctx: Context, locator: Locator) -> None:
+    a = locator.locate("San Juan, PR")
+    assert a.status == "uncovered"
+    assert a.location is not None
+    dists = {
+        o.id: great_circle_km(a.location["lat"], a.location["lon"], *locator.office_position(o))  # type: ignore[misc]
+        for o in ctx.directory.offices
+    }
+    assert a.nearest_office is not None
+    assert a.nearest_office["id"] == min(dists, key=dists.__getitem__) == "miami"
+    assert a.national_contact and a.national_contact["phone"] == "(202) 732-4646"
+
+
+def test_great_circle_known_distance() -> None:
+    # JFK to LAX: 3,974 km on the great circle (2,145 nautical miles)
+    assert great_circle_km(40.6413, -73.7781, 33.9416, -118.4085) == pytest.approx(3974, abs=10)
+
+
+@pytest.mark.parametrize(
+    ("query", "needle"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x" * 400, "limit is 300"),
+        ("91, 0", "latitude 91.0 is outside -90..90"),
+        ("-119.81, 39.53", "swap"),
+        ("39.5, 200", "longitude 200.0 is outside"),
+        ("nan, 5", "finite"),
+        ("1234", "5 digits"),
+    ],
+)
+def test_invalid_input_says_what_and_how(locator: Locator, query: str, needle: str) -> None:
+    a = locator.locate(query)
+    assert a.status == "invalid"
+    assert needle in a.reason.lower()
+    assert a.offices == [] and a.counties == []
+
+
+def test_reason_names_the_phrase_and_the_office(locator: Locator) -> None:
+    a = locator.locate("Washoe County, NV")
+    assert a.reason.startswith(
+        "Washoe County, NV is in 'Northern Nevada', part of the San Francisco"
+    )
+
+
+def test_city_in_several_counties_of_one_office_is_matched(locator: Locator) -> None:
+    a = locator.locate("Kansas City, MO")
+    assert a.status == "matched" and len(a.counties) >= 2
+    assert [o["id"] for o in a.offices] == ["st-paul"]
