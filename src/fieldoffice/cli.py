@@ -33,6 +33,24 @@ DirectoryOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 
+
+def _version(value: bool) -> None:
+    if value:
+        from fieldoffice import __version__
+
+        sys.stdout.write(f"fieldoffice {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """Which field office is responsible for this place, and how do I reach it for real?"""
+
+
 EXIT_FOR_STATUS = {"uncovered": 1, "not_found": 1, "invalid": 2}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _SAINT = re.compile(r"\b(st|ste)\b\.?", re.IGNORECASE)
 _FORT = re.compile(r"\bft\b\.?", re.IGNORECASE)
@@ -11,10 +12,12 @@ _MOUNT = re.compile(r"\bmt\b\.?", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1 << 17)  # the gazetteer folds ~60k names, most of them repeats
 def fold(text: str) -> str:
     """Case, accents, punctuation and spacing folded; "St."/"Ste." read as "Saint"/"Sainte"."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = _SAINT.sub(lambda m: "saint" if m.group(1).lower() == "st" else "sainte", text)
     text = _FORT.sub("fort", text)
     text = _MOUNT.sub("mount", text)

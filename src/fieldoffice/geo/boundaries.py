@@ -59,10 +59,15 @@ def read_counties_geojson(path: Path) -> tuple[dict[str, Any], npt.NDArray[np.ob
     return doc, geoms
 
 
-def read_county_table(path: Path) -> tuple[dict[str, Any], list[County]]:
+def read_county_table(
+    path: Path,
+) -> tuple[dict[str, Any], list[County], dict[str, tuple[float, float]]]:
+    """The data_version, the counties in file order, and each county's label point (lat, lon)."""
     doc = json.loads(path.read_text())
+    props = [f["properties"] for f in doc["features"]]
     counties = [
         County(fips=p["fips"], name=p["name"], short_name=p["short_name"], state=p["state"])
-        for p in (f["properties"] for f in doc["features"])
+        for p in props
     ]
-    return doc.get("data_version", {}), counties
+    points = {p["fips"]: (p["lat"], p["lon"]) for p in props}
+    return doc.get("data_version", {}), counties, points

@@ -50,10 +50,11 @@ class Gazetteer:
 
     def __init__(self, data_dir: Path | None = None) -> None:
         self.data_dir = data_dir or data_path("")
-        self.counties_version, self.counties = read_county_table(self.data_dir / "counties.geojson")
+        self.counties_version, self.counties, self._county_points = read_county_table(
+            self.data_dir / "counties.geojson"
+        )
         self.county_by_fips = {c.fips: c for c in self.counties}
         self.county_names = CountyNames(self.counties)
-        self._county_points = self._read_label_points()
         states = json.loads((self.data_dir / "states.json").read_text())["states"]
         self.states = [State(s["fips"], s["usps"], s["name"], s["territory"]) for s in states]
         self.state_by_usps = {s.usps: s for s in self.states}
@@ -84,10 +85,6 @@ class Gazetteer:
                     alternates.setdefault(key, []).append(z.zip)
                     self.place_names.setdefault(key, name.title() if name.isupper() else name)
         self.places.update(alternates)
-
-    def _read_label_points(self) -> dict[str, tuple[float, float]]:
-        doc = json.loads((self.data_dir / "counties.geojson").read_text())
-        return {f["id"]: (f["properties"]["lat"], f["properties"]["lon"]) for f in doc["features"]}
 
     def _read_zips(self) -> tuple[dict[str, Any], dict[str, Zip]]:
         with gzip.open(self.data_dir / "zips.csv.gz", "rt", newline="") as f:
