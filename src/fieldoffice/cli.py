@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -11,7 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from fieldoffice.context import DIRECTORY_ENV, Context, load_context
+from fieldoffice.context import (
+    DIRECTORY_ENV,
+    Context,
+    load_context,
+    resolve_directory_path,
+    shared_gazetteer,
+    shared_regions,
+)
 from fieldoffice.errors import FieldOfficeError, InvalidInput, NotFound
 from fieldoffice.locate import Locator
 from fieldoffice.render import answer_text, office_text
@@ -58,6 +66,17 @@ def _emit(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise InvalidInput(
+            f"--as-of {text!r} is not a date", hint="write it as YYYY-MM-DD"
+        ) from exc
+
+
 @app.command()
 def locate(
     queries: Annotated[
@@ -65,24 +84,125 @@ def locate(
     ],
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of", help="Use the directory version in effect on this date (YYYY-MM-DD)."
+        ),
+    ] = None,
 ) -> None:
     """Find the office(s) responsible for each place.
 
     Exit code 0 when every place matched or has candidates, 1 when any was uncovered or not found,
     2 when any query was invalid.
     """
-    locator = Locator(load_context(directory))
+    ctx = load_context(directory, as_of=_date(as_of))
+    locator = Locator(ctx)
+    version = {
+        "path": ctx.directory.path,
+        "effective_date": ctx.directory.effective_date.isoformat(),
+    }
+    if as_of and not as_json:
+        sys.stdout.write(
+            f"Directory version in effect on {as_of}: effective {version['effective_date']} "
+            f"({version['path']})\n\n"
+        )
     code = 0
     for i, q in enumerate(queries):
         answer = locator.locate(q)
         code = max(code, EXIT_FOR_STATUS.get(answer.status, 0))
         if as_json:
-            _emit(answer.to_dict())
+            row = answer.to_dict()
+            if as_of:
+                row["directory_version"] = version
+            _emit(row)
         else:
             if i:
                 sys.stdout.write("\n")
             sys.stdout.write(answer_text(answer) + "\n")
     raise typer.Exit(code)
+
+
+@app.command()
+def lint(
+    as_json: JsonOpt = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 on warnings (gaps, overlaps) too.")
+    ] = False,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Check a directory: gaps, overlaps, unresolved clauses, low confidence, duplicate ids, ...
+
+    Exit code 1 when there are errors (or warnings, with --strict), else 0.
+    """
+    from fieldoffice.directory import directory_files
+    from fieldoffice.lint import lint_file
+
+    path = resolve_directory_path(directory)
+    files: list[Path | None] = list(directory_files(path)) if path else [None]
+    _, regions = shared_regions()
+    code = 0
+    for f in files:
+        report = lint_file(f, shared_gazetteer(), regions)
+        code = max(code, report.exit_code(strict=strict))
+        if as_json:
+            _emit(report.to_dict())
+            continue
+        counts = report.counts()
+        print(f"{report.directory}: {report.offices} offices, {report.counties} counties")
+        for finding in report.findings:
+            print(f"  {finding.severity:<7}  {finding.kind:<19}  {finding.message}")
+        print(f"  {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes")
+    raise typer.Exit(code)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="geojson, topojson, csv or json.")
+    ] = "geojson",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default: stdout).")
+    ] = None,
+    by: Annotated[
+        str, typer.Option("--by", help="GeoJSON/TopoJSON features per 'office' or per 'county'.")
+    ] = "office",
+    directory: DirectoryOpt = None,
+) -> None:
+    """Write the territories and the directory as GeoJSON, TopoJSON, a CSV crosswalk or JSON."""
+    from fieldoffice.export import export as render_export
+
+    text = render_export(load_context(directory), fmt, by)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    tmp = output.with_name(output.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write {output}: {exc.strerror}",
+            hint="check that the folder exists and is writable",
+        ) from exc
+    sys.stderr.write(f"wrote {output} ({len(text.encode()):,} bytes)\n")
+
+
+@app.command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older directory file.")],
+    new: Annotated[Path, typer.Argument(help="The newer directory file.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """What changed between two directory versions: offices, contacts, AOR text, counties moved."""
+    from fieldoffice.diff import diff_directories, diff_text
+
+    a, b = load_context(old), load_context(new)
+    result = diff_directories(a.directory, b.directory, a.territories, b.territories)
+    if as_json:
+        _emit(result.to_dict())
+        return
+    print(diff_text(result, {c.fips: c.label for c in a.gazetteer.counties}))
 
 
 def _office_summary(ctx: Context, office_id: str) -> dict[str, Any]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from fieldoffice.directory import load_directory
+from fieldoffice.directory import load_versions, version_in_effect
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.models import Directory, Region
 from fieldoffice.regions import load_regions
@@ -27,20 +28,36 @@ class Context:
 
 
 @lru_cache(maxsize=1)
-def _gazetteer() -> Gazetteer:
+def shared_gazetteer() -> Gazetteer:
     return Gazetteer()
 
 
+@lru_cache(maxsize=1)
+def shared_regions() -> tuple[dict[str, Any], dict[str, Region]]:
+    return load_regions(shared_gazetteer().counties)
+
+
 @lru_cache(maxsize=8)
-def _load(directory_path: Path | None) -> Context:
-    gaz = _gazetteer()
-    directory = load_directory(directory_path)
-    regions_version, regions = load_regions(gaz.counties)
+def _load(directory_path: Path | None, as_of: dt.date | None) -> Context:
+    gaz = shared_gazetteer()
+    versions = load_versions(directory_path)
+    directory = version_in_effect(versions, as_of) if as_of else versions[-1]
+    regions_version, regions = shared_regions()
     territories = compile_territories(directory, gaz.counties, regions)
     return Context(directory, gaz, regions, regions_version, territories)
 
 
-def load_context(directory_path: Path | str | None = None) -> Context:
-    """The shipped directory, or the one at `directory_path` (or $FIELDOFFICE_DIRECTORY)."""
+def resolve_directory_path(directory_path: Path | str | None = None) -> Path | None:
     chosen = directory_path or os.environ.get(DIRECTORY_ENV) or None
-    return _load(Path(chosen).resolve() if chosen else None)
+    return Path(chosen).resolve() if chosen else None
+
+
+def load_context(
+    directory_path: Path | str | None = None, *, as_of: dt.date | None = None
+) -> Context:
+    """The shipped directory, or the one at `directory_path` (or $FIELDOFFICE_DIRECTORY).
+
+    The path may be a folder of versions: the latest is used, or with `as_of` the version in
+    effect on that day.
+    """
+    return _load(resolve_directory_path(directory_path), as_of)

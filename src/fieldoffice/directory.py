@@ -27,7 +27,7 @@ def default_path() -> Path:
     return Path(str(resources.files("fieldoffice.data").joinpath(DEFAULT_DIRECTORY)))
 
 
-def _where(error: jsonschema.ValidationError) -> str:
+def where(error: jsonschema.ValidationError) -> str:
     parts: list[str] = []
     for p in error.absolute_path:
         parts.append(f"[{p}]" if isinstance(p, int) else (f".{p}" if parts else str(p)))
@@ -59,7 +59,7 @@ def validate(raw: dict[str, Any], path: Path) -> None:
         e = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise DataError(
-            f"{path}: at {_where(e)}: {e.message}{more}",
+            f"{path}: at {where(e)}: {e.message}{more}",
             hint="see docs/directory.schema.json for the expected format",
         )
     ids = [o["id"] for o in raw["office"]]
@@ -86,6 +86,11 @@ def load_directory(path: Path | None = None) -> Directory:
     path = path or default_path()
     raw = read_raw(path)
     validate(raw, path)
+    return build_directory(raw, path)
+
+
+def build_directory(raw: dict[str, Any], path: Path) -> Directory:
+    """A Directory from a file's contents that passed the schema."""
     d = raw["directory"]
     try:
         effective = dt.date.fromisoformat(d["effective_date"])
@@ -130,3 +135,42 @@ def load_directory(path: Path | None = None) -> Directory:
         data_version=d.get("data_version", {}),
         path=str(path),
     )
+
+
+def directory_files(path: Path) -> list[Path]:
+    """The directory file itself, or every .toml/.json directory file in a folder of versions."""
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.suffix in (".toml", ".json") and p.is_file())
+        if not files:
+            raise DataError(
+                f"{path} holds no directory files (.toml or .json)",
+                hint="put one file per version of the directory in the folder",
+            )
+        return files
+    return [path]
+
+
+def load_versions(path: Path | None = None) -> list[Directory]:
+    """Every version found at `path` (a file or a folder of files), oldest first."""
+    versions = [load_directory(p) for p in directory_files(path or default_path())]
+    versions.sort(key=lambda d: d.effective_date)
+    dates = [d.effective_date for d in versions]
+    twice = sorted({x for x in dates if dates.count(x) > 1})
+    if twice:
+        raise DataError(
+            f"two directory versions take effect on {twice[0].isoformat()}",
+            hint="give each version its own effective_date",
+        )
+    return versions
+
+
+def version_in_effect(versions: list[Directory], as_of: dt.date) -> Directory:
+    """The latest version whose effective date is on or before `as_of`."""
+    chosen = [d for d in versions if d.effective_date <= as_of]
+    if not chosen:
+        first = versions[0].effective_date.isoformat()
+        raise DataError(
+            f"no directory version was in effect on {as_of.isoformat()}",
+            hint=f"the earliest version takes effect on {first}",
+        )
+    return chosen[-1]
