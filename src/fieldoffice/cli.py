@@ -14,13 +14,13 @@ from rich.table import Table
 
 from fieldoffice.context import (
     DIRECTORY_ENV,
-    Context,
     load_context,
     resolve_directory_path,
     shared_gazetteer,
     shared_regions,
 )
 from fieldoffice.errors import FieldOfficeError, InvalidInput, NotFound
+from fieldoffice.export import office_properties
 from fieldoffice.locate import Locator
 from fieldoffice.render import answer_text, office_text
 
@@ -205,23 +205,6 @@ def diff(
     print(diff_text(result, {c.fips: c.label for c in a.gazetteer.counties}))
 
 
-def _office_summary(ctx: Context, office_id: str) -> dict[str, Any]:
-    office = ctx.directory.office(office_id)
-    assert office is not None
-    media = ctx.directory.media
-    return {
-        "id": office.id,
-        "name": office.name,
-        "city": office.city,
-        "state": office.state,
-        "aor": office.aor,
-        "phone": office.phone or media.phone,
-        "email": office.email or media.email,
-        "contact_source": "office" if (office.phone or office.email) else "national media line",
-        "county_count": len(ctx.territories.by_office[office.id]),
-    }
-
-
 @app.command()
 def offices(
     state: Annotated[
@@ -242,7 +225,7 @@ def offices(
                 hint="use a name or USPS code, e.g. 'TX'",
             )
         chosen = [o for o in chosen if o.state == st.usps]
-    rows = [_office_summary(ctx, o.id) for o in chosen]
+    rows = [office_properties(ctx, o.id) for o in chosen]
     if as_json:
         _emit(rows)
         return
@@ -272,7 +255,7 @@ def office(
         raise NotFound(f"no office with id {office_id!r}", hint=f"known ids: {ids}")
     gaz = ctx.gazetteer
     if as_json:
-        row = _office_summary(ctx, found.id)
+        row = office_properties(ctx, found.id)
         row["counties"] = [
             {
                 "fips": f,

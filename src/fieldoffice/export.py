@@ -10,6 +10,7 @@ from typing import Any
 import shapely
 
 from fieldoffice.context import Context
+from fieldoffice.directory import office_card
 from fieldoffice.errors import InvalidInput
 
 FORMATS = ("geojson", "topojson", "csv", "json")
@@ -28,13 +29,8 @@ def _geometry(geom: shapely.Geometry) -> dict[str, Any] | None:
 def office_properties(ctx: Context, office_id: str) -> dict[str, Any]:
     office = ctx.directory.office(office_id)
     assert office is not None
-    media = ctx.directory.media
-    return {
-        "id": office.id, "name": office.name, "city": office.city, "state": office.state,
-        "phone": office.phone or media.phone, "email": office.email or media.email,
-        "contact_source": "office" if (office.phone or office.email) else "national media line",
-        "aor": office.aor, "county_count": len(ctx.territories.by_office[office.id]),
-    }  # fmt: skip
+    card = office_card(ctx.directory, office)
+    return dict(card, county_count=len(ctx.territories.by_office[office.id]))
 
 
 def office_territory(ctx: Context, office_id: str) -> shapely.Geometry:

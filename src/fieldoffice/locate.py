@@ -12,6 +12,7 @@ import shapely
 from shapely.ops import nearest_points
 
 from fieldoffice.context import Context
+from fieldoffice.directory import office_card
 from fieldoffice.errors import InvalidInput
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.models import Answer, Claim, Office, weakest
@@ -249,18 +250,7 @@ class Locator:
 
     # -- building answers ---------------------------------------------------------------------
     def _office_ref(self, office: Office) -> dict[str, Any]:
-        media = self.ctx.directory.media
-        own = bool(office.phone or office.email)
-        return {
-            "id": office.id,
-            "name": office.name,
-            "city": office.city,
-            "state": office.state,
-            "phone": office.phone if own else media.phone,
-            "email": office.email if own else media.email,
-            "contact_source": "office" if own else "national media line",
-            "aor": office.aor,
-        }
+        return office_card(self.ctx.directory, office)
 
     def _answer(
         self,
