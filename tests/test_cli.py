@@ -121,3 +121,25 @@ def test_bad_directory_file_is_one_clear_line(tmp_path: Path) -> None:
     assert str(bad) in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = run("locate", "Reno, NV", env={"FIELDOFFICE_DIRECTORY": str(tmp_path / "missing.toml")})
     assert r.returncode == 2 and "missing.toml" in r.stderr
+
+
+def test_every_answer_carries_the_scam_warning() -> None:
+    (a,) = answers(run("locate", "Reno, NV", "--json").stdout)
+    assert any("compromised" in w for w in a["national_contact"]["warnings"])
+    assert "compromised" in run("locate", "Reno, NV").stdout
+    assert "compromised" in run("office", "phoenix").stdout
+
+
+def test_negative_coordinates_are_queries_not_options() -> None:
+    r = run("locate", "-119.81, 39.53", "--json")
+    (a,) = answers(r.stdout)
+    assert r.returncode == 2 and a["status"] == "invalid" and "swap" in a["reason"]
+    (b,) = answers(run("locate", "-77.03, 38.89", "--json").stdout)
+    assert b["status"] == "not_found" and b["suggestions"] == ["38.89, -77.03"]
+
+
+def test_offices_state_lists_offices_covering_it() -> None:
+    r = run("offices", "--state", "NY", "--json")
+    assert [o["id"] for o in json.loads(r.stdout)] == ["detroit", "new-york"]
+    r = run("offices", "--state", "PR")
+    assert r.returncode == 1 and "no office is located in or covers Puerto Rico" in r.stderr

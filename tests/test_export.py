@@ -134,4 +134,13 @@ def test_cli_export_writes_file_and_refuses_bad_format(tmp_path: Path) -> None:
     r = run("export", "--format", "shapefile")
     assert r.returncode == 2 and "unknown format 'shapefile'" in r.stderr
     r = run("export", "-f", "csv", "-o", str(tmp_path / "no" / "such" / "dir.csv"))
-    assert r.returncode == 2 and "cannot write" in r.stderr
+    assert r.returncode == 2 and "does not exist" in r.stderr
+    r = run("export", "-f", "csv", "-o", str(tmp_path) + "/")
+    assert r.returncode == 2 and "is a folder" in r.stderr
+    target = tmp_path / "real.csv"
+    target.write_text("keep me")
+    (tmp_path / "link.csv").symlink_to(target)
+    r = run("export", "-f", "csv", "-o", str(tmp_path / "link.csv"))
+    assert r.returncode == 2 and "not a regular file" in r.stderr
+    assert target.read_text() == "keep me" and (tmp_path / "link.csv").is_symlink()
+    assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))

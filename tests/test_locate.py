@@ -122,3 +122,29 @@ def test_city_in_several_counties_of_one_office_is_matched(locator: Locator) -> 
     a = locator.locate("Kansas City, MO")
     assert a.status == "matched" and len(a.counties) >= 2
     assert [o["id"] for o in a.offices] == ["st-paul"]
+
+
+@pytest.mark.parametrize(
+    ("query", "fips"),
+    [
+        ("Prince Georges County, MD", "24033"),  # apostrophe left out
+        ("De Kalb County, IL", "17037"),  # space in a name written without one
+        ("LaSalle Parish, LA", "22059"),
+        ("Anchorage Borough, AK", "02020"),  # legally a Municipality
+        ("the Bronx Borough, NY", "36005"),
+    ],
+)
+def test_county_names_as_people_write_them(locator: Locator, query: str, fips: str) -> None:
+    a = locator.locate(query)
+    assert [c["fips"] for c in a.counties] == [fips], a.reason
+
+
+def test_zip_without_county_answers_for_its_state(locator: Locator) -> None:
+    a = locator.locate("18768")  # a Wilkes-Barre mail facility with no county in the data
+    assert a.status == "matched" and [o["id"] for o in a.offices] == ["philadelphia"]
+    assert "answers for all of PA" in a.reason
+
+
+def test_region_sources_are_words_not_reference_letters(locator: Locator) -> None:
+    a = locator.locate("Manassas, VA")
+    assert "E:" not in a.reason and "Northern Virginia Regional Commission" in a.reason

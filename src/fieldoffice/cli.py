@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +15,7 @@ from rich.table import Table
 
 from fieldoffice.context import (
     DIRECTORY_ENV,
+    Context,
     load_context,
     resolve_directory_path,
     shared_gazetteer,
@@ -22,13 +24,14 @@ from fieldoffice.context import (
 from fieldoffice.errors import FieldOfficeError, InvalidInput, NotFound
 from fieldoffice.export import office_properties
 from fieldoffice.locate import Locator
-from fieldoffice.render import answer_text, office_text
+from fieldoffice.render import answer_text, office_text, wrap_text
 
 app = typer.Typer(
     help="Which field office is responsible for this place, and how do I reach it for real?",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
 )
 
 DirectoryOpt = Annotated[
@@ -77,7 +80,7 @@ def _date(text: str | None) -> dt.date | None:
         ) from exc
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def locate(
     queries: Annotated[
         list[str], typer.Argument(help="Places: 'Reno, NV', '89501', '39.53, -119.81', ...")
@@ -120,7 +123,39 @@ def locate(
             if i:
                 sys.stdout.write("\n")
             sys.stdout.write(answer_text(answer) + "\n")
+    if not as_json:
+        _print_warnings(ctx)
     raise typer.Exit(code)
+
+
+def write_file_atomically(output: Path, text: str) -> None:
+    """Write a regular file through a temporary one, so a failure leaves the old file whole."""
+    if str(output).endswith(("/", "\\")) or output.is_dir():
+        raise InvalidInput(
+            f"{output} is a folder", hint="give a file name, e.g. -o offices.geojson"
+        )
+    if (output.exists() and not output.is_file()) or output.is_symlink():
+        raise InvalidInput(
+            f"{output} is not a regular file", hint="write to a regular file instead"
+        )
+    if not output.parent.is_dir():
+        raise InvalidInput(f"the folder {output.parent} does not exist", hint="create it first")
+    tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise InvalidInput(
+            f"cannot write {output}: {exc.strerror}", hint="check that you may write there"
+        ) from exc
+
+
+def _print_warnings(ctx: Context) -> None:
+    """The directory's scam notices, after anything that shows its phone numbers."""
+    for notice in ctx.directory.notices:
+        if notice.kind == "scam":
+            sys.stdout.write("\n" + wrap_text("!! " + notice.text, indent="") + "\n")
 
 
 @app.command()
@@ -176,15 +211,7 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return
-    tmp = output.with_name(output.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot write {output}: {exc.strerror}",
-            hint="check that the folder exists and is writable",
-        ) from exc
+    write_file_atomically(output, text)
     sys.stderr.write(f"wrote {output} ({len(text.encode()):,} bytes)\n")
 
 
@@ -209,7 +236,9 @@ def diff(
 def offices(
     state: Annotated[
         str | None,
-        typer.Option("--state", help="Only offices located in this state (USPS code or name)."),
+        typer.Option(
+            "--state", help="Only offices located in or covering this state (USPS code or name)."
+        ),
     ] = None,
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
@@ -224,7 +253,16 @@ def offices(
                 f"{state!r} is not a US state or territory",
                 hint="use a name or USPS code, e.g. 'TX'",
             )
-        chosen = [o for o in chosen if o.state == st.usps]
+        in_state = {c.fips for c in ctx.gazetteer.state_counties(st.usps)}
+        chosen = [
+            o for o in chosen
+            if o.state == st.usps or in_state & set(ctx.territories.by_office[o.id])
+        ]  # fmt: skip
+        if not chosen:
+            raise NotFound(
+                f"no office is located in or covers {st.name}",
+                hint=f"try: fieldoffice locate {st.usps!r}",
+            )
     rows = [office_properties(ctx, o.id) for o in chosen]
     if as_json:
         _emit(rows)
@@ -270,7 +308,8 @@ def office(
         _emit(row)
         return
     labels = {c.fips: c.label for c in gaz.counties}
-    print(office_text(found, ctx.territories, labels))
+    print(office_text(found, office_properties(ctx, found.id), ctx.territories, labels))
+    _print_warnings(ctx)
 
 
 def main() -> None:

@@ -27,6 +27,37 @@ def default_path() -> Path:
     return Path(str(resources.files("fieldoffice.data").joinpath(DEFAULT_DIRECTORY)))
 
 
+_EXPECTED = {
+    "state": "a 2-letter USPS code such as 'AZ'",
+    "effective_date": "a date written YYYY-MM-DD",
+    "id": "a slug of lowercase letters, digits and hyphens, such as 'san-diego'",
+    "counties": "5-digit county FIPS codes such as '06073'",
+    "except_counties": "5-digit county FIPS codes such as '06073'",
+}
+
+
+def explain(error: jsonschema.ValidationError, raw: dict[str, Any]) -> str:
+    """Where and what, in words a person can act on."""
+    at = where(error)
+    path = list(error.absolute_path)
+    if len(path) >= 2 and path[0] == "office" and isinstance(path[1], int):
+        offices = raw.get("office", [])
+        oid = (
+            offices[path[1]].get("id")
+            if path[1] < len(offices) and isinstance(offices[path[1]], dict)
+            else None
+        )
+        if oid:
+            at += f" (office {oid!r})"
+    keys = [p for p in path if isinstance(p, str)]
+    if error.validator == "pattern" and keys:
+        key = keys[-1]
+        return f"at {at}: {error.instance!r} is not {_EXPECTED.get(key, 'in the expected form')}"
+    if error.validator == "oneOf" and path and path[-2:-1] == ["territory"]:
+        return f"at {at}: a clause needs exactly one of state, region or counties"
+    return f"at {at}: {error.message}"
+
+
 def where(error: jsonschema.ValidationError) -> str:
     parts: list[str] = []
     for p in error.absolute_path:
@@ -40,7 +71,7 @@ def read_raw(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise DataError(
             f"cannot read directory file {path}: {exc.strerror}",
-            hint="check the path given to --directory",
+            hint="check the path",
         ) from exc
     try:
         raw: dict[str, Any] = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
@@ -59,7 +90,7 @@ def validate(raw: dict[str, Any], path: Path) -> None:
         e = errors[0]
         more = f" (and {len(errors) - 1} more problems)" if len(errors) > 1 else ""
         raise DataError(
-            f"{path}: at {where(e)}: {e.message}{more}",
+            f"{path}: {explain(e, raw)}{more}",
             hint="see docs/directory.schema.json for the expected format",
         )
     ids = [o["id"] for o in raw["office"]]

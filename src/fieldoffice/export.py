@@ -17,7 +17,7 @@ FORMATS = ("geojson", "topojson", "csv", "json")
 GROUPINGS = ("office", "county")
 
 
-def _geometry(geom: shapely.Geometry) -> dict[str, Any] | None:
+def geometry_json(geom: shapely.Geometry) -> dict[str, Any] | None:
     """RFC 7946 geometry: lon/lat, exteriors counter-clockwise, holes clockwise."""
     if geom.is_empty:
         return None
@@ -44,7 +44,7 @@ def office_territory(ctx: Context, office_id: str) -> shapely.Geometry:
 def geojson_by_office(ctx: Context) -> dict[str, Any]:
     features = [
         {"type": "Feature", "id": o.id, "properties": office_properties(ctx, o.id),
-         "geometry": _geometry(office_territory(ctx, o.id))}
+         "geometry": geometry_json(office_territory(ctx, o.id))}
         for o in ctx.directory.offices
     ]  # fmt: skip
     return _collection(ctx, features)
@@ -71,7 +71,12 @@ def geojson_by_county(ctx: Context) -> dict[str, Any]:
     for row, poly in zip(county_rows(ctx), ctx.gazetteer.polygons, strict=True):
         props = dict(row, office_ids=row["office_ids"].split("|") if row["office_ids"] else [])
         features.append(
-            {"type": "Feature", "id": row["fips"], "properties": props, "geometry": _geometry(poly)}
+            {
+                "type": "Feature",
+                "id": row["fips"],
+                "properties": props,
+                "geometry": geometry_json(poly),
+            }
         )
     return _collection(ctx, features)
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import jsonschema
 import shapely
 
-from fieldoffice.directory import build_directory, default_path, read_raw, schema, where
+from fieldoffice.directory import build_directory, default_path, explain, read_raw, schema, where
 from fieldoffice.errors import DataError
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.models import Claim, Directory, Region
@@ -69,9 +69,7 @@ def lint_file(path: Path | None, gaz: Gazetteer, regions: Mapping[str, Region]) 
     findings: list[Finding] = []
     validator = jsonschema.Draft202012Validator(schema())
     for e in sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path))):
-        findings.append(
-            Finding("schema", "error", f"at {where(e)}: {e.message}", 1, {"field": where(e)})
-        )
+        findings.append(Finding("schema", "error", explain(e, raw), 1, {"field": where(e)}))
     offices_raw = raw.get("office", []) if isinstance(raw.get("office"), list) else []
     ids = Counter(o.get("id") for o in offices_raw if isinstance(o, dict))
     for oid, n in sorted((i, n) for i, n in ids.items() if n > 1):
@@ -157,8 +155,11 @@ def _uncovered(
         }
         in_regions = {k: v for k, v in in_regions.items() if v}
         covered = {r.name for r in regions.values() if r.state == state} - set(in_regions)
-        scope = f"all {total}" if len(fipses) == total else f"{len(fipses)} of {total}"
-        msg = f"{state}: {scope} counties are in no office's AOR"
+        if total == 1:
+            msg = f"{state}: its only county is in no office's AOR"
+        else:
+            scope = f"all {total}" if len(fipses) == total else f"{len(fipses)} of {total}"
+            msg = f"{state}: {scope} counties are in no office's AOR"
         if in_regions:
             msg += " (in " + ", ".join(f"'{k}': {v}" for k, v in sorted(in_regions.items())) + ")"
         elif covered:

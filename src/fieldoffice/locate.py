@@ -68,6 +68,13 @@ class Locator:
         near = self._counties_near(lat, lon)
         if k < 0:
             if not near:
+                swapped = self._swapped_hint(lat, lon)
+                if swapped:
+                    return self._answer(
+                        q, "not_found", place, [],
+                        f"{place.name} is not inside any US county. Did you mean {swapped} "
+                        "(latitude first)?", suggestions=[swapped],
+                    )  # fmt: skip
                 return self._answer(
                     q,
                     "not_found",
@@ -99,12 +106,20 @@ class Locator:
     # -- deciding -----------------------------------------------------------------------------
     def _decide(self, q: str, place: Place) -> Answer:
         if not place.counties:
-            why = f"{place.name} has no county in the data"
-            if place.kind in ("zip", "address"):
-                why = (
-                    f"ZIP {place.name} has no county (military APO/FPO ZIPs and the freely "
-                    "associated states are outside the county data)"
+            state_counties = [c.fips for c in self.gaz.state_counties(place.state or "")]
+            if state_counties:
+                place.counties = state_counties
+                answer = self._decide(q, place)
+                answer.reason = (
+                    f"{place.name} has no county in the data, so this answers for all of "
+                    f"{place.state}. " + answer.reason
                 )
+                return answer
+            why = f"{place.name} has no county in the data"
+            if place.state in ("AA", "AE", "AP"):
+                why = f"ZIP {place.name} is a military (APO/FPO/DPO) address, outside every county"
+            elif place.state in ("FM", "MH", "PW"):
+                why = f"ZIP {place.name} is in a freely associated state, outside the county data"
             return self._answer(q, "not_found", place, [], why)
         groups: dict[frozenset[str], list[str]] = defaultdict(list)
         for f in place.counties:
@@ -284,6 +299,7 @@ class Locator:
                 ref["phrases"] = sorted({c.phrase for c in claims if c.office_id == oid})
                 offices.append(ref)
         media = self.ctx.directory.media
+        warnings = [n.text for n in self.ctx.directory.notices if n.kind == "scam"]
         return Answer(
             query=q,
             status=status,
@@ -293,7 +309,12 @@ class Locator:
             offices=offices,
             confidence=confidence,
             suggestions=suggestions or [],
-            national_contact={"name": media.name, "phone": media.phone, "email": media.email},
+            national_contact={
+                "name": media.name,
+                "phone": media.phone,
+                "email": media.email,
+                "warnings": warnings,
+            },
         )
 
     def _invalid(self, q: str, exc: InvalidInput) -> Answer:
@@ -306,6 +327,14 @@ class Locator:
         if sugg:
             reason += " Did you mean: " + "; ".join(sugg) + "?"
         return self._answer(q, "not_found", None, [], reason, suggestions=sugg)
+
+    def _swapped_hint(self, lat: float, lon: float) -> str | None:
+        """'lat, lon' for the swapped point, if that one is in a US county."""
+        if not (-90 <= lon <= 90 and -180 <= lat <= 180):
+            return None
+        if self.gaz.index.lookup_one(lat=lon, lon=lat) < 0:
+            return None
+        return f"{lon}, {lat}"
 
     # -- geometry helpers -----------------------------------------------------------------------
     @cached_property

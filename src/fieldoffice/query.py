@@ -148,9 +148,14 @@ class Understander:
         folded = fold(rest)
         if not any(folded.endswith(" " + w) or folded == w for w in _COUNTY_WORDS):
             return None
+        if folded.startswith("the "):  # "the Bronx"
+            folded, rest = folded[4:], rest.strip()[4:]
         fips = self.gaz.county_names.resolve(st.usps, rest)
-        if fips is None and folded.startswith("the "):
-            fips = self.gaz.county_names.resolve(st.usps, rest[4:])
+        if fips is None:
+            # The kind word may differ from the legal one ("Anchorage Borough" is a Municipality)
+            word = next(w for w in _COUNTY_WORDS if folded.endswith(" " + w) or folded == w)
+            bare = folded[: -len(word)].strip()
+            fips = self.gaz.county_names.resolve(st.usps, bare) if bare and word != "city" else None
         if fips is None:
             return None
         c = self.gaz.county_by_fips[fips]

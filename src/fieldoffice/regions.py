@@ -30,13 +30,20 @@ class CountyNames:
             self._full[(c.state, fold(c.name))] = c.fips
             short.setdefault((c.state, fold(c.short_name)), []).append(c.fips)
         self._short = short
+        # "De Kalb County" = "DeKalb County", "LaSalle Parish" = "La Salle Parish"
+        self._squeezed: dict[tuple[str, str], list[str]] = {}
+        for c in counties:
+            self._squeezed.setdefault((c.state, fold(c.name).replace(" ", "")), []).append(c.fips)
 
     def resolve(self, state: str, name: str) -> str | None:
         key = (state, fold(name))
         if key in self._full:
             return self._full[key]
         hits = self._short.get(key, [])
-        return hits[0] if len(hits) == 1 else None
+        if len(hits) == 1:
+            return hits[0]
+        squeezed = self._squeezed.get((state, key[1].replace(" ", "")), [])
+        return squeezed[0] if len(squeezed) == 1 else None
 
     def ambiguous(self, state: str, name: str) -> list[str]:
         return self._short.get((state, fold(name)), [])

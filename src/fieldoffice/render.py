@@ -11,7 +11,7 @@ from fieldoffice.territory import TerritoryMap
 _WIDTH = 100
 
 
-def _wrap(text: str, indent: str = "  ") -> str:
+def wrap_text(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, width=_WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
@@ -39,19 +39,20 @@ def answer_text(a: Answer) -> str:
             f"  nearest office: {n['name']}, {n['city']}, {n['state']} ({n['distance_km']:.0f} km)"
         )
         lines.append(f"     {_contact(n)}")
-    lines.append(_wrap(a.reason))  # names the suggestions, if any
+    lines.append(wrap_text(a.reason))  # names the suggestions, if any
     return "\n".join(lines)
 
 
-def office_text(office: Office, territories: TerritoryMap, county_label: dict[str, str]) -> str:
+def office_text(
+    office: Office, card: dict[str, Any], territories: TerritoryMap, county_label: dict[str, str]
+) -> str:
     claims = territories.by_office[office.id]
     lines = [
         f"{office.name} ({office.id})",
         f"  {office.city}, {office.state}",
+        f"  contact: {_contact(card)}",
         f"  AOR: {office.aor}",
     ]
-    if office.phone or office.email:
-        lines.append("  contact: " + " · ".join(x for x in (office.phone, office.email) if x))
     by_phrase: dict[str, list[str]] = {}
     for fips, claim in claims.items():
         by_phrase.setdefault(claim.phrase, []).append(fips)
@@ -59,5 +60,5 @@ def office_text(office: Office, territories: TerritoryMap, county_label: dict[st
     for phrase, fipses in by_phrase.items():
         confs = sorted({claims[f].confidence for f in fipses})
         lines.append(f"    '{phrase}': {len(fipses)} (confidence: {', '.join(confs)})")
-        lines.append(_wrap(", ".join(sorted(county_label[f] for f in fipses)), indent="      "))
+        lines.append(wrap_text(", ".join(sorted(county_label[f] for f in fipses)), indent="      "))
     return "\n".join(lines)

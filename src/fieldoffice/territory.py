@@ -98,7 +98,11 @@ def compile_territories(
     for office in directory.offices:
         mine: dict[str, Claim] = {}
         for clause in office.clauses:
-            for fips, claim in compile_clause(office, clause, by_state, known, regions).items():
+            try:
+                claims = compile_clause(office, clause, by_state, known, regions)
+            except DataError as exc:
+                raise DataError(f"{directory.path}: {exc.message}", hint=exc.hint) from exc
+            for fips, claim in claims.items():
                 mine.setdefault(fips, claim)
         by_office[office.id] = mine
         for fips, claim in mine.items():
