@@ -312,6 +312,27 @@ def office(
     _print_warnings(ctx)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (one per core is a good start).")
+    ] = 1,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Serve the contact page, the lookup, the map and the JSON API (http://HOST:PORT/)."""
+    import uvicorn
+
+    path = resolve_directory_path(directory)
+    load_context(path)  # a bad directory file fails here, with its message, not in a worker
+    if path is not None:
+        os.environ[DIRECTORY_ENV] = str(path)
+    sys.stderr.write(f"fieldoffice: serving http://{host}:{port}/ (Ctrl-C to stop)\n")
+    uvicorn.run("fieldoffice.web.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning", access_log=False)  # fmt: skip
+
+
 def main() -> None:
     try:
         app()

@@ -118,6 +118,12 @@ class Understander:
                 return found
         return self.address(q)
 
+    def understand_or_none(self, text: str) -> Place | None:
+        try:
+            return self.understand(text)
+        except InvalidInput:
+            return None
+
     # -- kinds ------------------------------------------------------------------------------------
     def point(self, lat: float, lon: float) -> Place:
         return Place("point", f"{lat:.5f}, {lon:.5f}", None, [], lat, lon)

@@ -1,0 +1,193 @@
+"""JSON API under /api/v1: the core's answers, one error shape for every 4xx and 5xx."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from starlette.responses import Response
+
+from fieldoffice.errors import InvalidInput, NotFound
+from fieldoffice.export import office_properties
+from fieldoffice.query import MAX_QUERY
+from fieldoffice.web.site import Site
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="machine-readable: invalid_input, not_found, ...")
+    message: str = Field(description="what was wrong and what to do, in plain English")
+    details: Any = Field(default=None, description="more, where there is more")
+
+
+class ErrorEnvelope(BaseModel):
+    error: ErrorBody
+
+
+class OfficeRef(BaseModel):
+    id: str
+    name: str
+    city: str
+    state: str
+    phone: str | None
+    email: str | None
+    contact_source: str
+    aor: str
+    phrases: list[str] = []
+    counties: list[str] | None = None
+    side: str | None = None
+    distance_km: float | None = None
+    county: str | None = None
+
+
+class AnswerModel(BaseModel):
+    query: str
+    status: str = Field(
+        description="matched, split, overlap, near_boundary, uncovered, not_found or invalid"
+    )
+    reason: str
+    location: dict[str, Any] | None
+    counties: list[dict[str, Any]]
+    offices: list[OfficeRef]
+    confidence: str | None
+    suggestions: list[str]
+    nearest_office: dict[str, Any] | None
+    national_contact: dict[str, Any] | None
+
+
+class OfficeSummary(BaseModel):
+    id: str
+    name: str
+    city: str
+    state: str
+    phone: str | None
+    email: str | None
+    contact_source: str
+    aor: str
+    county_count: int
+
+
+class OfficeDetail(OfficeSummary):
+    counties: list[dict[str, Any]]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "model": ErrorEnvelope,
+        "description": "the input cannot be a place, or parameters are wrong",
+    },
+    404: {"model": ErrorEnvelope, "description": "nothing matches"},
+}
+
+
+def json_response(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
+    return Response(orjson.dumps(data), status_code=status, media_type=media_type)
+
+
+def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
+    return json_response({"error": {"code": code, "message": message, "details": details}}, status)
+
+
+def _site(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
+def _number(name: str, text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{name} must be a number in decimal degrees, got {text[:40]!r}"
+        ) from None
+
+
+@router.get("/locate", response_model=AnswerModel, responses=ERRORS,
+            summary="Which office covers a place: ?q=text, or ?lat=&lon=")  # fmt: skip
+def locate(
+    request: Request,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=MAX_QUERY, description="a state, county, city, ZIP, address or 'lat, lon'"
+        ),
+    ] = None,
+    lat: Annotated[
+        str | None, Query(max_length=40, description="latitude, decimal degrees")
+    ] = None,
+    lon: Annotated[
+        str | None, Query(max_length=40, description="longitude, decimal degrees")
+    ] = None,
+) -> Response:
+    site = _site(request)
+    if q is not None and (lat is not None or lon is not None):
+        raise InvalidInput("give either q, or lat and lon, not both")
+    if q is not None:
+        answer = site.locator.locate(q)
+    elif lat is not None and lon is not None:
+        answer = site.locator.locate_point(
+            lat=_number("lat", lat), lon=_number("lon", lon), query=f"{lat}, {lon}"
+        )
+    else:
+        raise InvalidInput("say which place: ?q=Reno, NV or ?lat=39.53&lon=-119.81")
+    body = answer.to_dict()
+    if answer.status == "invalid":
+        return error_response(400, "invalid_input", answer.reason, body)
+    if answer.status == "not_found":
+        return error_response(404, "not_found", answer.reason, body)
+    return json_response(body)
+
+
+@router.get(
+    "/offices", response_model=list[OfficeSummary], summary="Every office, with how to reach it"
+)
+def offices(request: Request) -> Response:
+    site = _site(request)
+    return json_response([office_properties(site.ctx, o.id) for o in site.ctx.directory.offices])
+
+
+def _office_id(site: Site, office_id: str) -> str:
+    if site.ctx.directory.office(office_id) is None:
+        raise NotFound(f"no office with id {office_id!r}", hint="GET /api/v1/offices lists them")
+    return office_id
+
+
+@router.get("/offices/{office_id}", response_model=OfficeDetail, responses=ERRORS,
+            summary="One office, with its compiled counties")  # fmt: skip
+def office(request: Request, office_id: str) -> Response:
+    site = _site(request)
+    oid = _office_id(site, office_id)
+    gaz = site.ctx.gazetteer
+    row = office_properties(site.ctx, oid)
+    row["counties"] = [
+        {"fips": f, "name": gaz.county_by_fips[f].name, "state": gaz.county_by_fips[f].state,
+         "phrase": c.phrase, "region": c.region_id, "confidence": c.confidence}
+        for f, c in sorted(site.ctx.territories.by_office[oid].items())
+    ]  # fmt: skip
+    return json_response(row)
+
+
+@router.get("/offices/{office_id}/territory.geojson", responses=ERRORS,
+            summary="One office's territory as a GeoJSON Feature (RFC 7946)")  # fmt: skip
+def territory(request: Request, office_id: str) -> Response:
+    site = _site(request)
+    return json_response(
+        site.office_feature(_office_id(site, office_id)), media_type="application/geo+json"
+    )
+
+
+@router.get(
+    "/territories.geojson", summary="Every office's territory as a GeoJSON FeatureCollection"
+)
+def territories(request: Request) -> Response:
+    return json_response(_site(request).territories_geojson, media_type="application/geo+json")
+
+
+@router.get(
+    "/coverage", summary="Counties covered by no office and claimed by several, with lint findings"
+)
+def coverage(request: Request) -> Response:
+    return json_response(_site(request).coverage)

@@ -1,0 +1,157 @@
+"""The web app: one factory, thin middleware, one error handler that answers in JSON or HTML."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fieldoffice import __version__
+from fieldoffice.context import load_context
+from fieldoffice.errors import FieldOfficeError
+from fieldoffice.web.api import error_response
+from fieldoffice.web.api import router as api_router
+from fieldoffice.web.pages import Pages
+from fieldoffice.web.site import Site
+
+MAX_URL = 2048
+MAX_BODY = 16 * 1024
+STATIC = Path(__file__).parent / "static"
+
+SECURITY_HEADERS = [
+    (b"content-security-policy",
+     b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+     b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+]  # fmt: skip
+
+
+class Guard:
+    """Pure ASGI: size limits, security headers, and ETag / If-None-Match for every GET."""
+
+    def __init__(self, app: ASGIApp, etag: str) -> None:
+        self.app = app
+        self.etag = etag.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope["headers"])
+        url_len = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+        if url_len > MAX_URL:
+            await self._reply(
+                send, 414, "uri_too_long", f"the address is longer than {MAX_URL} characters"
+            )
+            return
+        length = headers.get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            await self._reply(
+                send, 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
+            )
+            return
+        is_get = scope["method"] in ("GET", "HEAD")
+        if is_get and self.etag in headers.get(b"if-none-match", b"").split(b", "):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [(b"etag", self.etag), *SECURITY_HEADERS],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                extra = list(SECURITY_HEADERS)
+                if is_get and message["status"] == 200:
+                    extra.append((b"etag", self.etag))
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+    async def _reply(self, send: Send, status: int, code: str, message: str) -> None:
+        response = error_response(status, code, message)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [*response.raw_headers, *SECURITY_HEADERS],
+            }
+        )
+        await send({"type": "http.response.body", "body": response.body})
+
+
+def create_app(directory: str | Path | None = None) -> FastAPI:
+    site = Site(load_context(directory))
+    app = FastAPI(
+        title="fieldoffice",
+        version=__version__,
+        description="Which field office is responsible for a US place, and how to reach it.",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.site = site
+    app.include_router(api_router)
+    pages = Pages(site)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/") and request.url.path != "/openapi.json"
+
+    @app.exception_handler(FieldOfficeError)
+    async def on_domain_error(request: Request, exc: FieldOfficeError) -> Response:
+        if wants_html(request):
+            return pages.error_page(request, exc.http_status, str(exc))
+        return error_response(exc.http_status, exc.code, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        message = "no such page" if exc.status_code == 404 else str(exc.detail)
+        if wants_html(request):
+            return pages.error_page(request, exc.status_code, message)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, message)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
+        details: list[dict[str, Any]] = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{d['where']}: {d['problem']}" for d in details)
+        if wants_html(request):
+            return pages.error_page(request, 400, message)
+        return error_response(400, "invalid_input", message, details)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(request: Request, exc: Exception) -> Response:  # never a traceback
+        if wants_html(request):
+            return pages.error_page(request, 500, "something went wrong on our side")
+        return error_response(500, "internal_error", "something went wrong on our side")
+
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
+    )
+    app.add_middleware(Guard, etag=site.etag)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` and worker processes: the directory comes from the env."""
+    return create_app(os.environ.get("FIELDOFFICE_DIRECTORY") or None)

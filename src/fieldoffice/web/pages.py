@@ -1,0 +1,289 @@
+"""HTML pages, rendered on the server, in English and Spanish (/es/...). No script needed."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Request
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from rapidfuzz import fuzz, process
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from fieldoffice.models import CONFIDENCE_RANK
+from fieldoffice.query import MAX_QUERY
+from fieldoffice.text import fold
+from fieldoffice.web.i18n import CONFIDENCE_TEXT, LANGUAGES, PREFIX, STATUS_TEXT, translations
+from fieldoffice.web.site import Site
+from fieldoffice.web.svgmap import national_map, small_map
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def _tel(phone: str | None) -> str:
+    return re.sub(r"[^0-9+]", "", phone or "")
+
+
+class Pages:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.envs: dict[str, Environment] = {}
+        for lang in LANGUAGES:
+            env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
+                              extensions=["jinja2.ext.i18n"])  # fmt: skip
+            env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+            env.filters["tel"] = _tel
+            self.envs[lang] = env
+        self._maps: dict[str, str] = {}
+        self.router = APIRouter(include_in_schema=False)
+        for lang in LANGUAGES:
+            self._routes(lang)
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def _(self, lang: str, text: str, **kw: Any) -> str:
+        out = translations(lang).gettext(text)
+        return out % kw if kw else out
+
+    def render(
+        self, request: Request, lang: str, template: str, status: int = 200, **ctx: Any
+    ) -> HTMLResponse:
+        path = request.url.path
+        bare = path[3:] if lang == "es" else path
+        other = ("/es" + bare if lang == "en" else bare) or "/"
+        if request.url.query:
+            other += "?" + request.url.query
+        d = self.site.ctx.directory
+        version = self.site.ctx.gazetteer.counties_version
+        html = self.envs[lang].get_template(template).render(
+            lang=lang, prefix=PREFIX[lang], other_lang_url=other, directory=d,
+            boundaries=f"{version.get('source', '')}, {version.get('scale', '')}", **ctx,
+        )  # fmt: skip
+        return HTMLResponse(html, status_code=status)
+
+    def error_page(self, request: Request, status: int, message: str) -> HTMLResponse:
+        lang = "es" if request.url.path.startswith("/es/") or request.url.path == "/es" else "en"
+        heading = {404: "Page not found", 400: "That request cannot be answered"}.get(
+            status, "Something went wrong"
+        )
+        return self.render(
+            request, lang, "error.html", status, heading=self._(lang, heading), message=message
+        )
+
+    def national_map(self, lang: str) -> str:
+        if lang not in self._maps:
+            t = {
+                "map_title": self._(lang, "Map of the offices' areas of responsibility"),
+                "map_desc": self._(lang, "Each office's territory in its own colour; striped areas are claimed by more than one office; dotted areas by none. The list of offices below gives the same information as text."),
+                "contested_label": self._(lang, "Claimed by more than one office: %(offices)s", offices="{offices}"),
+                "uncovered_label": self._(lang, "No office covers this area"),
+            }  # fmt: skip
+            self._maps[lang] = national_map(self.site.map_data, t, PREFIX[lang])
+        return self._maps[lang]
+
+    # -- routes ---------------------------------------------------------------------------------
+    def _routes(self, lang: str) -> None:
+        p = PREFIX[lang]
+
+        async def index(request: Request) -> Response:
+            return self.index(request, lang)
+
+        async def locate(request: Request, q: str = "") -> Response:
+            return self.locate(request, lang, q)
+
+        async def office(request: Request, office_id: str) -> Response:
+            return self.office(request, lang, office_id)
+
+        async def search(request: Request, q: str = "") -> Response:
+            return self.search(request, lang, q)
+
+        async def docs(request: Request) -> Response:
+            return self.docs(request, lang)
+
+        self.router.add_api_route(p + "/", index, methods=["GET", "HEAD"])
+        if p:
+            self.router.add_api_route(p, index, methods=["GET", "HEAD"])
+        self.router.add_api_route(p + "/locate", locate, methods=["GET", "HEAD"])
+        self.router.add_api_route(p + "/offices/{office_id}", office, methods=["GET", "HEAD"])
+        self.router.add_api_route(p + "/search", search, methods=["GET", "HEAD"])
+        self.router.add_api_route(p + "/docs", docs, methods=["GET", "HEAD"])
+
+    # -- pages ----------------------------------------------------------------------------------
+    def index(self, request: Request, lang: str) -> Response:
+        gaz = self.site.ctx.gazetteer
+        groups: dict[str, list[Any]] = defaultdict(list)
+        for o in self.site.ctx.directory.offices:
+            groups[gaz.state_by_usps[o.state].name].append(o)
+        return self.render(request, lang, "index.html", map_svg=self.national_map(lang),
+                           offices_by_state=sorted(groups.items()))  # fmt: skip
+
+    def locate(self, request: Request, lang: str, q: str) -> Response:
+        if not q.strip():
+            return RedirectResponse(PREFIX[lang] + "/", status_code=303)
+        answer = self.site.locator.locate(q[: MAX_QUERY + 1])
+        a = answer.to_dict()
+        status = {"invalid": 400, "not_found": 404}.get(answer.status, 200)
+        highlight = [c["fips"] for c in a["counties"]][:60]
+        names = ", ".join(c["name"] + ", " + c["state"] for c in a["counties"][:8])
+        if len(a["counties"]) > 8:
+            names += self._(lang, " and %(n)d more", n=len(a["counties"]) - 8)
+        label = self._(
+            lang, "Map highlighting %(place)s", place=(a["location"] or {}).get("name", q)
+        )
+        mini = small_map(self.site.ctx, highlight, {}, label) if highlight else ""
+        return self.render(
+            request, lang, "locate.html", status, a=a, lookup_q=q,
+            status_text=self._(lang, STATUS_TEXT[answer.status]),
+            confidence_text=self._(lang, CONFIDENCE_TEXT.get(answer.confidence or "", answer.confidence or "")),
+            explanation=self.explain(a, lang), small_map=mini, county_names=names,
+        )  # fmt: skip
+
+    def explain(self, a: dict[str, Any], lang: str) -> list[str]:
+        """The answer's reason in the page's language, from the answer's own fields."""
+        _ = self._
+        loc = a["location"] or {}
+        where = loc.get("name", a["query"])
+        if len(a["counties"]) == 1 and loc.get("kind") != "county":
+            c = a["counties"][0]
+            where = f"{where} ({c['name']}, {c['state']})"
+        offices = a["offices"]
+        s = a["status"]
+        if s == "matched":
+            o = offices[0]
+            return [_(lang, "%(where)s is in “%(phrase)s”, part of the area of responsibility of the %(office)s.",
+                      where=where, phrase=", ".join(o["phrases"]), office=o["name"])]  # fmt: skip
+        if s == "overlap":
+            names = "; ".join(f"{o['name']} (“{', '.join(o['phrases'])}”)" for o in offices)
+            return [_(lang, "%(where)s is claimed by: %(offices)s. The directory does not say how they divide it, so contact either.",
+                      where=where, offices=names)]  # fmt: skip
+        if s == "split":
+            lines = [_(lang, "%(where)s spans the territories of these offices:", where=where)]
+            uncovered = sum(1 for c in a["counties"] if not c["offices"])
+            if uncovered:
+                lines.append(
+                    _(
+                        lang,
+                        "%(n)d of its counties are in no office's area of responsibility.",
+                        n=uncovered,
+                    )
+                )
+            return lines
+        if s == "near_boundary":
+            inside = [o["name"] for o in offices if o.get("side") == "inside"]
+            return [_(lang, "%(where)s is inside the territory of %(inside)s, but closer to another territory than the boundary data's precision, so either office may be responsible.",
+                      where=where, inside=", ".join(inside) or _(lang, "no office"))]  # fmt: skip
+        if s == "uncovered":
+            return [
+                _(
+                    lang,
+                    "%(where)s is in no office's area of responsibility in this directory. Contact the nearest office or the national media line.",
+                    where=where,
+                )
+            ]
+        if s == "not_found":
+            return [
+                _(
+                    lang,
+                    "Nothing matches “%(q)s”. Type a city and state (Reno, NV), a county, a state, a ZIP code, an address, or coordinates as “lat, lon”.",
+                    q=a["query"],
+                )
+            ]
+        return [_(lang, "That cannot be read as a place. Type a city and state (Reno, NV), a county, a state, a ZIP code (89501), an address, or coordinates as “lat, lon” (39.53, -119.81)."),
+                a["reason"]]  # fmt: skip
+
+    def office(self, request: Request, lang: str, office_id: str) -> Response:
+        ctx = self.site.ctx
+        office = ctx.directory.office(office_id)
+        if office is None:
+            return self.error_page(
+                request, 404, self._(lang, "No office has the id “%(id)s”.", id=office_id[:80])
+            )
+        from fieldoffice.export import office_properties
+
+        card = office_properties(ctx, office.id)
+        claims = ctx.territories.by_office[office.id]
+        by_phrase: dict[str, list[str]] = defaultdict(list)
+        for fips, claim in claims.items():
+            by_phrase[claim.phrase].append(fips)
+        groups = []
+        for phrase, fipses in by_phrase.items():
+            conf: dict[tuple[str, str], int] = defaultdict(int)
+            for f in fipses:
+                conf[(claims[f].confidence, claims[f].note or "")] += 1
+            region = ctx.regions.get(claims[fipses[0]].region_id or "")
+            groups.append({
+                "phrase": phrase,
+                "counties": sorted(ctx.gazetteer.county_by_fips[f].label for f in fipses),
+                "confidences": [{"label": self._(lang, CONFIDENCE_TEXT[c]), "note": n, "count": k}
+                                for (c, n), k in sorted(conf.items(), key=lambda x: -CONFIDENCE_RANK[x[0][0]])],
+                "source": region.source if region else "",
+            })  # fmt: skip
+        label = self._(lang, "Territory of %(name)s", name=office.name)
+        mini = small_map(ctx, list(claims), {}, label)
+        return self.render(request, lang, "office.html", office=card, groups=groups,
+                           county_count=len(claims), small_map=mini)  # fmt: skip
+
+    def search(self, request: Request, lang: str, q: str) -> Response:
+        q = q.strip()[:MAX_QUERY]
+        p = PREFIX[lang]
+        if not q:
+            return RedirectResponse(p + "/", status_code=303)
+        ctx = self.site.ctx
+        key = fold(q)
+        for o in ctx.directory.offices:  # an office by id, name or city lands on its page
+            if key in (
+                fold(o.id),
+                fold(o.name),
+                fold(o.city),
+                fold(o.name.removesuffix(" Office")),
+            ):
+                return RedirectResponse(f"{p}/offices/{o.id}", status_code=303)
+        for r in ctx.regions.values():
+            if key in (fold(r.name), fold(r.id)):
+                return RedirectResponse(
+                    f"{p}/locate?{urlencode({'q': r.name + ', ' + r.state})}", status_code=303
+                )
+        understood = self.site.locator.understander.understand_or_none(q)
+        if understood is not None:
+            return RedirectResponse(f"{p}/locate?{urlencode({'q': q})}", status_code=303)
+        results = []
+        choices = {o.name: f"{p}/offices/{o.id}" for o in ctx.directory.offices}
+        choices.update({r.name: f"{p}/locate?q={quote(r.name)}" for r in ctx.regions.values()})
+        for hit, _score, _i in process.extract(
+            q, list(choices), scorer=fuzz.WRatio, processor=fold, limit=5, score_cutoff=70
+        ):
+            results.append(
+                {"label": hit, "url": choices[hit], "kind": self._(lang, "office or region")}
+            )
+        for s in self.site.locator.understander.suggestions(q):
+            results.append(
+                {
+                    "label": s,
+                    "url": f"{p}/locate?{urlencode({'q': s})}",
+                    "kind": self._(lang, "place"),
+                }
+            )
+        return self.render(request, lang, "search.html", results=results, search_q=q)
+
+    def docs(self, request: Request, lang: str) -> Response:
+        spec = request.app.openapi()
+        endpoints = []
+        for path, ops in spec["paths"].items():
+            op = ops.get("get")
+            if not op:
+                continue
+            params = [{"name": x["name"], "where": x["in"], "required": x.get("required", False),
+                       "description": x.get("description", "")} for x in op.get("parameters", [])]  # fmt: skip
+            example = {"/api/v1/locate": "/api/v1/locate?q=Reno%2C%20NV", "/api/v1/offices": "/api/v1/offices",
+                       "/api/v1/coverage": "/api/v1/coverage"}.get(path)  # fmt: skip
+            endpoints.append(
+                {
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "params": params,
+                    "example": example,
+                }
+            )
+        return self.render(request, lang, "docs.html", endpoints=endpoints)

@@ -1,0 +1,68 @@
+"""What the web layer serves from: the core's context plus what is worth computing once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from functools import cached_property
+from typing import Any
+
+from fieldoffice import __version__
+from fieldoffice.context import Context
+from fieldoffice.export import geojson_by_office, geometry_json, office_properties, office_territory
+from fieldoffice.lint import lint_directory
+from fieldoffice.locate import Locator
+from fieldoffice.web.svgmap import MapData
+
+
+class Site:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.locator = Locator(ctx)
+        self._lock = threading.Lock()
+
+    @cached_property
+    def etag(self) -> str:
+        """One tag for every response: what a URL returns changes only with the data and code."""
+        d = self.ctx.directory
+        basis = json.dumps(
+            [__version__, d.path, d.effective_date.isoformat(), d.data_version,
+             self.ctx.gazetteer.counties_version, self.ctx.gazetteer.zips_version, self.ctx.regions_version],
+            sort_keys=True, default=str,
+        )  # fmt: skip
+        return 'W/"' + hashlib.sha256(basis.encode()).hexdigest()[:20] + '"'
+
+    @cached_property
+    def map_data(self) -> MapData:
+        with self._lock:
+            return MapData(self.ctx)
+
+    @cached_property
+    def territories_geojson(self) -> dict[str, Any]:
+        with self._lock:
+            return geojson_by_office(self.ctx)
+
+    def office_feature(self, office_id: str) -> dict[str, Any]:
+        return {
+            "type": "Feature",
+            "id": office_id,
+            "properties": office_properties(self.ctx, office_id),
+            "geometry": geometry_json(office_territory(self.ctx, office_id)),
+        }
+
+    @cached_property
+    def coverage(self) -> dict[str, Any]:
+        t = self.ctx.territories
+        findings = lint_directory(self.ctx.directory, self.ctx.gazetteer, self.ctx.regions)
+        return {
+            "counties": len(t.all_counties),
+            "covered": len(t.by_county),
+            "uncovered": len(t.uncovered),
+            "overlapping": len(t.overlaps),
+            "findings": [
+                {"kind": f.kind, "severity": f.severity, "message": f.message, "count": f.count,
+                 "details": {k: v for k, v in f.details.items() if k != "counties"}}
+                for f in findings
+            ],
+        }  # fmt: skip

@@ -1,0 +1,139 @@
+"""The HTML pages through the in-process client, in both languages."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fieldoffice.web.app import create_app
+from fieldoffice.web.i18n import translations
+from fieldoffice.web.messages import extracted_messages
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_home_has_the_contact_page_and_more(client: TestClient) -> None:
+    html = client.get("/").text
+    assert '<html lang="en">' in html
+    assert "(202) 732-4646" in html and "ICEMedia@ice.dhs.gov" in html
+    assert "compromised" in html  # the scam notice
+    assert "Photo Courtesy of ICE" in html
+    assert html.count('href="/offices/') >= 22
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    assert 'href="/es/"' in html and "En Español" in html
+    assert 'class="skip-link" href="#main"' in html
+    assert "2020-03-01" in html
+
+
+def test_home_is_small_with_gzip(client: TestClient) -> None:
+    r = client.get("/", headers={"Accept-Encoding": "gzip"})
+    assert len(gzip.compress(r.content)) < 150_000
+
+
+def test_spanish_pages(client: TestClient) -> None:
+    html = client.get("/es/").text
+    assert '<html lang="es">' in html and "Consultas de los medios" in html
+    assert 'href="/es/offices/phoenix"' in html and 'href="/"' in html
+    page = client.get("/es/locate", params={"q": "Reno, NV"}).text
+    assert "Una oficina es la responsable" in page and "Oficina de" not in page
+
+
+def test_locate_page_for_each_status(client: TestClient) -> None:
+    assert "San Francisco Office" in client.get("/locate", params={"q": "Reno, NV"}).text
+    texas = client.get("/locate", params={"q": "Texas"}).text
+    assert all(
+        n in texas
+        for n in ("Dallas Office", "El Paso Office", "Houston Office", "San Antonio Office")
+    )
+    miss = client.get("/locate", params={"q": "Rneo, NV"})
+    assert miss.status_code == 404 and "Reno, NV" in miss.text
+    bad = client.get("/locate", params={"q": "91, 0"})
+    assert bad.status_code == 400
+    far = client.get("/locate", params={"q": "Richmond, VA"}).text
+    assert "Nearest office" in far and "Washington, DC Headquarters" in far
+    assert (
+        'class="county highlight"' in client.get("/locate", params={"q": "Washoe County, NV"}).text
+    )
+
+
+def test_office_page(client: TestClient) -> None:
+    html = client.get("/offices/laguna-niguel").text
+    assert "Los Angeles California, Hawaii, Southern Nevada" in html
+    assert "Nye County, NV" in html and "low" in html
+    assert client.get("/offices/atlantis").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("q", "lands"),
+    [
+        ("Tampa", "/offices/tampa"),
+        ("san-diego", "/offices/san-diego"),
+        ("Reno, NV", "/locate?q=Reno%2C+NV"),
+        ("Northern Nevada", "/locate?q=Northern+Nevada%2C+NV"),
+        ("89501", "/locate?q=89501"),
+        ("Texas", "/locate?q=Texas"),
+    ],
+)
+def test_search_lands_on_the_right_page(client: TestClient, q: str, lands: str) -> None:
+    r = client.get("/search", params={"q": q}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == lands
+
+
+def test_search_lists_candidates_when_unsure(client: TestClient) -> None:
+    r = client.get("/search", params={"q": "Sant Fe"})
+    assert r.status_code == 200 and "Search results" in r.text
+
+
+def test_every_page_is_translated() -> None:
+    es = translations("es")
+    missing = [
+        m for m in sorted(extracted_messages()) if es.gettext(m) == m and m not in ("Error",)
+    ]
+    assert missing == []
+    assert es.ngettext("%(num)d county", "%(num)d counties", 5) == "%(num)d condados"
+
+
+def test_map_colours_differ_between_neighbours() -> None:
+    from fieldoffice.context import load_context
+    from fieldoffice.web.svgmap import MapData
+
+    data = MapData(load_context())
+    adjacency = data.office_adjacency()
+    assert adjacency["dallas"] >= {"el-paso", "houston", "san-antonio"}
+    for office, neighbours in adjacency.items():
+        for n in neighbours:
+            assert data.colors[office] != data.colors[n], (office, n)
+
+
+def _deuteranopia(hex_color: str) -> tuple[float, float, float]:
+    # Machado et al. (2009) deuteranopia matrix on linear RGB
+    rgb = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    m = [
+        [0.367322, 0.860646, -0.227968],
+        [0.280085, 0.672501, 0.047413],
+        [-0.011820, 0.042940, 0.968881],
+    ]
+    return tuple(sum(m[i][j] * lin[j] for j in range(3)) for i in range(3))  # type: ignore[return-value]
+
+
+def test_palette_stays_distinguishable_with_red_green_colour_blindness() -> None:
+    from fieldoffice.web.svgmap import PALETTE
+
+    sims = [_deuteranopia(c) for c in PALETTE]
+    for i in range(len(sims)):
+        for j in range(i + 1, len(sims)):
+            dist = sum((a - b) ** 2 for a, b in zip(sims[i], sims[j], strict=True)) ** 0.5
+            assert dist > 0.05, (PALETTE[i], PALETTE[j])
+
+
+def test_html_has_no_inline_script_or_style_attributes(client: TestClient) -> None:
+    for url in ("/", "/es/", "/locate?q=Texas", "/offices/seattle", "/docs"):
+        html = client.get(url).text
+        assert "<script" not in html and not re.search(r"\sstyle=", html), url
