@@ -33,8 +33,12 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (ROOT / "README.md").read_text()
     blocks = [b.split("```", 1)[0].strip() for b in readme.split("```sh\n")[1:]]
     install_and_run, install_and_test = blocks[0], blocks[1]
-    assert "fieldoffice" in install_and_run and "pytest" in install_and_test
+    assert "fieldoffice serve" in install_and_run
+    assert install_and_test == "scripts/test"
     assert install_and_test in (ROOT / ".ci" / "run").read_text()
+    script = (ROOT / "scripts" / "test").read_text()
+    assert "apt-get install" in script and "chromium" in script and "npm ci" in script
+    assert ".venv/bin/pytest" in script
 
 
 def test_published_schema_matches_packaged_one() -> None:

@@ -110,7 +110,7 @@ def test_security_headers_and_cors(client: TestClient) -> None:
 
 
 def test_limits(client: TestClient) -> None:
-    r = client.get("/api/v1/locate?q=" + "a" * 3000)
+    r = client.get("/api/v1/locate?q=" + "a" * 9000)
     assert r.status_code == 414
     assert_error_shape(r.json(), "uri_too_long")
     r = client.post("/api/v1/locate", content=b"x" * 20000)

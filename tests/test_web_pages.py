@@ -25,7 +25,9 @@ def test_home_has_the_contact_page_and_more(client: TestClient) -> None:
     assert "compromised" in html  # the scam notice
     assert "Photo Courtesy of ICE" in html
     assert html.count('href="/offices/') >= 22
-    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'role="img"' in html
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg"' in html and 'aria-describedby="map-desc"' in html
+    )
     assert 'href="/es/"' in html and "En Español" in html
     assert 'class="skip-link" href="#main"' in html
     assert "2020-03-01" in html

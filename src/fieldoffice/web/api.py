@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 
 from fieldoffice.errors import InvalidInput, NotFound
 from fieldoffice.export import office_properties
@@ -15,6 +15,10 @@ from fieldoffice.query import MAX_QUERY
 from fieldoffice.web.site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
+
+
+class GeoJSONResponse(JSONResponse):
+    media_type = "application/geo+json"
 
 
 class ErrorBody(BaseModel):
@@ -170,7 +174,7 @@ def office(request: Request, office_id: str) -> Response:
     return json_response(row)
 
 
-@router.get("/offices/{office_id}/territory.geojson", responses=ERRORS,
+@router.get("/offices/{office_id}/territory.geojson", responses=ERRORS, response_class=GeoJSONResponse,
             summary="One office's territory as a GeoJSON Feature (RFC 7946)")  # fmt: skip
 def territory(request: Request, office_id: str) -> Response:
     site = _site(request)
@@ -180,7 +184,9 @@ def territory(request: Request, office_id: str) -> Response:
 
 
 @router.get(
-    "/territories.geojson", summary="Every office's territory as a GeoJSON FeatureCollection"
+    "/territories.geojson",
+    response_class=GeoJSONResponse,
+    summary="Every office's territory as a GeoJSON FeatureCollection",
 )
 def territories(request: Request) -> Response:
     return json_response(_site(request).territories_geojson, media_type="application/geo+json")

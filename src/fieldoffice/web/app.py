@@ -23,7 +23,7 @@ from fieldoffice.web.api import router as api_router
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.site import Site
 
-MAX_URL = 2048
+MAX_URL = 8192  # above any valid request: 300 characters of q, each up to 12 bytes encoded
 MAX_BODY = 16 * 1024
 STATIC = Path(__file__).parent / "static"
 
@@ -105,6 +105,7 @@ def create_app(directory: str | Path | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.site = site
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.include_router(api_router)
     pages = Pages(site)
     app.include_router(pages.router)
@@ -125,7 +126,9 @@ def create_app(directory: str | Path | None = None) -> FastAPI:
         if wants_html(request):
             return pages.error_page(request, exc.status_code, message)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(exc.status_code, code, message)
+        response = error_response(exc.status_code, code, message)
+        response.headers.update(exc.headers or {})  # e.g. Allow, on a 405
+        return response
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -150,6 +153,35 @@ def create_app(directory: str | Path | None = None) -> FastAPI:
     )
     app.add_middleware(Guard, etag=site.etag)
     return app
+
+
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's schema, saying what this app really answers: its own error shape, never a 422."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    from fastapi.openapi.utils import get_openapi
+
+    schema = get_openapi(
+        title=app.title, version=app.version, description=app.description, routes=app.routes
+    )
+    ref = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    errors = {
+        "400": "the input cannot be a place, or the parameters are wrong",
+        "413": "the request body is too large",
+        "414": "the address is too long",
+    }
+    for ops in schema["paths"].values():
+        for op in ops.values():
+            op["responses"].pop("422", None)
+            for status, text in errors.items():
+                op["responses"].setdefault(status, {"description": text})
+            for status, response in op["responses"].items():
+                if status.startswith(("4", "5")):  # errors are JSON, whatever the success type
+                    response["content"] = {"application/json": {"schema": ref}}
+    for name in ("HTTPValidationError", "ValidationError"):
+        schema.get("components", {}).get("schemas", {}).pop(name, None)
+    app.openapi_schema = schema
+    return schema
 
 
 def app_from_env() -> FastAPI:

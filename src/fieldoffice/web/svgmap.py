@@ -172,8 +172,9 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
     ctx = data.ctx
     names = {o.id: o.name for o in ctx.directory.offices}
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="map-title map-desc" class="national-map">',
+        # a group, not an img: it holds links, one per territory
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="group" '
+        f'aria-labelledby="map-title" aria-describedby="map-desc" class="national-map">',
         f'<title id="map-title">{escape(t["map_title"])}</title>',
         f'<desc id="map-desc">{escape(t["map_desc"])}</desc>',
         _PATTERNS,

@@ -1,0 +1,166 @@
+"""End to end: the real server, driven by Debian's Chromium through Playwright, checked with axe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(os.environ.get("FIELDOFFICE_ARTIFACTS", ROOT / "tests" / "artifacts"))
+EXE = shutil.which("fieldoffice", path=str(Path(sys.executable).parent)) or "fieldoffice"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+
+if not (Path(CHROMIUM).exists() and AXE.exists()):
+    # scripts/test installs both; only a hand-run pytest without them gets here, never CI
+    if os.environ.get("CI"):
+        raise RuntimeError(
+            "CI must run the browser tests: scripts/test installs chromium and axe-core"
+        )
+    pytest.skip(
+        "needs Debian's chromium and npm's axe-core: run scripts/test", allow_module_level=True
+    )
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = _free_port()
+    proc = subprocess.Popen([EXE, "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(base + "/api/v1/offices", timeout=1)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(
+                        proc.stderr.read().decode() if proc.stderr else "server died"
+                    ) from None
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("server did not start in 20 s")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_lookup_lands_on_the_san_francisco_office(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.get_by_role("textbox", name="Which office covers…").fill("Reno, NV")
+    page.get_by_role("button", name="Find the office").click()
+    expect(page.get_by_role("heading", level=2)).to_contain_text("One office is responsible")
+    page.get_by_role("link", name="San Francisco Office").first.click()
+    expect(page).to_have_url(server + "/offices/san-francisco")
+    expect(page.get_by_role("heading", level=1)).to_have_text("San Francisco Office")
+
+
+def test_switch_to_spanish_and_back(page: Page, server: str) -> None:
+    page.goto(server + "/locate?q=Reno%2C+NV")
+    page.get_by_role("link", name="En Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page).to_have_url(server + "/es/locate?q=Reno%2C+NV")
+    expect(page.get_by_role("heading", level=2)).to_contain_text("Una oficina es la responsable")
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(server + "/locate?q=Reno%2C+NV")
+
+
+def test_the_same_lookup_with_the_keyboard_only(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    for _ in range(12):  # skip link, language, search box and button, then the lookup field
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "lookup-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "lookup-q"
+    page.keyboard.type("Reno, NV")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(server + "/locate?q=Reno%2C+NV")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "San Francisco Office":
+            break
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(server + "/offices/san-francisco")
+
+
+def test_skip_link_is_first_and_visible_on_focus(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to main content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/es/",
+        "/locate?q=Texas",
+        "/es/locate?q=Richmond%2C+VA",
+        "/offices/laguna-niguel",
+        "/search?q=Sant+Fe",
+        "/docs",
+        "/nope",
+    ],
+)
+def test_axe_finds_no_violations(browser: Browser, server: str, path: str) -> None:
+    context = browser.new_context(bypass_csp=True)  # axe is injected as a script of its own
+    page = context.new_page()
+    page.goto(server + path)
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
+    )
+    context.close()
+    violations = [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
+    ]
+    assert violations == []
+
+
+def test_screenshot_of_the_home_page(page: Page, server: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.goto(server + "/")
+    out = ARTIFACTS / "home.png"
+    page.screenshot(path=str(out), full_page=True)
+    assert out.stat().st_size > 50_000
