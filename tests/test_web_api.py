@@ -128,3 +128,20 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
         "/api/v1/territories.geojson",
         "/api/v1/coverage",
     }
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [("39.53", "-119.81"), ("25.77", "-80.19"), ("0", "0"), ("95", "1"), ("x", "1")]
+)
+def test_fast_path_answers_exactly_like_the_routed_one(
+    client: TestClient, lat: str, lon: str
+) -> None:
+    fast = client.get(f"/api/v1/locate?lat={lat}&lon={lon}")
+    routed = client.get(
+        f"/api/v1/locate?lat={lat}&lon={lon}&via=router"
+    )  # an extra key skips the fast path
+    assert fast.status_code == routed.status_code
+    assert fast.json() == routed.json()
+    if fast.status_code == 200:
+        assert fast.headers["etag"] == routed.headers["etag"]
+    assert fast.headers["content-security-policy"] == routed.headers["content-security-policy"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 Confidence = Literal["high", "medium-high", "medium", "low"]
@@ -115,4 +115,5 @@ class Answer:
     national_contact: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Shallow: the fields already hold plain dicts and lists (asdict's deep copy is slow).
+        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -92,7 +92,9 @@ def json_response(data: Any, status: int = 200, media_type: str = "application/j
 
 
 def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
-    return json_response({"error": {"code": code, "message": message, "details": details}}, status)
+    return Response(
+        _error_json(code, message, details), status_code=status, media_type="application/json"
+    )
 
 
 def _site(request: Request) -> Site:
@@ -126,7 +128,14 @@ def locate(
         str | None, Query(max_length=40, description="longitude, decimal degrees")
     ] = None,
 ) -> Response:
-    site = _site(request)
+    status, body = locate_answer(_site(request), q=q, lat=lat, lon=lon)
+    return Response(body, status_code=status, media_type="application/json")
+
+
+def locate_answer(
+    site: Site, *, q: str | None, lat: str | None, lon: str | None
+) -> tuple[int, bytes]:
+    """Status and JSON body of /api/v1/locate; the route and the server's fast path share it."""
     if q is not None and (lat is not None or lon is not None):
         raise InvalidInput("give either q, or lat and lon, not both")
     if q is not None:
@@ -137,12 +146,15 @@ def locate(
         )
     else:
         raise InvalidInput("say which place: ?q=Reno, NV or ?lat=39.53&lon=-119.81")
-    body = answer.to_dict()
     if answer.status == "invalid":
-        return error_response(400, "invalid_input", answer.reason, body)
+        return 400, _error_json("invalid_input", answer.reason, answer)
     if answer.status == "not_found":
-        return error_response(404, "not_found", answer.reason, body)
-    return json_response(body)
+        return 404, _error_json("not_found", answer.reason, answer)
+    return 200, orjson.dumps(answer)
+
+
+def _error_json(code: str, message: str, details: Any = None) -> bytes:
+    return orjson.dumps({"error": {"code": code, "message": message, "details": details}})
 
 
 @router.get(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fieldoffice import __version__
 from fieldoffice.context import load_context
 from fieldoffice.errors import FieldOfficeError
-from fieldoffice.web.api import error_response
+from fieldoffice.web.api import error_response, locate_answer
 from fieldoffice.web.api import router as api_router
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.site import Site
@@ -95,8 +96,49 @@ class Guard:
         await send({"type": "http.response.body", "body": response.body})
 
 
+class HotPath:
+    """GET /api/v1/locate?lat=&lon= straight to the core, skipping the framework's routing.
+
+    Only the exact form lat=..&lon=.. (each once, at most 40 characters) takes this path; anything
+    else goes through FastAPI. Both call api.locate_answer, so the answers are the same.
+    """
+
+    PATH = "/api/v1/locate"
+
+    def __init__(self, app: ASGIApp, site: Site) -> None:
+        self.app = app
+        self.site = site
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == self.PATH and scope["method"] == "GET":
+            params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+            keys = [k for k, _ in params]
+            if sorted(keys) == ["lat", "lon"] and all(len(v) <= 40 for _, v in params):
+                values = dict(params)
+                try:
+                    status, body = locate_answer(
+                        self.site, q=None, lat=values["lat"], lon=values["lon"]
+                    )
+                except FieldOfficeError as exc:
+                    status, body = (
+                        exc.http_status,
+                        bytes(error_response(exc.http_status, exc.code, str(exc)).body),
+                    )
+                headers = [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ]
+                if any(k == b"origin" for k, _ in scope["headers"]):
+                    headers.append((b"access-control-allow-origin", b"*"))
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(directory: str | Path | None = None) -> FastAPI:
     site = Site(load_context(directory))
+    site.warm_up()
     app = FastAPI(
         title="fieldoffice",
         version=__version__,
@@ -151,6 +193,7 @@ def create_app(directory: str | Path | None = None) -> FastAPI:
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
     )
+    app.add_middleware(HotPath, site=site)
     app.add_middleware(Guard, etag=site.etag)
     return app
 

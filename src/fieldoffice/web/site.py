@@ -22,6 +22,11 @@ class Site:
         self.locator = Locator(ctx)
         self._lock = threading.Lock()
 
+    def warm_up(self) -> None:
+        """Load the point index, the polygons and the map before the first request, not during it."""
+        self.locator.locate_point(lat=39.53, lon=-119.81)
+        _ = self.map_data
+
     @cached_property
     def etag(self) -> str:
         """One tag for every response: what a URL returns changes only with the data and code."""
