@@ -139,3 +139,10 @@ def test_html_has_no_inline_script_or_style_attributes(client: TestClient) -> No
     for url in ("/", "/es/", "/locate?q=Texas", "/offices/seattle", "/docs"):
         html = client.get(url).text
         assert "<script" not in html and not re.search(r"\sstyle=", html), url
+
+
+def test_english_data_inside_spanish_pages_is_marked_english(client: TestClient) -> None:
+    html = client.get("/es/").text
+    assert '<p lang="en">NOTE: It has come to the attention' in html
+    assert '<span lang="en">Los Angeles California, Hawaii, Southern Nevada</span>' in html
+    assert 'lang="en">NOTE' not in client.get("/").text

@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from rapidfuzz import fuzz, process
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -59,6 +60,8 @@ class Pages:
         version = self.site.ctx.gazetteer.counties_version
         html = self.envs[lang].get_template(template).render(
             lang=lang, prefix=PREFIX[lang], other_lang_url=other, directory=d,
+            # the directory's own words are English: say so inside pages in another language
+            data_lang=Markup(' lang="en"') if lang != "en" else "",
             boundaries=f"{version.get('source', '')}, {version.get('scale', '')}", **ctx,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status)
