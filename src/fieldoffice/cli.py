@@ -313,6 +313,56 @@ def office(
 
 
 @app.command()
+def assign(
+    source: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="CSV, TSV or Parquet file, a folder of Parquet files, or - for CSV on stdin.",
+        ),
+    ],
+    output: Annotated[
+        str,
+        typer.Option("--output", "-o", help="CSV, TSV or Parquet file, or - for CSV on stdout."),
+    ],
+    lat: Annotated[str | None, typer.Option("--lat", help="Latitude column.")] = None,
+    lon: Annotated[str | None, typer.Option("--lon", help="Longitude column.")] = None,
+    zip_column: Annotated[str | None, typer.Option("--zip", help="ZIP code column.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="Street address column.")] = None,
+    place: Annotated[
+        str | None, typer.Option("--place", help="Place column ('Reno, NV', a county, a state).")
+    ] = None,
+    engine: Annotated[
+        str, typer.Option("--engine", help="'local' (this machine) or 'dask' (a Dask cluster).")
+    ] = "local",
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)."),
+    ] = None,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Add office_id, office_name, status, county_fips and reason to every row of a file.
+
+    Every input row is kept, in order; a row that cannot be read is kept with status 'invalid'
+    and a reason. A summary goes to stderr. Exit code 1 if any row was invalid.
+    """
+    from fieldoffice.assign import run_assign, stderr_is_terminal
+
+    ctx = load_context(directory)
+    flags = {"lat": lat, "lon": lon, "zip": zip_column, "address": address, "place": place}
+    if engine == "dask":
+        from fieldoffice.batch_dask import run_assign_dask
+
+        summary = run_assign_dask(ctx, source, output, flags, scheduler=scheduler)
+    elif engine == "local":
+        summary = run_assign(ctx, source, output, flags, progress=stderr_is_terminal())
+    else:
+        raise InvalidInput(f"unknown engine {engine!r}", hint="use 'local' or 'dask'")
+    sys.stderr.write(summary.text() + "\n")
+    raise typer.Exit(1 if summary.invalid else 0)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
