@@ -67,7 +67,9 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
     except ImportError as exc:
         from fieldoffice.errors import InvalidInput
 
-        raise InvalidInput("the dask engine needs Dask", hint="pip install 'fieldoffice[dask]'") from exc
+        raise InvalidInput(
+            "the dask engine needs Dask", hint="pip install 'fieldoffice[dask]'"
+        ) from exc
 
     names, _ = read_batches(source) if source != "-" else ([], iter(()))
     if source == "-":
