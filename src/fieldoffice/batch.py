@@ -67,6 +67,15 @@ class OfficeTable:
             elif ids:
                 self.county_office[k], self.county_status[k] = SEVERAL, OVERLAP
         self.fips = np.array([c.fips for c in gaz.counties])
+        # per point-lookup result (INVALID, NO_POLYGON, county 0..n-1), shifted by 2
+        self.lut_office = np.concatenate([[NO_OFFICE, NO_OFFICE], self.county_office]).astype(
+            np.int16
+        )
+        self.lut_status = np.concatenate([[INVALID_ROW, NOT_FOUND], self.county_status]).astype(
+            np.uint8
+        )
+        self.lut_reason = np.concatenate([[R_BAD_NUMBER, R_OUTSIDE], np.arange(n)]).astype(np.int32)
+        self.lut_county = np.concatenate([[NO_POLYGON, NO_POLYGON], np.arange(n)]).astype(np.int32)
 
     @cached_property
     def county_reasons(self) -> list[str]:
@@ -138,16 +147,25 @@ def lookup_counties(
     ctx: Context, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
 ) -> I32:
     """County index per point (NO_POLYGON outside, INVALID for NaN/out of range), on all cores."""
+    out = np.empty(len(lat), dtype=np.int32)
     index = ctx.gazetteer.index
-    n = len(lat)
-    if n <= CHUNK:
-        return index.lookup(lat=lat, lon=lon, on_invalid="mark")
-    starts = range(0, n, CHUNK)
-    parts = _pool().map(
-        lambda s: index.lookup(lat=lat[s : s + CHUNK], lon=lon[s : s + CHUNK], on_invalid="mark"),
-        starts,
-    )
-    return np.concatenate(list(parts))
+
+    def work(s: slice) -> None:
+        out[s] = index.lookup(lat=lat[s], lon=lon[s], on_invalid="mark")
+
+    _in_chunks(len(lat), work)
+    return out
+
+
+def _in_chunks(n: int, work: Any) -> None:
+    """Run work(slice) over [0, n) in CHUNK-sized pieces on every core (numpy releases the GIL)."""
+    slices = [slice(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
+    if len(slices) <= 1:
+        for sl in slices:
+            work(sl)
+        return
+    for _ in _pool().map(work, slices):
+        pass
 
 
 def assign_points(
@@ -161,39 +179,67 @@ def assign_points(
     y = np.asarray(lat, dtype=np.float64).ravel()
     x = np.asarray(lon, dtype=np.float64).ravel()
     table = office_table(ctx)
-    county = lookup_counties(ctx, y, x)
-    inside = county >= 0
-    safe = np.where(inside, county, 0)
-    office = np.where(inside, table.county_office[safe], NO_OFFICE).astype(np.int16)
-    status = np.where(inside, table.county_status[safe], NOT_FOUND).astype(np.uint8)
-    reason = np.where(inside, county, R_OUTSIDE).astype(np.int32)
-    invalid = county == INVALID
-    status[invalid] = INVALID_ROW
-    reason[invalid] = np.where(
-        np.isnan(y[invalid]) | np.isnan(x[invalid]), R_BAD_NUMBER, R_OUT_OF_RANGE
-    )
+    index = ctx.gazetteer.index
+    n = len(y)
+    county = np.empty(n, dtype=np.int32)
+    office = np.empty(n, dtype=np.int16)
+    status = np.empty(n, dtype=np.uint8)
+    reason = np.empty(n, dtype=np.int32)
+
+    def work(s: slice) -> None:
+        c = index.lookup(lat=y[s], lon=x[s], on_invalid="mark")
+        key = c + 2  # lookup tables: 0 invalid, 1 outside every county, k + 2 county k
+        office[s] = np.take(table.lut_office, key)
+        status[s] = np.take(table.lut_status, key)
+        reason[s] = np.take(table.lut_reason, key)
+        county[s] = np.take(table.lut_county, key)
+        invalid = np.flatnonzero(c == INVALID)
+        if len(invalid):  # say which way they are wrong
+            ys, xs = y[s][invalid], x[s][invalid]
+            reason[s][invalid] = np.where(np.isnan(ys) | np.isnan(xs), R_BAD_NUMBER, R_OUT_OF_RANGE)
+
+    _in_chunks(n, work)
     if bad is not None and bad.any():
         status[bad], office[bad], reason[bad] = INVALID_ROW, NO_OFFICE, R_BAD_NUMBER
-    county = np.where(inside, county, NO_POLYGON).astype(np.int32)
     return Assignment(office, status, county, reason)
 
 
-def assign_zips(ctx: Context, zips: pa.Array | Sequence[str | None]) -> Assignment:
+def assign_zips(
+    ctx: Context, zips: pa.Array | pa.ChunkedArray | Sequence[str | None]
+) -> Assignment:
     """Office per ZIP code ('89501', '89501-1234', ' 89501'); anything else is invalid, and kept."""
+    if isinstance(zips, pa.ChunkedArray):
+        zips = zips.combine_chunks()
     arr = (
         pa.array(zips, type=pa.string())
         if not isinstance(zips, pa.Array)
         else pc.cast(zips, pa.string())
     )
-    text = pc.utf8_trim_whitespace(arr)
-    five = pc.utf8_slice_codeunits(text, 0, 5)
-    well_formed = pc.fill_null(
-        pc.match_substring_regex(text, r"^\d{5}(?:-?\d{4})?$"), False
-    ).to_numpy(zero_copy_only=False)
-    missing = pc.fill_null(pc.equal(pc.utf8_length(text), 0), True).to_numpy(zero_copy_only=False)
-    numbers = pc.cast(pc.if_else(pa.array(well_formed), five, pa.scalar("0")), pa.int32()).to_numpy(
-        zero_copy_only=False
-    )
+    n = len(arr)
+    numbers = np.zeros(n, dtype=np.int32)
+    well_formed = np.zeros(n, dtype=bool)
+    missing = np.zeros(n, dtype=bool)
+
+    def work(s: slice) -> None:
+        text = arr.slice(s.start, s.stop - s.start)
+        # the common case first: exactly five digits, no regex needed
+        plain = pc.and_(pc.equal(pc.utf8_length(text), 5), pc.utf8_is_digit(text))
+        plain_np = pc.fill_null(plain, False).to_numpy(zero_copy_only=False)
+        ok = plain_np.copy()
+        five = text
+        if not plain_np.all():
+            trimmed = pc.utf8_trim_whitespace(text)
+            other = pc.fill_null(pc.match_substring_regex(trimmed, r"^\d{5}(?:-?\d{4})?$"), False)
+            ok |= other.to_numpy(zero_copy_only=False)
+            five = pc.utf8_slice_codeunits(trimmed, 0, 5)
+            missing[s] = pc.fill_null(pc.equal(pc.utf8_length(trimmed), 0), True).to_numpy(
+                zero_copy_only=False
+            )
+        well_formed[s] = ok
+        safe = pc.if_else(pa.array(ok), five, pa.scalar("0"))
+        numbers[s] = pc.cast(safe, pa.int32()).to_numpy(zero_copy_only=False)
+
+    _in_chunks(n, work)
     table = office_table(ctx)
     known = table.zip_known[numbers] & well_formed
     county = np.where(known, table.zip_county[numbers], NO_POLYGON).astype(np.int32)

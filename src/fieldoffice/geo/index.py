@@ -50,6 +50,7 @@ class PointIndex:
         self._fine_inv = arrays.sub / arrays.coarse_deg
         ny, nx = arrays.coarse.shape
         self._nx, self._ny = nx, ny
+        self._coarse_flat = np.ascontiguousarray(arrays.coarse).ravel()
 
     # -- exact fallback -------------------------------------------------------------------------
     def _exact(self, x: F64, y: F64) -> I32:
@@ -82,6 +83,8 @@ class PointIndex:
                 check_coordinates(float(y[bad]), float(x[bad]))
             elif on_invalid != "mark":
                 raise ValueError("on_invalid must be 'raise' or 'mark'")
+        if valid.all():  # the usual case: no copies
+            return self._lookup_valid(x, y)
         out = np.full(x.shape, INVALID, dtype=np.int32)
         idx = np.flatnonzero(valid)
         out[idx] = self._lookup_valid(x[idx], y[idx])
@@ -89,22 +92,23 @@ class PointIndex:
 
     def _lookup_valid(self, x: F64, y: F64) -> I32:
         a = self.a
-        gx = np.floor((x - a.origin_x) * self._inv).astype(np.int64)
-        gy = np.floor((y - a.origin_y) * self._inv).astype(np.int64)
-        np.clip(gx, 0, self._nx - 1, out=gx)
-        np.clip(gy, 0, self._ny - 1, out=gy)
-        v = a.coarse[gy, gx]
-        out = v.copy()
-        blk = np.flatnonzero(v <= -2)
+        # x >= origin_x and y >= origin_y for valid points, so truncation is floor here
+        gx = ((x - a.origin_x) * self._inv).astype(np.int32)
+        gy = ((y - a.origin_y) * self._inv).astype(np.int32)
+        np.minimum(gx, self._nx - 1, out=gx)  # lon = 180 / lat = 90 sit on the last cell's edge
+        np.minimum(gy, self._ny - 1, out=gy)
+        out: I32 = np.take(self._coarse_flat, gy * np.int32(self._nx) + gx)
+        blk = np.flatnonzero(out <= -2)
         if len(blk) == 0:
             return out
         sub = self._sub
         bx, by = x[blk], y[blk]
-        fx = np.floor((bx - a.origin_x) * self._fine_inv).astype(np.int64) - gx[blk] * sub
-        fy = np.floor((by - a.origin_y) * self._fine_inv).astype(np.int64) - gy[blk] * sub
+        fx = ((bx - a.origin_x) * self._fine_inv).astype(np.int32) - gx[blk] * np.int32(sub)
+        fy = ((by - a.origin_y) * self._fine_inv).astype(np.int32) - gy[blk] * np.int32(sub)
         np.clip(fx, 0, sub - 1, out=fx)
         np.clip(fy, 0, sub - 1, out=fy)
-        fv = a.fine[(-2 - v[blk].astype(np.int64)) * (sub * sub) + fy * sub + fx]
+        block = (-2 - out[blk]).astype(np.int64)
+        fv = np.take(a.fine, block * (sub * sub) + fy * sub + fx)
         out[blk] = fv
         mix = np.flatnonzero(fv <= -2)
         if len(mix):
