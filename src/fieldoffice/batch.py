@@ -399,8 +399,14 @@ def numbers(
         values = pc.cast(col, pa.float64()).to_numpy(zero_copy_only=False)
         bad = np.asarray(pc.is_null(col).to_numpy(zero_copy_only=False))
         return np.where(bad, np.nan, values), bad
+    text_col = pc.cast(col, pa.string())
+    try:  # the usual case, every value a plain number: Arrow's own parser, no Python
+        values = pc.cast(text_col, pa.float64()).to_numpy(zero_copy_only=False)
+        return values, np.zeros(len(values), dtype=bool)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        pass
     import pandas as pd
 
-    text = pc.cast(col, pa.string()).to_pandas()
+    text = text_col.to_pandas()
     values = pd.to_numeric(text.str.strip(), errors="coerce").to_numpy(dtype=np.float64)
     return values, np.isnan(values)
