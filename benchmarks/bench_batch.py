@@ -54,7 +54,9 @@ def index_memory() -> tuple[float, float]:
             "ctx.gazetteer.index.lookup_one(lat=39.5, lon=-119.8); "
             "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
             "print(ctx.gazetteer.index.a.nbytes, hwm)")  # fmt: skip
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
     return int(out[0]) / 1e6, int(out[1]) / 1024
 
 
@@ -79,14 +81,22 @@ def postgis_rate(polys: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)  # fmt: skip
         import psycopg  # type: ignore[import-not-found]
 
-        with psycopg.connect(host=str(sock), user="bench", dbname="postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            host=str(sock), user="bench", dbname="postgres", autocommit=True
+        ) as conn:
             cur = conn.cursor()
             cur.execute("CREATE EXTENSION postgis")
             cur.execute("CREATE TABLE county (k int, g geometry(MultiPolygon, 4326))")
             with cur.copy("COPY county (k, g) FROM STDIN") as cp:
                 for k, p in enumerate(polys):
                     if not p.is_empty:
-                        cp.write_row((k, "SRID=4326;" + shapely.to_wkt(shapely.MultiPolygon(shapely.get_parts(p)))))
+                        cp.write_row(
+                            (
+                                k,
+                                "SRID=4326;"
+                                + shapely.to_wkt(shapely.MultiPolygon(shapely.get_parts(p))),
+                            )
+                        )
             cur.execute("CREATE INDEX ON county USING gist (g)")
             cur.execute("CREATE TABLE pt (i int, g geometry(Point, 4326))")
             with cur.copy("COPY pt (i, g) FROM STDIN") as cp:
@@ -99,7 +109,10 @@ def postgis_rate(polys: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float
             t = time.perf_counter()
             m = 5000
             for a, b in zip(x[:m].tolist(), y[:m].tolist(), strict=True):
-                cur.execute("SELECT k FROM county WHERE ST_Contains(g, ST_SetSRID(ST_MakePoint(%s, %s), 4326))", (a, b))
+                cur.execute(
+                    "SELECT k FROM county WHERE ST_Contains(g, ST_SetSRID(ST_MakePoint(%s, %s), 4326))",
+                    (a, b),
+                )
                 cur.fetchall()
             single = m / (time.perf_counter() - t)
         return bulk, single
@@ -112,8 +125,12 @@ def postgis_rate(polys: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[float
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--points", type=int, default=10_000_000)
-    ap.add_argument("--oracle", action="store_true", help="check every answer against shapely covers")
-    ap.add_argument("--postgis", action="store_true", help="also measure PostGIS (needs postgis, psycopg)")
+    ap.add_argument(
+        "--oracle", action="store_true", help="check every answer against shapely covers"
+    )
+    ap.add_argument(
+        "--postgis", action="store_true", help="also measure PostGIS (needs postgis, psycopg)"
+    )
     args = ap.parse_args()
 
     from fieldoffice.batch import assign_points, assign_zips
@@ -156,12 +173,18 @@ def main() -> None:
     print(f"{'  shapely STRtree within':40}{sh / 1e6:>11.2f}M{fo / sh:>16.0f}x{'40x':>10}")
     print(f"{'  geopandas sjoin':40}{gp / 1e6:>11.2f}M{fo / gp:>16.0f}x{'50x':>10}")
     if pg:
-        print(f"{'  PostGIS ST_Contains, one query':40}{pg[0] / 1e6:>11.3f}M{fo / pg[0]:>16.0f}x{'150x':>10}")
+        print(
+            f"{'  PostGIS ST_Contains, one query':40}{pg[0] / 1e6:>11.3f}M{fo / pg[0]:>16.0f}x{'150x':>10}"
+        )
         print(f"{'  PostGIS single lookups/s':40}{pg[1]:>12,.0f}")
     else:
-        print(f"{'  PostGIS':40}{'not measured (run with --postgis where postgis is installed)':>40}")
+        print(
+            f"{'  PostGIS':40}{'not measured (run with --postgis where postgis is installed)':>40}"
+        )
     print(f"{'ZIP -> office, rows/s':40}{zr / 1e6:>11.1f}M{'':>18}{'5M/s':>10}")
-    print(f"{'CSV end to end (read, assign, write)':40}{csv_rate / 1e6:>11.2f}M{'':>18}{'1M/s':>10}")
+    print(
+        f"{'CSV end to end (read, assign, write)':40}{csv_rate / 1e6:>11.2f}M{'':>18}{'1M/s':>10}"
+    )
     print(f"{'cold start (import, index, 1st answer)':40}{start:>11.2f}s{'':>18}{'1 s':>10}")
     print(f"{'index arrays in memory':40}{mem_arrays:>10.0f}MB{'':>18}{'300 MB':>10}")
     print(f"{'  whole process after loading, peak RSS':40}{rss:>10.0f}MB")

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """The Dask engine on a multi-file Parquet dataset: 1 worker against 2, and the local engine.
 
-    .venv/bin/pip install -e '.[dask]'
-    .venv/bin/python benchmarks/bench_dask.py [--rows 8000000] [--files 8]
+.venv/bin/pip install -e '.[dask]'
+.venv/bin/python benchmarks/bench_dask.py [--rows 8000000] [--files 8]
 """
 
 from __future__ import annotations
@@ -19,7 +19,13 @@ from fieldoffice.assign import run_assign
 from fieldoffice.batch_dask import run_assign_dask
 from fieldoffice.context import load_context
 
-FLAGS: dict[str, str | None] = {"lat": "lat", "lon": "lon", "zip": None, "address": None, "place": None}
+FLAGS: dict[str, str | None] = {
+    "lat": "lat",
+    "lon": "lon",
+    "zip": None,
+    "address": None,
+    "place": None,
+}
 
 
 def main() -> None:
@@ -41,11 +47,17 @@ def main() -> None:
         local = run_assign(ctx, str(data), str(Path(tmp) / "local.parquet"), FLAGS, progress=False)
         rows.append(("local engine (threads, this process)", local.rows, local.seconds))
         for workers in (1, 2):
-            s = run_assign_dask(ctx, str(data), str(Path(tmp) / f"dask{workers}.parquet"), FLAGS, workers=workers)
+            s = run_assign_dask(
+                ctx, str(data), str(Path(tmp) / f"dask{workers}.parquet"), FLAGS, workers=workers
+            )
             rows.append((f"dask, LocalCluster, {workers} worker(s)", s.rows, s.seconds))
-        same = pq.read_table(Path(tmp) / "local.parquet").equals(pq.read_table(Path(tmp) / "dask2.parquet"))
-    print(f"{args.rows:,} rows in {args.files} Parquet files; time includes reading and writing Parquet"
-          " (and for Dask, starting the cluster)")
+        same = pq.read_table(Path(tmp) / "local.parquet").equals(
+            pq.read_table(Path(tmp) / "dask2.parquet")
+        )
+    print(
+        f"{args.rows:,} rows in {args.files} Parquet files; time includes reading and writing Parquet"
+        " (and for Dask, starting the cluster)"
+    )
     for name, n, sec in rows:
         print(f"  {name:40}{sec:8.1f} s{n / sec / 1e6:10.2f}M rows/s")
     print(f"  dask output identical to local: {same}")
