@@ -363,6 +363,91 @@ def assign(
 
 
 @app.command()
+def ingest(
+    page: Annotated[Path, typer.Argument(help="A saved contact page: HTML, or its visible text.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Directory file to write with --commit.")
+    ] = None,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Write the directory file (default: a dry run).")
+    ] = False,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Read a contact page into a directory: show what changed against the current one, and check it.
+
+    A dry run unless --commit. Exit code 1 if some part of the page could not be understood.
+    """
+    from fieldoffice.diff import diff_directories, diff_text
+    from fieldoffice.directory import build_directory, validate
+    from fieldoffice.ingest import ingest as read_page
+    from fieldoffice.ingest import write_directory_file
+    from fieldoffice.lint import lint_directory
+    from fieldoffice.phrases import PhraseResolver
+    from fieldoffice.territory import compile_territories
+
+    ctx = load_context(directory)
+    try:
+        data = page.read_bytes()
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot read {page}: {exc.strerror}", hint="give the saved page's path"
+        ) from exc
+    result = read_page(
+        data, ctx.gazetteer, PhraseResolver(ctx.gazetteer, ctx.regions), ctx.directory
+    )
+    for p in result.problems:
+        print(f"unresolved: {p.where}: {p.text!r}: {p.message}")
+    if result.problems:
+        print(
+            f"{len(result.problems)} problems: nothing written. Fix the page or the regions, then run again."
+        )
+        raise typer.Exit(1)
+    target = output or resolve_directory_path(directory)
+    validate(result.raw, page)
+    new = build_directory(result.raw, target or page)
+    territories = compile_territories(new, ctx.gazetteer.counties, ctx.regions)
+    changes = diff_directories(ctx.directory, new, ctx.territories, territories)
+    print(diff_text(changes, {c.fips: c.label for c in ctx.gazetteer.counties}))
+    for f in lint_directory(new, ctx.gazetteer, ctx.regions):
+        print(f"  {f.severity:<7}  {f.kind:<19}  {f.message}")
+    if not commit:
+        print("dry run: nothing written (add --commit -o FILE to write the directory file)")
+        return
+    if target is None:
+        raise InvalidInput(
+            "--commit needs a file to write",
+            hint="add -o FILE (the shipped directory is part of the package)",
+        )
+    write_directory_file(result.raw, target)
+    print(f"wrote {target}")
+
+
+@app.command()
+def resolve(
+    phrase: Annotated[
+        str, typer.Argument(help="AOR text, e.g. 'Northern California, Northern Nevada'.")
+    ],
+    state: Annotated[
+        str | None, typer.Option("--state", help="The office's state, for bare county names.")
+    ] = None,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Show the clauses an AOR phrase resolves to, each one's counties, and what is left over."""
+    from fieldoffice.phrases import PhraseResolver, describe
+
+    ctx = load_context(directory)
+    st = ctx.gazetteer.state(state) if state else None
+    if state and st is None:
+        raise InvalidInput(
+            f"{state!r} is not a US state or territory", hint="use a USPS code, e.g. 'NV'"
+        )
+    res = PhraseResolver(ctx.gazetteer, ctx.regions).resolve(phrase, state=st.usps if st else None)
+    for line in describe(res, ctx.gazetteer, ctx.regions):
+        print(line)
+    raise typer.Exit(0 if res.ok else 1)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

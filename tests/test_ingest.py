@@ -1,0 +1,201 @@
+"""Ingesting a contact page: the seed round-trips, HTML variations give the right diffs, no crash."""
+
+from __future__ import annotations
+
+import html
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fieldoffice.context import Context
+from fieldoffice.directory import default_path
+from fieldoffice.errors import FieldOfficeError
+from fieldoffice.ingest import ingest
+from fieldoffice.phrases import PhraseResolver
+from tests.test_cli import run
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
+SHIPPED = tomllib.loads(default_path().read_text())
+
+
+@pytest.fixture(scope="module")
+def resolver(ctx: Context) -> PhraseResolver:
+    return PhraseResolver(ctx.gazetteer, ctx.regions)
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
+def test_seed_page_reproduces_the_shipped_directory(ctx: Context, resolver: PhraseResolver) -> None:
+    result = ingest(SEED.read_bytes(), ctx.gazetteer, resolver, ctx.directory)
+    assert result.problems == []
+    assert (
+        result.raw["office"] == SHIPPED["office"]
+    )  # ids, names, cities, states, AOR text, clauses
+    for key in ("media", "notice", "credit_line"):
+        assert result.raw["directory"][key] == SHIPPED["directory"][key], key
+
+
+def test_every_shipped_aor_resolves_to_its_clauses(ctx: Context, resolver: PhraseResolver) -> None:
+    for office in ctx.directory.offices:
+        res = resolver.resolve(office.aor, state=office.state)
+        assert res.ok and res.clauses == list(office.clauses), office.id
+
+
+def page_html(
+    offices: list[tuple[str, str, str, str, str | None]], *, spacing: str = "\n"
+) -> bytes:
+    """A page shaped like the real one: navigation, title, media paragraph, note, offices by state."""
+    by_state: dict[str, list[str]] = {}
+    for heading, name, city, st_code, aor in offices:
+        aor_line = f"<p class='aor'>AOR: {html.escape(aor)}</p>" if aor is not None else ""
+        block = (f"<div class='office'>{spacing}<h3>{html.escape(name)}</h3>{spacing}"
+                 f"<p>{html.escape(city)},{spacing}<span>{st_code}</span></p>{spacing}{aor_line}</div>")  # fmt: skip
+        by_state.setdefault(heading, []).append(block)
+    states = "".join(f"<h2>{h}</h2>{''.join(b)}" for h, b in by_state.items())
+    return f"""<!doctype html><html><head><title>Contact</title><script>var x = "AOR: Texas";</script>
+<style>.a{{}}</style></head><body><nav><a href="/">Home</a> <a href="/x">Who We Are</a></nav>
+<main><p>For media inquiries about the Agency&#8217;s activities, contact the Example Office of Public Affairs
+(EOPA) at (555) 010-4646 or email press@example.gov.</p>
+<p>When using agency images, use of credit line of &quot;Photo Courtesy of EX&quot; is requested.</p>
+<p>NOTE: It has come to our attention that our phone number has been compromised &amp; used by scammers.</p>
+<h1>Example Field Offices</h1><h2>United States</h2>{states}</main></body></html>""".encode()
+
+
+BASE = [
+    ("Arizona", "Phoenix Office", "Phoenix", "AZ", "Arizona"),
+    ("Nevada", "Reno Office", "Reno", "NV", "Northern Nevada"),
+    ("Texas", "Dallas Office", "Dallas", "TX", "North Texas and Oklahoma"),
+]
+
+
+def _read(ctx: Context, resolver: PhraseResolver, offices: list, **kw: str) -> dict:  # type: ignore[type-arg]
+    result = ingest(page_html(offices, **kw), ctx.gazetteer, resolver, None)
+    return {"raw": result.raw, "problems": result.problems}
+
+
+def test_html_page_is_read_with_entities_and_without_scripts(
+    ctx: Context, resolver: PhraseResolver
+) -> None:
+    got = _read(ctx, resolver, BASE)
+    d = got["raw"]["directory"]
+    assert got["problems"] == []
+    assert d["media"]["phone"] == "(555) 010-4646" and d["media"]["email"] == "press@example.gov"
+    assert d["notice"][0]["kind"] == "scam" and "compromised & used" in d["notice"][0]["text"]
+    assert d["credit_line"]["text"].startswith(
+        'When using agency images, use of credit line of "Photo'
+    )
+    assert [o["id"] for o in got["raw"]["office"]] == ["phoenix", "reno", "dallas"]
+    assert got["raw"]["office"][2]["territory"] == [{"phrase": "North Texas", "region": "north-texas"},
+                                                    {"phrase": "Oklahoma", "state": "OK"}]  # fmt: skip
+
+
+def test_extra_whitespace_changes_nothing(ctx: Context, resolver: PhraseResolver) -> None:
+    tight = _read(ctx, resolver, BASE)
+    loose = _read(ctx, resolver, BASE, spacing="\n\n      \t  \n")
+    assert tight["raw"]["office"] == loose["raw"]["office"]
+
+
+def test_missing_aor_is_reported_with_where(ctx: Context, resolver: PhraseResolver) -> None:
+    offices = [*BASE[:2], ("Texas", "Dallas Office", "Dallas", "TX", None)]
+    got = _read(ctx, resolver, offices)
+    assert len(got["problems"]) == 1
+    p = got["problems"][0]
+    assert "Dallas Office" in p.where and "Texas" in p.where and "AOR" in p.message
+
+
+def test_renamed_region_is_unresolved_with_exact_text(
+    ctx: Context, resolver: PhraseResolver
+) -> None:
+    offices = [
+        *BASE[:2],
+        ("Texas", "Dallas Office", "Dallas", "TX", "Greater North Texas Area and Oklahoma"),
+    ]
+    got = _read(ctx, resolver, offices)
+    assert [p.text for p in got["problems"]] == ["Greater North Texas Area"]
+
+
+def _write(tmp: Path, name: str, data: bytes) -> Path:
+    path = tmp / name
+    path.write_bytes(data)
+    return path
+
+
+def test_cli_diffs_for_moved_and_new_offices(tmp_path: Path) -> None:
+    old_page = _write(tmp_path, "old.html", page_html(BASE))
+    old_file = tmp_path / "dir.toml"
+    r = run(
+        "ingest", str(old_page), "--commit", "-o", str(old_file), "--directory", str(default_path())
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert tomllib.loads(old_file.read_text())["office"][1]["id"] == "reno"
+    moved = [BASE[0], ("California", "Reno Office", "Sacramento", "CA", "Northern Nevada"), BASE[2],
+             ("Arizona", "Tucson Office", "Tucson", "AZ", "Arizona")]  # fmt: skip
+    new_page = _write(tmp_path, "new.html", page_html(moved))
+    r = run("ingest", str(new_page), "--directory", str(old_file))
+    assert r.returncode == 0, r.stdout
+    assert "+ office added: tucson (Tucson Office)" in r.stdout
+    assert "~ office moved: reno: Reno, NV -> Sacramento, CA" in r.stdout
+    assert "counties moved: 15" in r.stdout and "phoenix -> phoenix|tucson" in r.stdout
+    assert "dry run" in r.stdout
+    assert len(tomllib.loads(old_file.read_text())["office"]) == 3  # a dry run writes nothing
+
+
+def test_commit_refuses_problems_and_keeps_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "dir.toml"
+    target.write_text("old contents")
+    bad = _write(
+        tmp_path, "bad.html", page_html([("Nevada", "Reno Office", "Reno", "NV", "Atlantis")])
+    )
+    r = run("ingest", str(bad), "--commit", "-o", str(target))
+    assert r.returncode == 1 and "unresolved" in r.stdout and "'Atlantis'" in r.stdout
+    assert target.read_text() == "old contents"
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_commit_is_atomic_when_the_write_fails(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from fieldoffice.ingest import write_directory_file
+
+    target = tmp_path / "dir.toml"
+    target.write_text("old contents")
+    with (
+        mock.patch("os.fsync", side_effect=OSError(28, "No space left on device")),
+        pytest.raises(FieldOfficeError),
+    ):
+        write_directory_file(SHIPPED, target)
+    assert target.read_text() == "old contents" and not list(tmp_path.glob(".*.tmp"))
+    write_directory_file(SHIPPED, target)
+    assert tomllib.loads(target.read_text())["office"] == SHIPPED["office"]
+
+
+def test_resolve_command() -> None:
+    r = run("resolve", "Northern California, Northern Nevada")
+    assert r.returncode == 0
+    assert "'Northern California': region northern-california, 49 counties" in r.stdout
+    r = run("resolve", "San Diego and Imperial Counties, Atlantis")
+    assert r.returncode == 1 and "unresolved: 'Atlantis'" in r.stdout
+    r = run("resolve", "Clark and Nye Counties", "--state", "NV")
+    assert "2 counties: Clark County, NV, Nye County, NV" in r.stdout
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(st.binary(max_size=3000),
+                 st.text(max_size=2000).map(str.encode),
+                 st.lists(st.sampled_from(["<p>", "</p>", "AOR:", "Office", "Reno,", "NV", "Texas", "  ",
+                                           "For media inquiries contact the X at (555) 010-1234 or email a@b.gov.",
+                                           "<h2>", "Nevada", "&amp;", "\\x00", "Northern Nevada", ","]),
+                          max_size=60).map(lambda xs: "".join(xs).encode())))  # fmt: skip
+def test_any_bytes_give_a_directory_or_a_clear_error(
+    ctx: Context, resolver: PhraseResolver, data: bytes
+) -> None:
+    try:
+        result = ingest(data, ctx.gazetteer, resolver, None)
+    except FieldOfficeError as exc:
+        assert str(exc)
+        return
+    json.dumps(result.raw)  # plain data, nothing half-built
+    assert result.raw["office"]
