@@ -448,6 +448,33 @@ def resolve(
 
 
 @app.command()
+def verify(
+    contact: Annotated[
+        str, typer.Argument(help="A phone number, email address or web address, as you saw it.")
+    ],
+    as_json: JsonOpt = False,
+    spanish: Annotated[bool, typer.Option("--es", help="Guidance in Spanish.")] = False,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Is this phone number, email or web address one the directory lists? With what to do either way.
+
+    Exit code 0 when listed, 1 when not listed, a look-alike or reported, 2 for input that is none of them.
+    """
+    from fieldoffice.verify import Verifier
+
+    ctx = load_context(directory)
+    v = Verifier(ctx.directory).verify(contact, language="es" if spanish else "en")
+    if as_json:
+        _emit(v.to_dict())
+    else:
+        print(f"{v.contact}: {v.status.replace('_', ' ').upper()}")
+        print(wrap_text(v.reason))
+        for line in v.guidance:
+            print(wrap_text("- " + line))
+    raise typer.Exit(0 if v.status == "listed" else 1)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,

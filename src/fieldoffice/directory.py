@@ -165,6 +165,12 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
         ),
         data_version=d.get("data_version", {}),
         path=str(path),
+        official_domains=tuple(d.get("verification", {}).get("official_domains", ())),
+        guidance={
+            lang: list(lines)
+            for lang, lines in d.get("verification", {}).get("guidance", {}).items()
+        },
+        reported=tuple(d.get("reported", ())),
     )
 
 

@@ -130,12 +130,42 @@ def lint_directory(
                     {"office": office.id},
                 )
             )
+    findings += _reported_but_listed(directory)
     findings += _uncovered(gaz, regions, by_county)
     findings += _overlaps(gaz, by_county)
     findings += _low_confidence(regions, used_regions)
     findings += _overlapping_regions(regions)
     findings += _not_contiguous(gaz, by_county)
     return findings
+
+
+def _reported_but_listed(directory: Directory) -> list[Finding]:
+    from fieldoffice.errors import InvalidInput
+    from fieldoffice.verify import Verifier
+
+    out = []
+    verifier = Verifier(directory)
+    listed = {c.value: c for c in verifier.channels}
+    for r in directory.reported:
+        try:
+            _, value = verifier._normalize(r["contact"])
+        except InvalidInput as exc:
+            out.append(
+                Finding(
+                    "reported_unreadable",
+                    "error",
+                    f"reported contact {r['contact']!r}: {exc}",
+                    1,
+                    {"contact": r["contact"]},
+                )
+            )
+            continue
+        if value in listed:
+            c = listed[value]
+            out.append(Finding("reported_but_listed", "error",
+                               f"{r['contact']!r} is on the reported list and is also the {c.channel} of {c.name}",
+                               1, {"contact": r["contact"], "who": c.who}))  # fmt: skip
+    return out
 
 
 def _uncovered(

@@ -76,6 +76,9 @@ class Directory:
     credit_line: str | None = None
     data_version: dict[str, Any] = field(default_factory=dict)
     path: str = ""
+    official_domains: tuple[str, ...] = ()
+    guidance: dict[str, list[str]] = field(default_factory=dict)  # language -> lines
+    reported: tuple[dict[str, Any], ...] = ()  # {contact, date, note}
 
     def office(self, office_id: str) -> Office | None:
         return next((o for o in self.offices if o.id == office_id), None)

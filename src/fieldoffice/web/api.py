@@ -157,6 +157,41 @@ def _error_json(code: str, message: str, details: Any = None) -> bytes:
     return orjson.dumps({"error": {"code": code, "message": message, "details": details}})
 
 
+class VerdictModel(BaseModel):
+    contact: str
+    kind: str = Field(description="phone, email or web")
+    normalized: str
+    status: str = Field(description="listed, reported, look_alike or not_listed")
+    reason: str
+    matches: list[dict[str, Any]]
+    reported: dict[str, Any] | None
+    guidance: list[str] = Field(description="what to do, whatever the answer")
+
+
+@router.get("/verify", response_model=VerdictModel, responses=ERRORS,
+            summary="Is this phone number, email or web address one the directory lists?")  # fmt: skip
+def verify(
+    request: Request,
+    contact: Annotated[
+        str,
+        Query(
+            max_length=200,
+            description="as you saw it: (202) 732-4646, someone@agency.gov, agency.gov",
+        ),
+    ],
+    lang: Annotated[str, Query(pattern="^(en|es)$", description="language of the guidance")] = "en",
+) -> Response:
+    site = _site(request)
+    try:
+        verdict = site.verifier.verify(contact, language=lang)
+    except InvalidInput as exc:
+        guidance = site.ctx.directory.guidance.get(lang) or site.ctx.directory.guidance.get(
+            "en", []
+        )
+        return error_response(400, exc.code, str(exc), {"guidance": guidance})
+    return Response(orjson.dumps(verdict.to_dict()), media_type="application/json")
+
+
 @router.get(
     "/offices", response_model=list[OfficeSummary], summary="Every office, with how to reach it"
 )

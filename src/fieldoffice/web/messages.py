@@ -25,4 +25,8 @@ def extracted_messages() -> set[str]:
     found.update(STATUS_TEXT.values())
     found.update(CONFIDENCE_TEXT.values())
     found.update({"Page not found", "That request cannot be answered", "Something went wrong"})
+    from fieldoffice.web.pages import Pages
+
+    found.update(Pages.VERDICT_TEXT.values())
+    found.update({"phone", "email", "website"})
     return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -105,6 +105,9 @@ class Pages:
         async def docs(request: Request) -> Response:
             return self.docs(request, lang)
 
+        async def verify(request: Request, contact: str = "") -> Response:
+            return self.verify(request, lang, contact)
+
         self.router.add_api_route(p + "/", index, methods=["GET", "HEAD"])
         if p:
             self.router.add_api_route(p, index, methods=["GET", "HEAD"])
@@ -112,6 +115,7 @@ class Pages:
         self.router.add_api_route(p + "/offices/{office_id}", office, methods=["GET", "HEAD"])
         self.router.add_api_route(p + "/search", search, methods=["GET", "HEAD"])
         self.router.add_api_route(p + "/docs", docs, methods=["GET", "HEAD"])
+        self.router.add_api_route(p + "/verify", verify, methods=["GET", "HEAD"])
 
     # -- pages ----------------------------------------------------------------------------------
     def index(self, request: Request, lang: str) -> Response:
@@ -269,6 +273,43 @@ class Pages:
                 }
             )
         return self.render(request, lang, "search.html", results=results, search_q=q)
+
+    VERDICT_TEXT: ClassVar[dict[str, str]] = {
+        "listed": "Listed: this is a contact the directory gives",
+        "reported": "Reported: this contact has been reported as fraudulent",
+        "look_alike": "Look-alike: this imitates a listed contact",
+        "not_listed": "Not listed: this is not a contact the directory gives",
+    }
+
+    def verify(self, request: Request, lang: str, contact: str) -> Response:
+        from fieldoffice.errors import InvalidInput
+        from fieldoffice.verify import show
+
+        d = self.site.ctx.directory
+        guidance = d.guidance.get(lang) or d.guidance.get("en", [])
+        if not contact.strip():
+            return self.render(request, lang, "verify.html", guidance=guidance, contact="")
+        try:
+            v = self.site.verifier.verify(contact[:201], language=lang)
+        except InvalidInput as exc:
+            return self.render(request, lang, "verify.html", 400, guidance=guidance, contact=contact[:200],
+                               heading=self._(lang, "That cannot be checked"), error=str(exc))  # fmt: skip
+        if v.status == "listed":
+            m = v.matches[0]
+            text = self._(lang, "%(value)s is the listed %(channel)s of the %(name)s.",
+                          value=show(v.normalized), channel=self._(lang, m["channel"]), name=m["name"])  # fmt: skip
+        elif v.status == "reported":
+            text = self._(lang, "%(value)s was reported as fraudulent on %(date)s.", value=show(v.normalized),
+                          date=(v.reported or {}).get("date", ""))  # fmt: skip
+        elif v.status == "look_alike":
+            text = self._(lang, "%(value)s looks like a listed contact but is not one. Scammers use look-alikes.",
+                          value=show(v.normalized))  # fmt: skip
+        else:
+            text = self._(
+                lang, "%(value)s is not a contact this directory lists.", value=show(v.normalized)
+            )
+        return self.render(request, lang, "verify.html", guidance=v.guidance, contact=contact[:200], verdict=v,
+                           heading=self._(lang, self.VERDICT_TEXT[v.status]), explanation=text)  # fmt: skip
 
     def docs(self, request: Request, lang: str) -> Response:
         spec = request.app.openapi()

@@ -13,6 +13,7 @@ from fieldoffice.context import Context
 from fieldoffice.export import geojson_by_office, geometry_json, office_properties, office_territory
 from fieldoffice.lint import lint_directory
 from fieldoffice.locate import Locator
+from fieldoffice.verify import Verifier
 from fieldoffice.web.svgmap import MapData
 
 
@@ -20,6 +21,7 @@ class Site:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.locator = Locator(ctx)
+        self.verifier = Verifier(ctx.directory)
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:

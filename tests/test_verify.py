@@ -1,0 +1,177 @@
+"""Contact verification: formats of the listed number, look-alikes, false positives, guidance."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fieldoffice.context import Context
+from fieldoffice.directory import default_path, load_directory
+from fieldoffice.errors import InvalidInput
+from fieldoffice.lint import lint_file
+from fieldoffice.verify import Verifier
+from fieldoffice.web.app import create_app
+from tests.test_cli import run
+
+
+@pytest.fixture(scope="module")
+def verifier(ctx: Context) -> Verifier:
+    return Verifier(ctx.directory)
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["202.732.4646", "(202) 732-4646", "202-732-4646", "2027324646", "+1 202 732 4646", "+12027324646",
+     "1-202-732-4646", "1 (202) 732-4646 ext. 12", "202 732 4646 x3", "202-732-GOGO", " (202)732-4646 "],
+)  # fmt: skip
+def test_the_listed_number_in_any_common_form(verifier: Verifier, text: str) -> None:
+    v = verifier.verify(text)
+    assert v.status == "listed" and v.kind == "phone"
+    assert v.matches[0]["who"] == "national" and v.matches[0]["channel"] == "phone"
+    assert "Office of Public Affairs" in v.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "202-732-4647",
+        "202-732-4656",
+        "202-723-4646",
+        "302-732-4646",
+        "202-732-4600",
+        "(202) 742-4646",
+    ],
+)
+def test_one_or_two_digits_off_is_a_look_alike(verifier: Verifier, text: str) -> None:
+    v = verifier.verify(text)
+    assert v.status == "look_alike" and "(202) 732-4646" in v.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "202-456-1111",
+        "(212) 555-0100",
+        "1-800-275-8777",
+        "+44 20 7946 0958",
+        "775-328-3200",
+        "202-555-9999",
+    ],
+)
+def test_unrelated_real_numbers_are_just_not_listed(verifier: Verifier, text: str) -> None:
+    assert verifier.verify(text).status == "not_listed"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("ICEMedia@ice.dhs.gov", "listed"), ("icemedia@ICE.DHS.GOV", "listed"),
+        ("https://www.ice.gov/contact", "listed"), ("ice.gov", "listed"), ("www.dhs.gov", "listed"),
+        ("icemedia@gmail.com", "look_alike"), ("ice.agent.payments@outlook.com", "look_alike"),
+        ("ice-gov-help.com", "look_alike"), ("icegov.org", "look_alike"), ("ice.com", "look_alike"),
+        ("lce.gov", "look_alike"), ("ice-dhs.net", "look_alike"), ("press@ice-gov.org", "look_alike"),
+        ("alice@gmail.com", "not_listed"), ("justice.gov", "not_listed"), ("iceberg.fan@gmail.com", "not_listed"),
+        ("police.org", "not_listed"), ("nice.com", "not_listed"), ("reporter@nytimes.com", "not_listed"),
+    ],
+)  # fmt: skip
+def test_emails_and_domains(verifier: Verifier, text: str, status: str) -> None:
+    assert verifier.verify(text).status == status
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 300, "hello", "12", "not an email@", "@@"])
+def test_bad_input_gets_a_clear_message(verifier: Verifier, text: str) -> None:
+    with pytest.raises(InvalidInput) as err:
+        verifier.verify(text)
+    assert str(err.value)
+
+
+def _directory_with_reported(tmp_path: Path, contact: str) -> Path:
+    text = (
+        default_path().read_text()
+        + f'\n[[directory.reported]]\ncontact = "{contact}"\ndate = "2024-05-01"\nnote = "calls demanding gift cards"\n'
+    )
+    # the reported list belongs in [directory]: put it before the first office
+    head, _, offices = text.partition("\n[[office]]")
+    tail = text[len(head) + len("\n[[office]]") + len(offices) :]
+    path = tmp_path / "d.toml"
+    path.write_text(head + tail + "\n[[office]]" + offices)
+    return path
+
+
+def test_reported_contacts_and_lint(ctx: Context, tmp_path: Path) -> None:
+    path = _directory_with_reported(tmp_path, "(202) 555-0143")
+    v = Verifier(load_directory(path)).verify("202.555.0143")
+    assert v.status == "reported" and v.reported == {
+        "date": "2024-05-01",
+        "note": "calls demanding gift cards",
+    }
+    assert not [
+        f
+        for f in lint_file(path, ctx.gazetteer, ctx.regions).findings
+        if f.kind == "reported_but_listed"
+    ]
+    clash = _directory_with_reported(tmp_path, "202-732-4646")
+    found = [
+        f
+        for f in lint_file(clash, ctx.gazetteer, ctx.regions).findings
+        if f.kind == "reported_but_listed"
+    ]
+    assert len(found) == 1 and found[0].severity == "error"
+
+
+@pytest.mark.parametrize(
+    "contact", ["202.732.4646", "202-732-4647", "202-456-1111", "ice-gov-help.com"]
+)
+def test_guidance_with_every_answer_in_both_languages(client: TestClient, contact: str) -> None:
+    en = client.get("/api/v1/verify", params={"contact": contact}).json()
+    es = client.get("/api/v1/verify", params={"contact": contact, "lang": "es"}).json()
+    assert any("spoofed" in g for g in en["guidance"]) and any(
+        "hang up" in g for g in en["guidance"]
+    )
+    assert any("falsificar" in g for g in es["guidance"]) and any(
+        "cuelgue" in g for g in es["guidance"]
+    )
+    page_en = client.get("/verify", params={"contact": contact}).text
+    page_es = client.get("/es/verify", params={"contact": contact}).text
+    assert "hang up" in page_en and "cuelgue" in page_es
+    cli = run("verify", contact, "--json")
+    assert json.loads(cli.stdout)["status"] == en["status"]  # the page, the API and the CLI agree
+
+
+def test_guidance_even_for_bad_input(client: TestClient) -> None:
+    r = client.get("/api/v1/verify", params={"contact": "hello", "lang": "es"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_input"
+    assert any("cuelgue" in g for g in r.json()["error"]["details"]["guidance"])
+    page = client.get("/verify", params={"contact": "hello"})
+    assert page.status_code == 400 and "hang up" in page.text
+
+
+def test_done_when(client: TestClient) -> None:
+    r = run("verify", "202.732.4646")
+    assert r.returncode == 0 and "LISTED" in r.stdout and "Office of Public Affairs" in r.stdout
+    assert "spoofed" in r.stdout
+    assert run("verify", "202.732.4647").returncode == 1
+
+
+def test_nothing_logged_identifies_the_asker(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    client.get(
+        "/api/v1/verify",
+        params={"contact": "555-867-5309"},
+        headers={"X-Forwarded-For": "198.51.100.7"},
+    )
+    client.get("/verify", params={"contact": "555-867-5309"})
+    # the test's own HTTP client (httpx) logs its requests; the server side must log nothing of them
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert "867" not in logged and "198.51.100.7" not in logged and "testclient" not in logged
