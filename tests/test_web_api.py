@@ -127,6 +127,7 @@ def test_openapi_lists_every_endpoint(client: TestClient) -> None:
         "/api/v1/offices/{office_id}/territory.geojson",
         "/api/v1/territories.geojson",
         "/api/v1/coverage",
+        "/api/v1/verify",
     }
 
 

@@ -31,7 +31,9 @@ class ErrorEnvelope(BaseModel):
     error: ErrorBody
 
 
-class OfficeRef(BaseModel):
+class OfficeCard(BaseModel):
+    """How to reach an office (directory.office_card)."""
+
     id: str
     name: str
     city: str
@@ -40,6 +42,9 @@ class OfficeRef(BaseModel):
     email: str | None
     contact_source: str
     aor: str
+
+
+class OfficeRef(OfficeCard):
     phrases: list[str] = []
     counties: list[str] | None = None
     side: str | None = None
@@ -62,15 +67,7 @@ class AnswerModel(BaseModel):
     national_contact: dict[str, Any] | None
 
 
-class OfficeSummary(BaseModel):
-    id: str
-    name: str
-    city: str
-    state: str
-    phone: str | None
-    email: str | None
-    contact_source: str
-    aor: str
+class OfficeSummary(OfficeCard):
     county_count: int
 
 
