@@ -50,7 +50,12 @@ def main() -> None:
             s = run_assign_dask(
                 ctx, str(data), str(Path(tmp) / f"dask{workers}.parquet"), FLAGS, workers=workers
             )
-            rows.append((f"dask, LocalCluster, {workers} worker(s)", s.rows, s.seconds))
+            rows.append((f"dask, {workers} worker(s), one ordered file", s.rows, s.seconds))
+        for workers in (1, 2):
+            s = run_assign_dask(
+                ctx, str(data), str(Path(tmp) / f"folder{workers}/"), FLAGS, workers=workers
+            )
+            rows.append((f"dask, {workers} worker(s), folder of parts", s.rows, s.seconds))
         same = pq.read_table(Path(tmp) / "local.parquet").equals(
             pq.read_table(Path(tmp) / "dask2.parquet")
         )

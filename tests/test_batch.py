@@ -214,6 +214,12 @@ def test_dask_engine_matches_local_on_multifile_parquet(tmp_path: Path) -> None:
     a, b = pq.read_table(local).to_pandas(), pq.read_table(dask).to_pandas()
     assert len(a) == 12000 and list(a["rid"]) == list(range(12000))
     pd.testing.assert_frame_equal(a.astype(str), b.astype(str))
+    folder = tmp_path / "parts"
+    r3 = run("assign", str(tmp_path / "dataset"), "-o", str(folder) + "/", "--engine", "dask")
+    assert r3.returncode == 1, r3.stderr
+    parts = sorted(folder.glob("part.*.parquet"), key=lambda p: int(p.name.split(".")[1]))
+    c = pd.concat([pq.read_table(p).to_pandas() for p in parts], ignore_index=True)
+    pd.testing.assert_frame_equal(a.astype(str), c.astype(str))
 
 
 def test_summary_counts_statuses(tmp_path: Path) -> None:

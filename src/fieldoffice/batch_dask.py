@@ -26,6 +26,13 @@ from fieldoffice.context import Context, load_context
 from fieldoffice.directory import default_path
 
 
+def writes_folder(target: str) -> bool:
+    """An output path without a file suffix (or ending in /) is a folder of Parquet partitions."""
+    from pathlib import Path
+
+    return target != "-" and (target.endswith("/") or Path(target).suffix == "")
+
+
 def _plugin(directory: str | None) -> Any:
     from distributed import WorkerPlugin
 
@@ -98,9 +105,20 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
         meta = ddf._meta.assign(
             **{c: pd.Series([], dtype=pd.ArrowDtype(pa.string())) for c in OUTPUT_COLUMNS}
         )
-        parts = ddf.map_partitions(assign_partition, roles, directory, meta=meta).to_delayed()
-        futures = client.compute(parts)
+        answered = ddf.map_partitions(assign_partition, roles, directory, meta=meta)
         summary = Summary()
+        if writes_folder(
+            target
+        ):  # each worker writes its own partitions: nothing comes back but counts
+            import dask
+
+            write = answered.to_parquet(target, write_index=False, compute=False)
+            _, counts = dask.compute(write, answered["status"].astype(str).value_counts())
+            summary.statuses.update({str(k): int(v) for k, v in counts.items()})
+            summary.rows = sum(summary.statuses.values())
+            summary.seconds = time.perf_counter() - started
+            return summary
+        futures = client.compute(answered.to_delayed())
         writer: Writer | None = None
         ok = False
         try:
