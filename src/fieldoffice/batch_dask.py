@@ -110,10 +110,10 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
         if writes_folder(
             target
         ):  # each worker writes its own partitions: nothing comes back but counts
-            import dask
+            from dask.base import compute as dask_compute
 
             write = answered.to_parquet(target, write_index=False, compute=False)
-            _, counts = dask.compute(write, answered["status"].astype(str).value_counts())
+            _, counts = dask_compute(write, answered["status"].astype(str).value_counts())
             summary.statuses.update({str(k): int(v) for k, v in counts.items()})
             summary.rows = sum(summary.statuses.values())
             summary.seconds = time.perf_counter() - started
