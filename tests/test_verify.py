@@ -175,3 +175,21 @@ def test_nothing_logged_identifies_the_asker(
     # the test's own HTTP client (httpx) logs its requests; the server side must log nothing of them
     logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
     assert "867" not in logged and "198.51.100.7" not in logged and "testclient" not in logged
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("ісе.gov", "look_alike"),  # Cyrillic letters
+        ("ICEMedia@ісе.dhs.gov", "look_alike"),
+        ("ICEMedia@lce.dhs.gov", "look_alike"),  # the listed mailbox name at another domain
+        ("mailto:ICEMedia@ice.dhs.gov", "listed"),
+        ("John Doe <ICEMedia@ice.dhs.gov>", "listed"),
+        ("ICEMedia@ice.dhs.gov.", "listed"),
+        ("https://ice.gov@evil.com/", "not_listed"),  # the real host is evil.com
+        ("tel:+12027324646", "listed"),
+    ],
+)
+def test_what_people_paste_and_tricks(verifier: Verifier, text: str, status: str) -> None:
+    v = verifier.verify(text)
+    assert v.status == status, v.reason

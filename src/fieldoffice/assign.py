@@ -12,10 +12,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from fieldoffice.batch import (
+    R_MISSING,
     Assignment,
     assign_points,
     assign_texts,
     assign_zips,
+    empty_cells,
     numbers,
     result_columns,
     status_counts,
@@ -40,16 +42,19 @@ class Summary:
             f"{k} {v:,}" for k, v in sorted(self.statuses.items(), key=lambda kv: -kv[1])
         )
         rate = self.rows / self.seconds if self.seconds else 0.0
-        return (
-            f"fieldoffice: {self.rows:,} rows in {self.seconds:.1f} s ({rate:,.0f} rows/s): {parts}"
-        )
+        rows = f"{self.rows:,} row{'' if self.rows == 1 else 's'}"
+        head = f"fieldoffice: {rows} in {self.seconds:.1f} s ({rate:,.0f} rows/s)"
+        return head + (f": {parts}" if parts else "")
 
 
 def assign_batch(ctx: Context, batch: pa.RecordBatch, roles: Roles) -> Assignment:
     if roles.lat and roles.lon:
         y, bad_y = numbers(batch.column(roles.lat))
         x, bad_x = numbers(batch.column(roles.lon))
-        return assign_points(ctx, lat=y, lon=x, bad=bad_y | bad_x)
+        a = assign_points(ctx, lat=y, lon=x, bad=bad_y | bad_x)
+        empty = empty_cells(batch.column(roles.lat)) | empty_cells(batch.column(roles.lon))
+        a.reason_code[empty] = R_MISSING
+        return a
     if roles.zip:
         return assign_zips(ctx, batch.column(roles.zip))
     assert roles.place

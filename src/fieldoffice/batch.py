@@ -126,7 +126,7 @@ FIXED_REASONS = {
     R_BAD_NUMBER: "latitude or longitude is not a number",
     R_OUT_OF_RANGE: "latitude must be within -90..90 and longitude within -180..180",
     R_MISSING: "the value is empty",
-    R_BAD_ZIP: "a ZIP code has 5 digits (or ZIP+4: 12345-6789)",
+    R_BAD_ZIP: "a ZIP code has 5 digits (or ZIP+4: 12345-6789); a spreadsheet may have dropped a leading zero (2108 for 02108)",
     R_UNKNOWN_ZIP: "no such ZIP code",
     R_NO_COUNTY_ZIP: "the ZIP code has no county (military or freely associated state)",
 }
@@ -210,6 +210,9 @@ def assign_zips(
     """Office per ZIP code ('89501', '89501-1234', ' 89501'); anything else is invalid, and kept."""
     if isinstance(zips, pa.ChunkedArray):
         zips = zips.combine_chunks()
+    if isinstance(zips, pa.Array) and pa.types.is_integer(zips.type):
+        # numbers lose leading zeros: 2108 is 02108 (and a ZIP stored as a number has no ZIP+4)
+        zips = pc.utf8_lpad(pc.cast(zips, pa.string()), 5, "0")
     arr = (
         pa.array(zips, type=pa.string())
         if not isinstance(zips, pa.Array)
@@ -410,3 +413,12 @@ def numbers(
     text = text_col.to_pandas()
     values = pd.to_numeric(text.str.strip(), errors="coerce").to_numpy(dtype=np.float64)
     return values, np.isnan(values)
+
+
+def empty_cells(column: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.bool_]:
+    """Cells with nothing in them (null, or only spaces)."""
+    col = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+    if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
+        return np.asarray(pc.is_null(col).to_numpy(zero_copy_only=False))
+    blank = pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(col)), 0)
+    return np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False))

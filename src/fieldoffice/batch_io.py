@@ -176,24 +176,30 @@ def read_batches(path: str) -> tuple[list[str], Iterator[pa.RecordBatch]]:
             "the header repeats a column name", hint="give every column its own name"
         )
     stream = pa.PythonFile(io.BufferedReader(_Prefixed(header, raw)), mode="r")
-    reader = pacsv.open_csv(
+    try:
+        reader = _open_csv(stream, delimiter, names)
+    except pa.ArrowInvalid as exc:  # the first block is read at once
+        raise InvalidInput(f"cannot read the CSV: {exc}",
+                           hint="check the quoting, the encoding (UTF-8) and the number of fields per line") from exc  # fmt: skip
+
+    def csv_batches() -> Iterator[pa.RecordBatch]:
+        try:
+            yield from reader
+        except pa.ArrowInvalid as exc:
+            raise InvalidInput(f"cannot read the CSV: {exc}",
+                               hint="check the quoting, the encoding (UTF-8) and the number of fields per line") from exc  # fmt: skip
+
+    return names, csv_batches()
+
+
+def _open_csv(stream: Any, delimiter: str, names: list[str]) -> Any:
+    return pacsv.open_csv(
         stream,
         read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8"),
         parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )  # fmt: skip
-
-    def csv_batches() -> Iterator[pa.RecordBatch]:
-        try:
-            yield from reader
-        except pa.ArrowInvalid as exc:
-            raise InvalidInput(
-                f"cannot read the CSV: {exc}",
-                hint="check the quoting and the number of fields per line",
-            ) from exc
-
-    return names, csv_batches()
 
 
 def _open(path: str) -> IO[bytes]:

@@ -411,7 +411,8 @@ def ingest(
     for f in lint_directory(new, ctx.gazetteer, ctx.regions):
         print(f"  {f.severity:<7}  {f.kind:<19}  {f.message}")
     if not commit:
-        print("dry run: nothing written (add --commit -o FILE to write the directory file)")
+        also = f" (-o {output} is used only with --commit)" if output else ""
+        print(f"dry run: nothing written{also}; add --commit -o FILE to write the directory file")
         return
     if target is None:
         raise InvalidInput(
@@ -435,6 +436,11 @@ def resolve(
     """Show the clauses an AOR phrase resolves to, each one's counties, and what is left over."""
     from fieldoffice.phrases import PhraseResolver, describe
 
+    if not phrase.strip():
+        raise InvalidInput(
+            "the phrase is empty",
+            hint="e.g. fieldoffice resolve 'Northern California, Northern Nevada'",
+        )
     ctx = load_context(directory)
     st = ctx.gazetteer.state(state) if state else None
     if state and st is None:

@@ -138,4 +138,6 @@ def describe(res: Resolution, gaz: Gazetteer, regions: Mapping[str, Region]) -> 
             lines.append(f"'{c.phrase}': {len(c.counties)} counties: {labels} (confidence: high)")
     lines += [f"note: {n}" for n in res.notes]
     lines += [f"unresolved: {u!r}" for u in res.unresolved]
+    if any(re.search(r"\bCount(y|ies)\b", u) for u in res.unresolved):
+        lines.append("hint: county names are looked up in one state: add --state ST")
     return lines

@@ -9,6 +9,7 @@ nothing. Nothing here logs what was asked.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field, fields
 from typing import Any
@@ -28,6 +29,36 @@ FREE_MAIL = {
     "yandex.com", "msn.com",
 }  # fmt: skip
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$")
+# Letters from other alphabets that look like Latin ones (the common phishing set).
+CONFUSABLES = str.maketrans({
+    "а": "a", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "ӏ": "l", "о": "o", "р": "p",
+    "ԛ": "q", "ѕ": "s", "ԝ": "w", "х": "x", "у": "y", "ԁ": "d", "ɡ": "g", "ο": "o", "α": "a",
+    "ν": "v", "τ": "t", "ι": "i", "κ": "k", "ρ": "p", "Ι": "i", "Ο": "o", "І": "i", "Е": "e",
+    "С": "c", "О": "o", "Р": "p", "А": "a", "Х": "x", "ℓ": "l", "１": "1", "０": "0",
+})  # fmt: skip
+
+
+def _unwrap(text: str) -> str:
+    """What people paste: 'mailto:x', 'Name <x>', 'x.' at the end of a sentence."""
+    t = text.strip()
+    m = re.search(r"<([^<>]+)>", t)
+    if m:
+        t = m.group(1).strip()
+    t = re.sub(r"^(mailto|tel):", "", t, flags=re.I).strip()
+    return t.rstrip(".,;")
+
+
+def _ascii_host(host: str) -> tuple[str, bool]:
+    """The host in Latin letters, and whether it had to be converted (IDN or look-alike letters)."""
+    labels = []
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            with contextlib.suppress(UnicodeError):  # not valid punycode: compare it as it is
+                label = label.encode("ascii").decode("idna")
+        labels.append(label)
+    decoded = ".".join(labels)
+    skeleton = decoded.translate(CONFUSABLES)
+    return skeleton, skeleton != host
 
 
 @dataclass
@@ -127,7 +158,16 @@ class Verifier:
             self.channels.append(Channel(who, name, channel, normalized))
 
     def _normalize(self, text: str) -> tuple[str, str]:
-        t = text.strip()
+        t = _unwrap(text)
+        if re.match(
+            r"^[a-z][a-z0-9+.-]*://", t, re.I
+        ):  # a URL: its host, whatever comes before '@'
+            host = (urlsplit(t).hostname or "").removeprefix("www.")
+            if not host:
+                raise InvalidInput(
+                    f"{t[:60]!r} is not a web address", hint="e.g. https://www.ice.gov/contact"
+                )
+            return "web", host
         if "@" in t:
             email = _email(t)
             if email is None:
@@ -135,14 +175,16 @@ class Verifier:
                     f"{t[:60]!r} is not a valid email address", hint="check it letter by letter"
                 )
             return "email", email
-        if re.search(r"[a-z]{2,}\.[a-z]{2,}", t, re.I) and not re.search(r"\d{3}.*\d{4}", t):
-            host = _host(t)
-            if host is None:
+        if re.search(r"\w{2,}\.\w{2,}", t) and not re.search(r"\d{3}.*\d{4}", t):
+            found = _host(t)
+            if found is None and not t.isascii() and " " not in t:
+                found = t.lower().removeprefix("www.")  # letters from another alphabet: keep them
+            if found is None:
                 raise InvalidInput(
                     f"{t[:60]!r} is not a web address or domain",
                     hint="e.g. ice.gov or https://www.ice.gov/contact",
                 )
-            return "web", host
+            return "web", found
         phone = _phone(t)
         if phone is None:
             raise InvalidInput(
@@ -188,12 +230,14 @@ class Verifier:
                 {"who": c.who, "name": c.name, "channel": c.channel, "value": c.value}
                 for c in exact
             ]
-            v.reason = (
-                "; ".join(
+            if kind == "web":
+                under = f"under {exact[0].value}, " if value != exact[0].value else ""
+                v.reason = f"{value} is {under}an official domain in this directory."
+            else:
+                listed = (
                     f"{show(c.value)} is the listed {c.channel} of the {c.name}" for c in exact
                 )
-                + "."
-            )
+                v.reason = "; ".join(listed) + "."
             return v
         look = self._look_alike(kind, value)
         if look:
@@ -203,6 +247,22 @@ class Verifier:
         return v
 
     def _look_alike(self, kind: str, value: str) -> str | None:
+        if kind in ("web", "email"):
+            host = value.partition("@")[2] if kind == "email" else value
+            latin, converted = _ascii_host(host)
+            for official in self.domains if converted else ():
+                if latin == official or latin.endswith("." + official):
+                    return (f"{value} uses letters from another alphabet that look like {official}: "
+                            "it is not the official address.")  # fmt: skip
+            if kind == "web" and "@" in value:
+                return f"{value} hides its real host after '@'."
+        if kind == "email":
+            local = value.partition("@")[0]
+            same = [
+                c for c in self.channels if c.channel == "email" and c.value.split("@")[0] == local
+            ]
+            if same:
+                return f"{value} borrows the name of {same[0].value} at another domain: not the listed address."
         if kind == "phone":
             for c in self.channels:
                 if c.channel != "phone" or len(c.value) != len(value):
