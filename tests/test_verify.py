@@ -159,6 +159,7 @@ def test_done_when(client: TestClient) -> None:
     r = run("verify", "202.732.4646")
     assert r.returncode == 0 and "LISTED" in r.stdout and "Office of Public Affairs" in r.stdout
     assert "spoofed" in r.stdout
+    assert "compromised" in r.stdout  # the page's own warning about this very number
     assert run("verify", "202.732.4647").returncode == 1
 
 

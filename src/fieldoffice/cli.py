@@ -477,6 +477,8 @@ def verify(
         print(wrap_text(v.reason))
         for line in v.guidance:
             print(wrap_text("- " + line))
+        for notice in v.notices:
+            print(wrap_text("!! " + notice))
     raise typer.Exit(0 if v.status == "listed" else 1)
 
 

@@ -71,6 +71,7 @@ class Verdict:
     matches: list[dict[str, Any]] = field(default_factory=list)
     reported: dict[str, Any] | None = None
     guidance: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # the directory's scam warnings, as published
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -210,6 +211,7 @@ class Verifier:
             status="not_listed",
             reason="",
             guidance=list(guidance),
+            notices=[n.text for n in self.directory.notices if n.kind == "scam"],
         )
         if value in self.reported:
             r = self.reported[value]

@@ -163,6 +163,7 @@ class VerdictModel(BaseModel):
     matches: list[dict[str, Any]]
     reported: dict[str, Any] | None
     guidance: list[str] = Field(description="what to do, whatever the answer")
+    notices: list[str] = Field(description="the directory's own scam warnings, as published")
 
 
 @router.get("/verify", response_model=VerdictModel, responses=ERRORS,
