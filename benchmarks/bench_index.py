@@ -18,17 +18,9 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # one core, as the goal is stated
 
 import numpy as np
 import shapely
+from timing import best  # benchmarks/timing.py, beside this script
 
 from fieldoffice.geo.gazetteer import Gazetteer
-
-
-def best_of(repeat: int, fn) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:
@@ -50,14 +42,12 @@ def main() -> None:
     lon = rng.uniform(-125.0, -66.9, args.points)  # the lower-48 bounding box
     lat = rng.uniform(24.4, 49.4, args.points)
 
-    t_fo = best_of(args.repeat, lambda: index.lookup(lat=lat, lon=lon))
+    t_fo = best(lambda: index.lookup(lat=lat, lon=lon), args.repeat)
     m = args.shapely_points
     sub_lon, sub_lat = lon[:m], lat[:m]
     pts = shapely.points(sub_lon, sub_lat)
-    t_sh = best_of(args.repeat, lambda: tree.query(pts, predicate="within"))
-    t_sh_total = best_of(
-        1, lambda: tree.query(shapely.points(sub_lon, sub_lat), predicate="within")
-    )
+    t_sh = best(lambda: tree.query(pts, predicate="within"), args.repeat)
+    t_sh_total = best(lambda: tree.query(shapely.points(sub_lon, sub_lat), predicate="within"), 1)
 
     # one point at a time, through the public scalar path
     k = 20_000
@@ -67,14 +57,14 @@ def main() -> None:
         for a, b in zip(one_lat, one_lon, strict=True):
             index.lookup_one(lat=a, lon=b)
 
-    t_one = best_of(args.repeat, singles) / k
+    t_one = best(singles, args.repeat) / k
     t_sh_one = (
-        best_of(
-            1,
+        best(
             lambda: [
                 tree.query(shapely.Point(b, a), predicate="within")
                 for a, b in zip(one_lat[:5000], one_lon[:5000], strict=True)
             ],
+            1,
         )
         / 5000
     )
