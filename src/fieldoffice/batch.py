@@ -143,20 +143,6 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
-def lookup_counties(
-    ctx: Context, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
-) -> I32:
-    """County index per point (NO_POLYGON outside, INVALID for NaN/out of range), on all cores."""
-    out = np.empty(len(lat), dtype=np.int32)
-    index = ctx.gazetteer.index
-
-    def work(s: slice) -> None:
-        out[s] = index.lookup(lat=lat[s], lon=lon[s], on_invalid="mark")
-
-    _in_chunks(len(lat), work)
-    return out
-
-
 def _in_chunks(n: int, work: Any) -> None:
     """Run work(slice) over [0, n) in CHUNK-sized pieces on every core (numpy releases the GIL)."""
     slices = [slice(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
