@@ -199,3 +199,36 @@ def test_any_bytes_give_a_directory_or_a_clear_error(
         return
     json.dumps(result.raw)  # plain data, nothing half-built
     assert result.raw["office"]
+
+
+def test_ingest_page_writes_only_when_committed_to_a_target(ctx: Context, tmp_path: Path) -> None:
+    from fieldoffice.ingest import ingest_page
+
+    data, source, target = page_html(BASE), tmp_path / "page.html", tmp_path / "dir.toml"
+    dry = ingest_page(ctx, data, source=source, target=target, commit=False)
+    assert dry.problems == [] and dry.written is None and not target.exists()
+    assert dry.changes is not None and [x["id"] for x in dry.changes.added] == ["reno"]
+    assert dry.lines()[0] == dry.diff_text and "+ office added: reno (Reno Office)" in dry.diff_text
+    assert any(f.kind == "uncovered" for f in dry.findings)
+    assert ingest_page(ctx, data, source=source, target=None, commit=True).written is None
+    done = ingest_page(ctx, data, source=source, target=target, commit=True)
+    assert done.written == target and done.lines() == dry.lines()
+    assert [o["id"] for o in tomllib.loads(target.read_text())["office"]] == [
+        "phoenix",
+        "reno",
+        "dallas",
+    ]
+    bad = page_html([("Nevada", "Reno Office", "Reno", "NV", "Atlantis")])
+    refused = ingest_page(ctx, bad, source=source, target=tmp_path / "x.toml", commit=True)
+    assert (
+        refused.written is None and refused.changes is None and not (tmp_path / "x.toml").exists()
+    )
+    assert [p.text for p in refused.problems] == ["Atlantis"]
+    assert refused.lines()[-1].startswith("1 problems: nothing written")
+
+
+def test_cli_commit_without_a_file_shows_the_diff_then_refuses(tmp_path: Path) -> None:
+    page = _write(tmp_path, "page.html", page_html(BASE))
+    r = run("ingest", str(page), "--commit")
+    assert r.returncode == 2 and "--commit needs a file to write" in r.stderr
+    assert "+ office added: reno (Reno Office)" in r.stdout and "wrote" not in r.stdout

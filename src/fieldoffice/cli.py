@@ -377,13 +377,7 @@ def ingest(
 
     A dry run unless --commit. Exit code 1 if some part of the page could not be understood.
     """
-    from fieldoffice.diff import diff_directories, diff_text
-    from fieldoffice.directory import build_directory, validate
-    from fieldoffice.ingest import ingest as read_page
-    from fieldoffice.ingest import write_directory_file
-    from fieldoffice.lint import lint_directory
-    from fieldoffice.phrases import PhraseResolver
-    from fieldoffice.territory import compile_territories
+    from fieldoffice.ingest import ingest_page
 
     ctx = load_context(directory)
     try:
@@ -392,35 +386,22 @@ def ingest(
         raise InvalidInput(
             f"cannot read {page}: {exc.strerror}", hint="give the saved page's path"
         ) from exc
-    result = read_page(
-        data, ctx.gazetteer, PhraseResolver(ctx.gazetteer, ctx.regions), ctx.directory
-    )
-    for p in result.problems:
-        print(f"unresolved: {p.where}: {p.text!r}: {p.message}")
-    if result.problems:
-        print(
-            f"{len(result.problems)} problems: nothing written. Fix the page or the regions, then run again."
-        )
-        raise typer.Exit(1)
     target = output or resolve_directory_path(directory)
-    validate(result.raw, page)
-    new = build_directory(result.raw, target or page)
-    territories = compile_territories(new, ctx.gazetteer.counties, ctx.regions)
-    changes = diff_directories(ctx.directory, new, ctx.territories, territories)
-    print(diff_text(changes, {c.fips: c.label for c in ctx.gazetteer.counties}))
-    for f in lint_directory(new, ctx.gazetteer, ctx.regions):
-        print(f"  {f.severity:<7}  {f.kind:<19}  {f.message}")
+    report = ingest_page(ctx, data, source=page, target=target, commit=commit)
+    for line in report.lines():
+        print(line)
+    if report.problems:
+        raise typer.Exit(1)
     if not commit:
         also = f" (-o {output} is used only with --commit)" if output else ""
         print(f"dry run: nothing written{also}; add --commit -o FILE to write the directory file")
         return
-    if target is None:
+    if report.written is None:
         raise InvalidInput(
             "--commit needs a file to write",
             hint="add -o FILE (the shipped directory is part of the package)",
         )
-    write_directory_file(result.raw, target)
-    print(f"wrote {target}")
+    print(f"wrote {report.written}")
 
 
 @app.command()

@@ -10,12 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from fieldoffice.diff import DirectoryDiff, diff_directories, diff_text
+from fieldoffice.directory import build_directory, validate
 from fieldoffice.errors import InvalidInput
 from fieldoffice.geo.gazetteer import Gazetteer
+from fieldoffice.lint import Finding, lint_directory
 from fieldoffice.models import Directory
 from fieldoffice.phrases import PhraseResolver
+from fieldoffice.territory import compile_territories
+
+if TYPE_CHECKING:
+    from fieldoffice.context import Context
 
 MAX_PAGE_BYTES = 20 << 20
 _PHONE = r"\(?\d{3}\)?[ .-]?\d{3}-\d{4}"
@@ -43,6 +51,57 @@ class Ingested:
     raw: dict[str, Any]  # the directory file's contents (schema fieldoffice-directory/1)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class IngestReport:
+    """What `ingest_page` found and did: problems, or the changes, the lint findings and the file."""
+
+    problems: list[Problem]
+    changes: DirectoryDiff | None = None
+    diff_text: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    written: Path | None = None  # the file written, when committed
+
+    def lines(self) -> list[str]:
+        """The report as the command line prints it."""
+        if self.problems:
+            return [
+                *(f"unresolved: {p.where}: {p.text!r}: {p.message}" for p in self.problems),
+                f"{len(self.problems)} problems: nothing written. Fix the page or the regions, then run again.",
+            ]
+        return [
+            self.diff_text,
+            *(f"  {f.severity:<7}  {f.kind:<19}  {f.message}" for f in self.findings),
+        ]
+
+
+def ingest_page(
+    ctx: Context, data: bytes, *, source: Path, target: Path | None, commit: bool
+) -> IngestReport:
+    """Read a saved page against the current directory; with `commit` and a target, write it.
+
+    Nothing is checked further or written when some part of the page could not be understood.
+    Otherwise the new directory is validated (errors name `source`), compiled strictly, compared
+    with `ctx`'s and linted; the file is written (atomically) only if `commit` and `target`.
+    """
+    result = ingest(data, ctx.gazetteer, PhraseResolver(ctx.gazetteer, ctx.regions), ctx.directory)
+    if result.problems:
+        return IngestReport(result.problems)
+    validate(result.raw, source)
+    new = build_directory(result.raw, target or source)
+    territories = compile_territories(new, ctx.gazetteer.counties, ctx.regions)
+    changes = diff_directories(ctx.directory, new, ctx.territories, territories)
+    report = IngestReport(
+        [],
+        changes,
+        diff_text(changes, {c.fips: c.label for c in ctx.gazetteer.counties}),
+        lint_directory(new, ctx.gazetteer, ctx.regions),
+    )
+    if commit and target is not None:
+        write_directory_file(result.raw, target)
+        report.written = target
+    return report
 
 
 def page_text(data: bytes) -> str:
@@ -203,7 +262,6 @@ def _offices(blocks: list[str], gaz: Gazetteer, resolver: PhraseResolver, curren
 def write_directory_file(raw: dict[str, Any], path: Any) -> None:
     """Write the directory as TOML, atomically: a failed or interrupted write leaves the old file."""
     import os
-    from pathlib import Path
 
     import tomli_w
 
