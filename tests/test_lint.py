@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -178,3 +179,61 @@ def test_cli_lint_on_a_broken_file_exits_1(tmp_path: Path) -> None:
     path = write(tmp_path, office("a", '{ phrase = "X", region = "nowhere" }'))
     r = run("lint", "--directory", str(path))
     assert r.returncode == 1 and "unknown region 'nowhere'" in r.stdout
+
+
+def test_lint_and_the_strict_compiler_agree_on_the_counties(ctx: Context, tmp_path: Path) -> None:
+    from fieldoffice.directory import load_directory
+    from fieldoffice.territory import compile_territories
+
+    small = write(
+        tmp_path,
+        office("a", '{ phrase = "Texas but the west", state = "TX", except_regions = ["west-texas"] }'),
+        office("b", '{ phrase = "West Texas", region = "west-texas" }', '{ phrase = "NM", state = "NM" }'),
+        office("c", '{ phrase = "El Paso", counties = ["48141"] }'),
+    )  # fmt: skip
+    for path in (None, small):
+        directory = load_directory(path)
+        strict = compile_territories(directory, ctx.gazetteer.counties, ctx.regions)
+        report = lint(ctx, path)
+        assert report.counts()["error"] == 0
+        uncovered = {
+            f for x in report.findings if x.kind == "uncovered" for f in x.details["counties"]
+        }
+        overlap = {f for x in report.findings if x.kind == "overlap" for f in x.details["counties"]}
+        assert uncovered == set(strict.uncovered)
+        assert overlap == set(strict.overlaps)
+        by_offices = {tuple(x.details["offices"]): len(x.details["counties"])
+                      for x in report.findings if x.kind == "overlap"}  # fmt: skip
+        assert by_offices == dict(Counter(tuple(v) for v in strict.overlaps.values()))
+    assert by_offices == {("b", "c"): 1}  # El Paso county, in West Texas
+
+
+def test_every_unresolved_clause_is_an_error_and_the_rest_still_counts(
+    ctx: Context, tmp_path: Path
+) -> None:
+    from fieldoffice.directory import load_directory
+    from fieldoffice.errors import DataError
+    from fieldoffice.territory import compile_territories
+
+    path = write(
+        tmp_path,
+        office("a", '{ phrase = "Rhode Island", state = "RI" }',
+               '{ phrase = "Southern Oregon", region = "southern-oregon" }'),
+        office("b", '{ phrase = "Nowhere", counties = ["99999"] }',
+               '{ phrase = "Connecticut", state = "CT" }'),
+    )  # fmt: skip
+    report = lint(ctx, path)
+    errors = [f for f in report.findings if f.severity == "error"]
+    assert [(f.kind, f.details) for f in errors] == [
+        ("unresolved_clause", {"office": "a", "phrase": "Southern Oregon"}),
+        ("unresolved_clause", {"office": "b", "phrase": "Nowhere"}),
+    ]
+    assert "unknown region 'southern-oregon'" in errors[0].message
+    assert "unknown county FIPS '99999'" in errors[1].message
+    assert report.exit_code(strict=False) == 1
+    uncovered = {f.details["state"] for f in report.findings if f.kind == "uncovered"}
+    assert "RI" not in uncovered and "CT" not in uncovered and "OR" in uncovered
+    with pytest.raises(DataError, match="unknown region 'southern-oregon'"):
+        compile_territories(load_directory(path), ctx.gazetteer.counties, ctx.regions)
+    r = run("lint", "--directory", str(path))
+    assert r.returncode == 1 and "2 errors" in r.stdout

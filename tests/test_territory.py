@@ -140,3 +140,36 @@ def test_unknown_county_name_in_regions_file_is_an_error(ctx: Context, tmp_path)
     )
     with pytest.raises(DataError, match="'Gotham County' is not a county of NV"):
         load_regions(ctx.gazetteer.counties, path)
+
+
+def test_collecting_compiler_reports_every_bad_clause_and_keeps_the_rest(ctx: Context) -> None:
+    from fieldoffice.territory import compile_territories_collecting
+
+    good, bad = Clause(phrase="Rhode Island", state="RI"), Clause(phrase="Atlantis", state="ZZ")
+    first = dataclasses.replace(ctx.directory.offices[0], clauses=(bad, good))
+    second = dataclasses.replace(
+        ctx.directory.offices[1], clauses=(Clause(phrase="Nowhere", counties=("99999",)),)
+    )
+    directory = dataclasses.replace(ctx.directory, offices=(first, second))
+    territories, errors = compile_territories_collecting(
+        directory, ctx.gazetteer.counties, ctx.regions
+    )
+    assert [(e.office_index, e.clause_index, e.office_id, e.phrase) for e in errors] == [
+        (0, 0, "phoenix", "Atlantis"),
+        (1, 0, "laguna-niguel", "Nowhere"),
+    ]
+    assert "unknown state 'ZZ'" in errors[0].error.message
+    rhode_island = {c.fips for c in ctx.gazetteer.state_counties("RI")}
+    assert set(territories.by_office["phoenix"]) == rhode_island
+    assert territories.by_office["laguna-niguel"] == {}
+    with pytest.raises(DataError, match="unknown state 'ZZ'"):
+        compile_territories(directory, ctx.gazetteer.counties, ctx.regions)
+
+
+def test_collecting_compiler_equals_the_strict_one_on_a_valid_directory(ctx: Context) -> None:
+    from fieldoffice.territory import compile_territories_collecting
+
+    territories, errors = compile_territories_collecting(
+        ctx.directory, ctx.gazetteer.counties, ctx.regions
+    )
+    assert errors == [] and territories == ctx.territories

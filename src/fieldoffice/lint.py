@@ -18,10 +18,9 @@ import jsonschema
 import shapely
 
 from fieldoffice.directory import build_directory, default_path, explain, read_raw, schema, where
-from fieldoffice.errors import DataError
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.models import Claim, Directory, Region
-from fieldoffice.territory import compile_clause
+from fieldoffice.territory import compile_territories_collecting
 
 Severity = Literal["error", "warning", "note"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -92,34 +91,27 @@ def lint_directory(
     directory: Directory, gaz: Gazetteer, regions: Mapping[str, Region]
 ) -> list[Finding]:
     findings: list[Finding] = []
-    by_state: dict[str, list[Any]] = defaultdict(list)
-    for c in gaz.counties:
-        by_state[c.state].append(c)
-    known = set(gaz.county_by_fips)
-    by_county: dict[str, list[Claim]] = defaultdict(list)
-    by_office: dict[str, set[str]] = defaultdict(set)
-    used_regions: set[str] = set()
-    for office in directory.offices:
-        for clause in office.clauses:
-            try:
-                claims = compile_clause(office, clause, by_state, known, regions)
-            except DataError as exc:
-                findings.append(
-                    Finding(
-                        "unresolved_clause",
-                        "error",
-                        exc.message,
-                        1,
-                        {"office": office.id, "phrase": clause.phrase},
-                    )
-                )
-                continue
-            if clause.region:
-                used_regions.add(clause.region)
-            for fips, claim in claims.items():
-                if fips not in by_office[office.id]:
-                    by_office[office.id].add(fips)
-                    by_county[fips].append(claim)
+    territories, errors = compile_territories_collecting(directory, gaz.counties, regions)
+    by_county = territories.by_county
+    failed = {(e.office_index, e.clause_index) for e in errors}
+    used_regions = {
+        clause.region
+        for i, office in enumerate(directory.offices)
+        for j, clause in enumerate(office.clauses)
+        if clause.region and (i, j) not in failed
+    }
+    for i, office in enumerate(directory.offices):
+        findings += [
+            Finding(
+                "unresolved_clause",
+                "error",
+                e.error.message,
+                1,
+                {"office": e.office_id, "phrase": e.phrase},
+            )
+            for e in errors
+            if e.office_index == i
+        ]
         if not (office.phone or office.email or directory.media.phone or directory.media.email):
             findings.append(
                 Finding(

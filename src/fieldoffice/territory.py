@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from fieldoffice.errors import DataError
@@ -86,8 +86,47 @@ class TerritoryMap:
         }
 
 
+@dataclass(frozen=True)
+class ClauseError:
+    """A clause that resolves to nothing: which office (by position and id), which clause, why."""
+
+    office_index: int
+    clause_index: int
+    office_id: str
+    phrase: str
+    error: DataError
+
+
 def compile_territories(
     directory: Directory, counties: Sequence[County], regions: Mapping[str, Region]
+) -> TerritoryMap:
+    """The directory's territories; the first clause that resolves to nothing raises DataError."""
+
+    def fail(err: ClauseError) -> None:
+        raise DataError(
+            f"{directory.path}: {err.error.message}", hint=err.error.hint
+        ) from err.error
+
+    return _compile(directory, counties, regions, fail)
+
+
+def compile_territories_collecting(
+    directory: Directory, counties: Sequence[County], regions: Mapping[str, Region]
+) -> tuple[TerritoryMap, list[ClauseError]]:
+    """Like `compile_territories`, but every bad clause is collected and skipped, not raised.
+
+    The map is what the clauses that do resolve claim: the same map `compile_territories` gives
+    when the list of errors is empty.
+    """
+    errors: list[ClauseError] = []
+    return _compile(directory, counties, regions, errors.append), errors
+
+
+def _compile(
+    directory: Directory,
+    counties: Sequence[County],
+    regions: Mapping[str, Region],
+    on_error: Callable[[ClauseError], None],
 ) -> TerritoryMap:
     by_state: dict[str, list[County]] = {}
     for c in counties:
@@ -95,13 +134,14 @@ def compile_territories(
     known = {c.fips for c in counties}
     by_office: dict[str, dict[str, Claim]] = {}
     by_county: dict[str, list[Claim]] = {}
-    for office in directory.offices:
+    for i, office in enumerate(directory.offices):
         mine: dict[str, Claim] = {}
-        for clause in office.clauses:
+        for j, clause in enumerate(office.clauses):
             try:
                 claims = compile_clause(office, clause, by_state, known, regions)
             except DataError as exc:
-                raise DataError(f"{directory.path}: {exc.message}", hint=exc.hint) from exc
+                on_error(ClauseError(i, j, office.id, clause.phrase, exc))
+                continue
             for fips, claim in claims.items():
                 mine.setdefault(fips, claim)
         by_office[office.id] = mine
