@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -163,7 +168,7 @@ def test_done_when(client: TestClient) -> None:
     assert run("verify", "202.732.4647").returncode == 1
 
 
-def test_nothing_logged_identifies_the_asker(
+def test_nothing_logged_in_process_at_any_level(
     client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -176,6 +181,64 @@ def test_nothing_logged_identifies_the_asker(
     # the test's own HTTP client (httpx) logs its requests; the server side must log nothing of them
     logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
     assert "867" not in logged and "198.51.100.7" not in logged and "testclient" not in logged
+
+
+PHONE, EMAIL, FORWARDED = "(555) 867-5309", "tipster.q7x@example.net", "198.51.100.7"
+TRACES = ["867-5309", "8675309", "5558675309", "tipster", "q7x", "example.net", FORWARDED]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def test_nothing_logged_identifies_the_asker(tmp_path: Path) -> None:
+    """The real server, as an operator might run it: uvicorn with its access log on."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    out, err = (tmp_path / "stdout.log").open("w+b"), (tmp_path / "stderr.log").open("w+b")
+    cmd = [sys.executable, "-m", "uvicorn", "--factory", "fieldoffice.web.app:app_from_env",
+           "--host", "127.0.0.1", "--port", str(port), "--access-log", "--log-level", "info"]  # fmt: skip
+    server = subprocess.Popen(cmd, stdout=out, stderr=err)
+    asked = [
+        ("/verify", PHONE), ("/api/v1/verify", PHONE), ("/verify", EMAIL),
+        ("/api/v1/verify", EMAIL), ("/es/verify", PHONE), ("/verify/", PHONE),
+        ("/api/v1/verify", PHONE + "x" * 9000),  # refused as too long, before any route
+    ]  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, err.read()
+            try:
+                if httpx.get(base + "/api/v1/offices", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.25)
+        statuses = [
+            httpx.get(base + path, params={"contact": contact},
+                      headers={"X-Forwarded-For": FORWARDED}, timeout=30).status_code
+            for path, contact in asked
+        ]  # fmt: skip
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+    assert statuses == [200, 200, 200, 200, 200, 307, 414]
+    out.seek(0)
+    err.seek(0)
+    logged = out.read().decode() + err.read().decode()
+    # the access log is on and did log each of these requests: only not what was asked, or by whom
+    for path, _ in asked:
+        assert f'"GET {path}' in logged, logged
+    assert "GET /api/v1/offices HTTP/1.1" in logged
+    assert [t for t in TRACES if t in logged] == [], logged
 
 
 @pytest.mark.parametrize(

@@ -195,7 +195,26 @@ def create_app(directory: str | Path | None = None) -> FastAPI:
     )
     app.add_middleware(HotPath, site=site)
     app.add_middleware(Guard, etag=site.etag)
+    _keep_verify_out_of_access_log()
     return app
+
+
+def _keep_verify_out_of_access_log() -> None:
+    """uvicorn's access log (`--access-log`) prints each request line: for /verify that would be
+    the very contact asked about, and the asker's address. For those paths it prints neither."""
+    import logging
+
+    logging.getLogger("uvicorn.access").addFilter(_redact_verify_request)  # once: a set, in effect
+
+
+def _redact_verify_request(record: Any) -> bool:
+    """Access-log filter: args are (client, method, path?query, http_version, status)."""
+    args = record.args
+    if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+        path = args[2].split("?", 1)[0]
+        if path.rstrip("/").lower().endswith("/verify"):  # /verify, /es/verify, /api/v1/verify
+            record.args = ("-", args[1], path, *args[3:])
+    return True
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
