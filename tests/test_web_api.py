@@ -146,3 +146,19 @@ def test_fast_path_answers_exactly_like_the_routed_one(
     if fast.status_code == 200:
         assert fast.headers["etag"] == routed.headers["etag"]
     assert fast.headers["content-security-policy"] == routed.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/offices", "/api/v1/territories.geojson"])
+def test_gzip_on_real_responses_over_1_kb(client: TestClient, path: str) -> None:
+    import gzip
+
+    plain = client.get(path, headers={"Accept-Encoding": "identity"})
+    assert plain.status_code == 200 and "content-encoding" not in plain.headers
+    assert len(plain.content) > 1024
+    with client.stream("GET", path, headers={"Accept-Encoding": "gzip"}) as r:
+        raw = b"".join(r.iter_raw())  # the bytes on the wire, before the client decodes them
+        assert r.status_code == 200
+        assert r.headers["content-encoding"] == "gzip"
+        assert "accept-encoding" in r.headers["vary"].lower()
+    assert raw[:2] == b"\x1f\x8b" and len(raw) < len(plain.content)
+    assert gzip.decompress(raw) == plain.content
