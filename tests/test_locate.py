@@ -7,7 +7,9 @@ import pytest
 import shapely
 
 from fieldoffice.context import Context
-from fieldoffice.locate import Locator, great_circle_km
+from fieldoffice.decide import great_circle_km
+from fieldoffice.locate import Locator
+from fieldoffice.wording import sentence
 
 
 def shared_vertices(ctx: Context, a: str, b: str) -> np.ndarray:
@@ -27,14 +29,14 @@ def test_point_on_the_kern_los_angeles_line_is_deterministic_and_near_boundary(
     lon, lat = shared[len(shared) // 2]
     first = locator.locate_point(lat=lat, lon=lon)
     again = locator.locate_point(lat=lat, lon=lon)
-    assert first.to_dict() == again.to_dict()
+    assert first == again
     assert first.status == "near_boundary"
-    assert [c["fips"] for c in first.counties] == ["06029"]  # the lower FIPS wins on the line
-    sides = {o["id"]: o["side"] for o in first.offices}
+    assert [c.fips for c in first.counties] == ["06029"]  # the lower FIPS wins on the line
+    sides = {o.id: o.side for o in first.offices}
     assert sides == {"san-francisco": "inside", "laguna-niguel": "nearby"}
-    nearby = next(o for o in first.offices if o["side"] == "nearby")
-    assert nearby["distance_km"] == 0.0
-    assert "Los Angeles California" in first.reason and "5.08 km" in first.reason
+    nearby = next(o for o in first.offices if o.side == "nearby")
+    assert nearby.distance_km == 0.0
+    assert "Los Angeles California" in sentence(first) and "5.08 km" in sentence(first)
 
 
 def test_point_a_few_km_from_a_line_is_near_boundary_but_far_is_matched(locator: Locator) -> None:
@@ -42,24 +44,24 @@ def test_point_a_few_km_from_a_line_is_near_boundary_but_far_is_matched(locator:
     near = locator.locate_point(lat=34.84, lon=-118.87)
     far = locator.locate_point(lat=35.37, lon=-119.02)
     assert near.status == "near_boundary"
-    assert far.status == "matched" and [o["id"] for o in far.offices] == ["san-francisco"]
+    assert far.status == "matched" and [o.id for o in far.offices] == ["san-francisco"]
 
 
 def test_point_offshore_within_tolerance_is_near_boundary(locator: Locator) -> None:
     a = locator.locate_point(lat=25.7617, lon=-80.10)  # just off Miami Beach
     assert a.status in ("near_boundary", "overlap")
-    assert {o["id"] for o in a.offices} >= {"miami", "tampa"}
+    assert {o.id for o in a.offices} >= {"miami", "tampa"}
 
 
 def test_point_far_out_at_sea_is_not_found(locator: Locator) -> None:
     a = locator.locate_point(lat=30.0, lon=-60.0)
-    assert a.status == "not_found" and "not inside any US county" in a.reason
+    assert a.status == "not_found" and "not inside any US county" in sentence(a)
 
 
 def test_split_lists_counties_per_candidate(locator: Locator) -> None:
     a = locator.locate("Nevada")
     assert a.status == "split"
-    per = {o["id"]: set(o["counties"]) for o in a.offices}
+    per = {o.id: set(o.counties) for o in a.offices}
     assert per["laguna-niguel"] == {"32003", "32009", "32017", "32023"}
     assert len(per["san-francisco"]) == 13
     assert a.confidence == "low"
@@ -68,9 +70,9 @@ def test_split_lists_counties_per_candidate(locator: Locator) -> None:
 def test_virginia_is_split_between_dc_and_nobody(locator: Locator) -> None:
     a = locator.locate("Virginia")
     assert a.status == "split"
-    assert [o["id"] for o in a.offices] == ["washington-dc-headquarters"]
-    assert "in no office's AOR" in a.reason
-    assert sum(1 for c in a.counties if not c["offices"]) == len(a.counties) - 9
+    assert [o.id for o in a.offices] == ["washington-dc-headquarters"]
+    assert "in no office's AOR" in sentence(a)
+    assert sum(1 for c in a.counties if not c.offices) == len(a.counties) - 9
 
 
 def test_uncovered_gives_nearest_office_by_great_circle(ctx: Context, locator: Locator) -> None:
@@ -78,12 +80,14 @@ def test_uncovered_gives_nearest_office_by_great_circle(ctx: Context, locator: L
     assert a.status == "uncovered"
     assert a.location is not None
     dists = {
-        o.id: great_circle_km(a.location["lat"], a.location["lon"], *locator.office_position(o))  # type: ignore[misc]
+        o.id: great_circle_km(
+            a.location.lat, a.location.lon, *locator.decider.office_positions[o.id]
+        )
         for o in ctx.directory.offices
     }
     assert a.nearest_office is not None
-    assert a.nearest_office["id"] == min(dists, key=dists.__getitem__) == "miami"
-    assert a.national_contact and a.national_contact["phone"] == "(202) 732-4646"
+    assert a.nearest_office.id == min(dists, key=dists.__getitem__) == "miami"
+    assert a.national_contact and a.national_contact.phone == "(202) 732-4646"
 
 
 def test_great_circle_known_distance() -> None:
@@ -107,13 +111,13 @@ def test_great_circle_known_distance() -> None:
 def test_invalid_input_says_what_and_how(locator: Locator, query: str, needle: str) -> None:
     a = locator.locate(query)
     assert a.status == "invalid"
-    assert needle in a.reason.lower()
-    assert a.offices == [] and a.counties == []
+    assert needle in sentence(a).lower()
+    assert a.offices == () and a.counties == ()
 
 
 def test_reason_names_the_phrase_and_the_office(locator: Locator) -> None:
     a = locator.locate("Washoe County, NV")
-    assert a.reason.startswith(
+    assert sentence(a).startswith(
         "Washoe County, NV is in 'Northern Nevada', part of the San Francisco"
     )
 
@@ -121,7 +125,7 @@ def test_reason_names_the_phrase_and_the_office(locator: Locator) -> None:
 def test_city_in_several_counties_of_one_office_is_matched(locator: Locator) -> None:
     a = locator.locate("Kansas City, MO")
     assert a.status == "matched" and len(a.counties) >= 2
-    assert [o["id"] for o in a.offices] == ["st-paul"]
+    assert [o.id for o in a.offices] == ["st-paul"]
 
 
 @pytest.mark.parametrize(
@@ -136,15 +140,15 @@ def test_city_in_several_counties_of_one_office_is_matched(locator: Locator) -> 
 )
 def test_county_names_as_people_write_them(locator: Locator, query: str, fips: str) -> None:
     a = locator.locate(query)
-    assert [c["fips"] for c in a.counties] == [fips], a.reason
+    assert [c.fips for c in a.counties] == [fips], sentence(a)
 
 
 def test_zip_without_county_answers_for_its_state(locator: Locator) -> None:
     a = locator.locate("18768")  # a Wilkes-Barre mail facility with no county in the data
-    assert a.status == "matched" and [o["id"] for o in a.offices] == ["philadelphia"]
-    assert "answers for all of PA" in a.reason
+    assert a.status == "matched" and [o.id for o in a.offices] == ["philadelphia"]
+    assert "answers for all of PA" in sentence(a)
 
 
 def test_region_sources_are_words_not_reference_letters(locator: Locator) -> None:
     a = locator.locate("Manassas, VA")
-    assert "E:" not in a.reason and "Northern Virginia Regional Commission" in a.reason
+    assert "E:" not in sentence(a) and "Northern Virginia Regional Commission" in sentence(a)

@@ -18,6 +18,7 @@ import pytest
 
 from fieldoffice.context import load_context
 from fieldoffice.locate import Locator
+from fieldoffice.wording import sentence
 
 OFFICE_IDS = frozenset({
     "phoenix", "laguna-niguel", "san-diego", "san-francisco", "denver",
@@ -396,23 +397,23 @@ def _param(r: Row) -> object:
 @pytest.mark.parametrize("r", [_param(r) for r in ROWS])
 def test_place(loc: Locator, r: Row) -> None:
     a = loc.locate(r.query)
-    got = frozenset(o["id"] for o in a.offices)
-    assert (a.status, got) == (r.status, r.offices), a.reason
-    assert a.reason, "every answer says why"
+    got = frozenset(o.id for o in a.offices)
+    assert (a.status, got) == (r.status, r.offices), sentence(a)
+    assert sentence(a), "every answer says why"
     if r.status in ("uncovered", "not_found", "invalid"):
-        assert a.offices == []
+        assert a.offices == ()
     if r.confidence is not None:
-        assert a.confidence == r.confidence, a.reason
+        assert a.confidence == r.confidence, sentence(a)
     if r.fips is not None:
-        assert r.fips in [c["fips"] for c in a.counties], a.counties
+        assert r.fips in [c.fips for c in a.counties], a.counties
     if r.status == "uncovered":
-        assert a.nearest_office is not None and a.nearest_office.get("id") in OFFICE_IDS
+        assert a.nearest_office is not None and a.nearest_office.id in OFFICE_IDS
         if r.nearest is not None:
-            assert a.nearest_office["id"] == r.nearest
+            assert a.nearest_office.id == r.nearest
     if r.status in ("matched", "overlap"):
         # the reason names the AOR phrase of every office it answers with
         for o in a.offices:
-            assert any(p in a.reason for p in o["phrases"]), (o["phrases"], a.reason)
+            assert any(p in sentence(a) for p in o.phrases), (o.phrases, sentence(a))
 
 
 def test_table_covers_every_office_at_least_twice() -> None:

@@ -9,6 +9,7 @@ import pytest
 
 from fieldoffice.context import Context
 from fieldoffice.locate import Locator
+from fieldoffice.wording import sentence
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "data.md"
 MILITARY = {"AA", "AE", "AP"}
@@ -53,16 +54,16 @@ def test_every_zip_has_a_known_county_or_a_documented_reason(ctx: Context) -> No
 )
 def test_zip_and_zip4(locator: Locator, query: str, office: str, fips: str) -> None:
     a = locator.locate(query)
-    assert [o["id"] for o in a.offices] == [office]
-    assert [c["fips"] for c in a.counties] == [fips]
+    assert [o.id for o in a.offices] == [office]
+    assert [c.fips for c in a.counties] == [fips]
 
 
 def test_unknown_zip_is_not_found_and_malformed_zip_is_invalid(locator: Locator) -> None:
     assert locator.locate("00000").status == "not_found"
     bad = locator.locate("8950")
-    assert bad.status == "invalid" and "5 digits" in bad.reason
+    assert bad.status == "invalid" and "5 digits" in sentence(bad)
 
 
 def test_military_zip_says_why_it_has_no_office(locator: Locator) -> None:
     a = locator.locate("09001")
-    assert a.status == "not_found" and "military" in a.reason
+    assert a.status == "not_found" and "military" in sentence(a)

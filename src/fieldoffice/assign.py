@@ -11,8 +11,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fieldoffice.answer import ReasonCode
 from fieldoffice.batch import (
-    R_MISSING,
     Assignment,
     assign_points,
     assign_texts,
@@ -24,6 +24,7 @@ from fieldoffice.batch import (
 )
 from fieldoffice.batch_io import OUTPUT_COLUMNS, Roles, Writer, choose_columns, read_batches
 from fieldoffice.context import Context
+from fieldoffice.decide import decider
 from fieldoffice.errors import InvalidInput
 
 
@@ -53,7 +54,9 @@ def assign_batch(ctx: Context, batch: pa.RecordBatch, roles: Roles) -> Assignmen
         x, bad_x = numbers(batch.column(roles.lon))
         a = assign_points(ctx, lat=y, lon=x, bad=bad_y | bad_x)
         empty = empty_cells(batch.column(roles.lat)) | empty_cells(batch.column(roles.lon))
-        a.reason_code[empty] = R_MISSING
+        if empty.any():
+            a.key[empty] = decider(ctx).fixed_key(ReasonCode.MISSING)
+            a.table.ensure(a.key)
         return a
     if roles.zip:
         return assign_zips(ctx, batch.column(roles.zip))

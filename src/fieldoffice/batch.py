@@ -1,18 +1,19 @@
 """Many rows at once: arrays and frames in, office assignments out. No file formats here.
 
-Every row gets an answer: points through the grid index, ZIP codes through a table, places and
-addresses through the locator (once per distinct value). Outputs are small integer codes plus
-lookup tables, so millions of rows cost a few array operations; `frame_columns` turns them into
-the five columns users see.
+Every row gets an answer: points through the grid index and the boundary-tolerance index, ZIP codes
+through a table, places and addresses through the locator (once per distinct value). Each row's
+outcome is a decision key (decide.py), the same key a single lookup of that input computes, so
+millions of rows cost a few array operations and cannot disagree with `locate`. `result_columns`
+turns keys into the five columns users see, wording each distinct outcome once.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -20,116 +21,86 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fieldoffice.answer import Answer, Decision, Reason, ReasonCode
 from fieldoffice.context import Context
+from fieldoffice.decide import Decider, decider
 from fieldoffice.geo.index import INVALID, NO_POLYGON
+from fieldoffice.models import STATUSES
+from fieldoffice.wording import short, where_of, words
 
-# status codes of a batch answer, and their names
-MATCHED, SPLIT, OVERLAP, UNCOVERED, NOT_FOUND, INVALID_ROW = range(6)
-STATUS_NAMES = ("matched", "split", "overlap", "uncovered", "not_found", "invalid")
-NO_OFFICE = -1  # uncovered, not found or invalid
+STATUS_NAMES = STATUSES  # a row's status is its position in the one vocabulary
+MATCHED, SPLIT, OVERLAP, NEAR_BOUNDARY, UNCOVERED, NOT_FOUND, INVALID_ROW = (
+    STATUSES.index(s) for s in ("matched", "split", "overlap", "near_boundary", "uncovered",
+                                "not_found", "invalid")
+)  # fmt: skip
+NO_OFFICE = -1  # no responsible office: uncovered, not found, invalid
 SEVERAL = -2  # overlap or split: the office ids column lists them all
 CHUNK = 1 << 18  # points per task: small enough to stay in cache, large enough to amortise
 
 I32 = npt.NDArray[np.int32]
 
 
+class KeyTable:
+    """Per decision key, what batch needs as arrays; filled for the keys a batch meets."""
+
+    def __init__(self, dec: Decider) -> None:
+        self.dec = dec
+        k = dec.n_keys
+        self.known = np.zeros(k, dtype=bool)
+        self.status = np.zeros(k, dtype=np.uint8)
+        self.office = np.full(k, NO_OFFICE, dtype=np.int16)
+        self.county = np.full(k, NO_POLYGON, dtype=np.int32)
+        self._office_index = {oid: i for i, oid in enumerate(dec.offices)}
+        self._lock = threading.Lock()
+
+    def ensure(self, keys: I32) -> None:
+        seen = np.bincount(keys[keys < len(self.known)], minlength=len(self.known)) > 0
+        missing = np.flatnonzero(seen & ~self.known)
+        if len(missing) == 0:
+            return
+        with self._lock:
+            for key in missing.tolist():
+                d = self.dec.entry(key)
+                self.status[key], self.office[key], self.county[key] = self.codes(d)
+            self.known[missing] = True
+
+    def codes(self, d: Decision | Answer) -> tuple[int, int, int]:
+        ids = [o.id for o in d.responsible]
+        office = self._office_index[ids[0]] if len(ids) == 1 else (SEVERAL if ids else NO_OFFICE)
+        county = self.dec.county_index[d.counties[0].fips] if len(d.counties) == 1 else NO_POLYGON
+        return STATUSES.index(d.status), office, county
+
+
+def key_table(ctx: Context) -> KeyTable:
+    return ctx.memo("batch-key-table", lambda: KeyTable(decider(ctx)))
+
+
 @dataclass(frozen=True)
 class Assignment:
-    """Per row: office index (or NO_OFFICE / SEVERAL), status code, county index (-1 if none),
-    and for rows whose answer came from the locator, the index of that answer in `extra`."""
+    """Per row a decision key; keys past the table's refer to `extra` (answers from the locator,
+    with the words they are reported with)."""
 
-    office: npt.NDArray[np.int16]
-    status: npt.NDArray[np.uint8]
-    county: I32
-    reason_code: I32
-    extra: tuple[dict[str, Any], ...] = ()
+    key: I32
+    table: KeyTable
+    extra: tuple[tuple[Answer, str], ...] = ()
 
+    def _per_row(self, table_values: npt.NDArray[Any], extra_values: list[int]) -> npt.NDArray[Any]:
+        self.table.ensure(self.key)
+        lut = np.concatenate([table_values, np.asarray(extra_values, dtype=table_values.dtype)])
+        return np.take(lut, self.key)
 
-class OfficeTable:
-    """One directory's offices as arrays indexed by county, built once per context."""
+    @property
+    def status(self) -> npt.NDArray[np.uint8]:
+        return self._per_row(self.table.status, [self.table.codes(d)[0] for d, _ in self.extra])
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        gaz = ctx.gazetteer
-        self.office_ids = [o.id for o in ctx.directory.offices]
-        index = {oid: i for i, oid in enumerate(self.office_ids)}
-        n = len(gaz.counties)
-        self.county_office = np.full(n, NO_OFFICE, dtype=np.int16)
-        self.county_status = np.full(n, UNCOVERED, dtype=np.uint8)
-        self.county_offices: list[str] = []
-        self.county_names: list[str] = []
-        for k, c in enumerate(gaz.counties):
-            ids = sorted(ctx.territories.offices_of(c.fips))
-            self.county_offices.append("|".join(ids))
-            self.county_names.append("|".join(ctx.directory.office(i).name for i in ids))  # type: ignore[union-attr]
-            if len(ids) == 1:
-                self.county_office[k], self.county_status[k] = index[ids[0]], MATCHED
-            elif ids:
-                self.county_office[k], self.county_status[k] = SEVERAL, OVERLAP
-        self.fips = np.array([c.fips for c in gaz.counties])
-        # per point-lookup result (INVALID, NO_POLYGON, county 0..n-1), shifted by 2
-        self.lut_office = np.concatenate([[NO_OFFICE, NO_OFFICE], self.county_office]).astype(
-            np.int16
-        )
-        self.lut_status = np.concatenate([[INVALID_ROW, NOT_FOUND], self.county_status]).astype(
-            np.uint8
-        )
-        self.lut_reason = np.concatenate([[R_BAD_NUMBER, R_OUTSIDE], np.arange(n)]).astype(np.int32)
-        self.lut_county = np.concatenate([[NO_POLYGON, NO_POLYGON], np.arange(n)]).astype(np.int32)
+    @property
+    def office(self) -> npt.NDArray[np.int16]:
+        return self._per_row(self.table.office, [self.table.codes(d)[1] for d, _ in self.extra])
 
-    @cached_property
-    def county_reasons(self) -> list[str]:
-        """The reason for a row that landed in each county, in the locator's words but shorter."""
-        out = []
-        for c in self.ctx.gazetteer.counties:
-            claims = self.ctx.territories.claims(c.fips)
-            if not claims:
-                out.append(f"{c.label} is in no office's AOR")
-                continue
-            parts = []
-            for cl in claims:
-                office = self.ctx.directory.office(cl.office_id)
-                assert office is not None
-                conf = "" if cl.confidence == "high" else f", {cl.confidence} confidence"
-                parts.append(f"'{cl.phrase}' ({office.name}{conf})")
-            out.append(f"{c.label} is in " + " and ".join(parts))
-        return out
+    @property
+    def county(self) -> I32:
+        return self._per_row(self.table.county, [self.table.codes(d)[2] for d, _ in self.extra])
 
-    @cached_property
-    def zip_county(self) -> I32:
-        """County index for every 5-digit ZIP code, -1 where there is none."""
-        table = np.full(100_000, NO_POLYGON, dtype=np.int32)
-        index = {c.fips: k for k, c in enumerate(self.ctx.gazetteer.counties)}
-        for z in self.ctx.gazetteer.zips.values():
-            if z.county_fips:
-                table[int(z.zip)] = index[z.county_fips]
-        return table
-
-    @cached_property
-    def zip_known(self) -> npt.NDArray[np.bool_]:
-        known = np.zeros(100_000, dtype=bool)
-        known[[int(z) for z in self.ctx.gazetteer.zips]] = True
-        return known
-
-
-# reason codes beyond county reasons (county k uses code k)
-R_OUTSIDE = -1
-R_BAD_NUMBER = -2
-R_OUT_OF_RANGE = -3
-R_MISSING = -4
-R_BAD_ZIP = -5
-R_UNKNOWN_ZIP = -6
-R_NO_COUNTY_ZIP = -7
-R_LOCATOR = -8  # the reason is in Assignment.extra
-FIXED_REASONS = {
-    R_OUTSIDE: "the point is not inside any US county or territory",
-    R_BAD_NUMBER: "latitude or longitude is not a number",
-    R_OUT_OF_RANGE: "latitude must be within -90..90 and longitude within -180..180",
-    R_MISSING: "the value is empty",
-    R_BAD_ZIP: "a ZIP code has 5 digits (or ZIP+4: 12345-6789); a spreadsheet may have dropped a leading zero (2108 for 02108)",
-    R_UNKNOWN_ZIP: "no such ZIP code",
-    R_NO_COUNTY_ZIP: "the ZIP code has no county (military or freely associated state)",
-}
 
 _POOL: ThreadPoolExecutor | None = None
 
@@ -143,7 +114,7 @@ def _pool() -> ThreadPoolExecutor:
     return _POOL
 
 
-def _in_chunks(n: int, work: Any) -> None:
+def _in_chunks(n: int, work: Callable[[slice], None]) -> None:
     """Run work(slice) over [0, n) in CHUNK-sized pieces on every core (numpy releases the GIL)."""
     slices = [slice(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
     if len(slices) <= 1:
@@ -152,6 +123,39 @@ def _in_chunks(n: int, work: Any) -> None:
         return
     for _ in _pool().map(work, slices):
         pass
+
+
+def point_keys(ctx: Context, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> I32:
+    """The decision key of each point: what the locator computes for one, over arrays."""
+    from fieldoffice.locate import near_index_of
+
+    dec = decider(ctx)
+    near = near_index_of(ctx)  # made once, before any thread asks
+    c = ctx.gazetteer.index.lookup(lat=y, lon=x, on_invalid="mark")
+    inside = c >= 0
+    if inside.all():  # the usual case: no copies
+        flag = near.near_other(x, y, c)
+        home = np.full(len(c), NO_POLYGON, dtype=np.int32)
+    else:
+        flag = np.zeros(len(c), dtype=bool)
+        ii = np.flatnonzero(inside)
+        flag[ii] = near.near_other(x[ii], y[ii], c[ii])
+        home = np.full(len(c), NO_POLYGON, dtype=np.int32)
+        out = np.flatnonzero(c == NO_POLYGON)
+        if len(out):
+            h, _km = near.nearest(x[out], y[out])
+            home[out] = h
+            has = out[h >= 0]
+            if len(has):
+                groups = dec.county_group[home[has]]
+                flag[has] = near.other_groups_within(x[has], y[has], groups)
+    keys = dec.point_keys(c, home, flag)
+    bad = np.flatnonzero(c == INVALID)
+    if len(bad):  # say which way they are wrong
+        nan = np.isnan(y[bad]) | np.isnan(x[bad])
+        keys[bad] = np.where(nan, dec.fixed_key(ReasonCode.BAD_NUMBER),
+                             dec.fixed_key(ReasonCode.OUT_OF_RANGE))  # fmt: skip
+    return keys
 
 
 def assign_points(
@@ -164,30 +168,18 @@ def assign_points(
     """Office per point. `bad` marks rows whose numbers could not even be read (kept, invalid)."""
     y = np.asarray(lat, dtype=np.float64).ravel()
     x = np.asarray(lon, dtype=np.float64).ravel()
-    table = office_table(ctx)
-    index = ctx.gazetteer.index
-    n = len(y)
-    county = np.empty(n, dtype=np.int32)
-    office = np.empty(n, dtype=np.int16)
-    status = np.empty(n, dtype=np.uint8)
-    reason = np.empty(n, dtype=np.int32)
+    key = np.empty(len(y), dtype=np.int32)
+    point_keys(ctx, x[:1], y[:1])  # build the indexes here, not in every thread at once
 
     def work(s: slice) -> None:
-        c = index.lookup(lat=y[s], lon=x[s], on_invalid="mark")
-        key = c + 2  # lookup tables: 0 invalid, 1 outside every county, k + 2 county k
-        office[s] = np.take(table.lut_office, key)
-        status[s] = np.take(table.lut_status, key)
-        reason[s] = np.take(table.lut_reason, key)
-        county[s] = np.take(table.lut_county, key)
-        invalid = np.flatnonzero(c == INVALID)
-        if len(invalid):  # say which way they are wrong
-            ys, xs = y[s][invalid], x[s][invalid]
-            reason[s][invalid] = np.where(np.isnan(ys) | np.isnan(xs), R_BAD_NUMBER, R_OUT_OF_RANGE)
+        key[s] = point_keys(ctx, x[s], y[s])
 
-    _in_chunks(n, work)
+    _in_chunks(len(y), work)
     if bad is not None and bad.any():
-        status[bad], office[bad], reason[bad] = INVALID_ROW, NO_OFFICE, R_BAD_NUMBER
-    return Assignment(office, status, county, reason)
+        key[bad] = decider(ctx).fixed_key(ReasonCode.BAD_NUMBER)
+    table = key_table(ctx)
+    table.ensure(key)
+    return Assignment(key, table)
 
 
 def assign_zips(
@@ -229,24 +221,18 @@ def assign_zips(
         numbers[s] = pc.cast(safe, pa.int32()).to_numpy(zero_copy_only=False)
 
     _in_chunks(n, work)
-    table = office_table(ctx)
-    known = table.zip_known[numbers] & well_formed
-    county = np.where(known, table.zip_county[numbers], NO_POLYGON).astype(np.int32)
-    has = county >= 0
-    safe = np.where(has, county, 0)
-    office = np.where(has, table.county_office[safe], NO_OFFICE).astype(np.int16)
-    status = np.where(has, table.county_status[safe], NOT_FOUND).astype(np.uint8)
-    reason = np.where(has, county, R_NO_COUNTY_ZIP).astype(np.int32)
-    reason[~known] = R_UNKNOWN_ZIP
-    bad = ~well_formed
-    status[bad], reason[bad] = INVALID_ROW, R_BAD_ZIP
-    status[missing], reason[missing] = INVALID_ROW, R_MISSING
-    return Assignment(office, status, county, reason)
+    dec = decider(ctx)
+    key = np.where(well_formed, dec.zip_keys[numbers], dec.fixed_key(ReasonCode.BAD_ZIP))
+    key[missing] = dec.fixed_key(ReasonCode.MISSING)
+    key = key.astype(np.int32)
+    table = key_table(ctx)
+    table.ensure(key)
+    return Assignment(key, table)
 
 
 def assign_texts(ctx: Context, texts: pa.Array | Sequence[str | None]) -> Assignment:
     """Office per free-text place or address, through the locator once per distinct value."""
-    from fieldoffice.locate import Locator
+    from fieldoffice.locate import locator_of
 
     arr = (
         pa.array(texts, type=pa.string())
@@ -256,94 +242,44 @@ def assign_texts(ctx: Context, texts: pa.Array | Sequence[str | None]) -> Assign
     encoded = pc.dictionary_encode(pc.fill_null(arr, ""))
     uniques = encoded.dictionary.to_pylist()
     codes = encoded.indices.to_numpy(zero_copy_only=False)
-    locator = Locator(ctx)
-    table = office_table(ctx)
-    index = {oid: i for i, oid in enumerate(table.office_ids)}
-    county_index = {c.fips: k for k, c in enumerate(ctx.gazetteer.counties)}
-    u_office = np.empty(len(uniques), dtype=np.int16)
-    u_status = np.empty(len(uniques), dtype=np.uint8)
-    u_county = np.empty(len(uniques), dtype=np.int32)
+    locator = locator_of(ctx)
+    table = key_table(ctx)
     extra = []
-    for i, text in enumerate(uniques):
+    for text in uniques:
         a = locator.locate(text)
-        ids = [o["id"] for o in a.offices if o.get("side", "inside") == "inside"]
-        code = {"near_boundary": MATCHED}.get(
-            a.status, STATUS_NAMES.index(a.status) if a.status in STATUS_NAMES else NOT_FOUND
-        )
-        u_status[i] = code
-        u_office[i] = index[ids[0]] if len(ids) == 1 else (SEVERAL if ids else NO_OFFICE)
-        u_county[i] = county_index[a.counties[0]["fips"]] if len(a.counties) == 1 else NO_POLYGON
-        extra.append({"offices": "|".join(ids), "counties": "|".join(c["fips"] for c in a.counties),
-                      "reason": a.reason, "status": a.status})  # fmt: skip
-    return Assignment(u_office[codes], u_status[codes], u_county[codes],
-                      (R_LOCATOR - codes).astype(np.int32), tuple(extra))  # fmt: skip
-
-
-_TABLES: dict[int, OfficeTable] = {}
-
-
-def office_table(ctx: Context) -> OfficeTable:
-    key = id(ctx)
-    if key not in _TABLES:
-        _TABLES[key] = OfficeTable(ctx)
-    return _TABLES[key]
+        extra.append((a, words(Reason(a.reason_code, a.reason_params), where_of(a), brief=True)))
+    key = (len(table.known) + np.asarray(codes, dtype=np.int64)).astype(np.int32)
+    return Assignment(key, table, tuple(extra))
 
 
 def result_columns(ctx: Context, a: Assignment) -> dict[str, pa.Array]:
-    """The five output columns, dictionary-encoded: office_id, office_name, status, county_fips, reason."""
-    table = office_table(ctx)
-    n_counties = len(table.county_offices)
-    county_ok = a.county >= 0
-    county_key = np.where(county_ok, a.county, n_counties).astype(np.int32)
-    ids_dict = pa.array([*table.county_offices, ""])
-    names_dict = pa.array([*table.county_names, ""])
-    fips_dict = pa.array([*table.fips.tolist(), ""])
-    office_id = pa.DictionaryArray.from_arrays(pa.array(county_key), ids_dict)
-    office_name = pa.DictionaryArray.from_arrays(pa.array(county_key), names_dict)
-    # rows without an office (not found, invalid) show no office even if a county is known
-    no_office = a.office == NO_OFFICE
-    if no_office.any():
-        blank = np.where(no_office, n_counties, county_key).astype(np.int32)
-        office_id = pa.DictionaryArray.from_arrays(pa.array(blank), ids_dict)
-        office_name = pa.DictionaryArray.from_arrays(pa.array(blank), names_dict)
-    status = pa.DictionaryArray.from_arrays(
-        pa.array(a.status.astype(np.int8)), pa.array(STATUS_NAMES)
-    )
-    fixed = sorted(FIXED_REASONS)
-    reasons = [*table.county_reasons, *(FIXED_REASONS[k] for k in fixed)]
-    reason_key = np.where(a.reason_code >= 0, a.reason_code, 0).astype(np.int32)
-    for j, k in enumerate(fixed):
-        reason_key[a.reason_code == k] = n_counties + j
-    columns = {
-        "office_id": office_id,
-        "office_name": office_name,
-        "status": status,
-        "county_fips": pa.DictionaryArray.from_arrays(pa.array(county_key), fips_dict),
-        "reason": pa.DictionaryArray.from_arrays(pa.array(reason_key), pa.array(reasons)),
+    """The five output columns, dictionary-encoded: office_id, office_name, status, county_fips, reason.
+
+    Each distinct outcome is worded once; rows point at it."""
+    table = a.table
+    n_table = len(table.known)
+    table.ensure(a.key)
+    used = np.flatnonzero(np.bincount(a.key, minlength=n_table + len(a.extra)))
+    slot = np.zeros(n_table + len(a.extra), dtype=np.int32)
+    slot[used] = np.arange(len(used), dtype=np.int32)
+    indices = pa.array(np.take(slot, a.key))
+    values: dict[str, list[str]] = {n: [] for n in ("office_id", "office_name", "status", "county_fips", "reason")}  # fmt: skip
+    for key in used.tolist():
+        d: Decision | Answer
+        if key < n_table:
+            d = table.dec.entry(key)
+            reason = short(d.reason)
+        else:
+            d, reason = a.extra[key - n_table]
+        values["office_id"].append("|".join(o.id for o in d.responsible))
+        values["office_name"].append("|".join(o.name for o in d.responsible))
+        values["status"].append(d.status)
+        values["county_fips"].append("|".join(c.fips for c in d.counties))
+        values["reason"].append(reason)
+    return {
+        name: pa.DictionaryArray.from_arrays(indices, pa.array(words_, type=pa.string()))
+        for name, words_ in values.items()
     }
-    if a.extra:  # answers from the locator carry their own words and office lists
-        from_locator = a.reason_code <= R_LOCATOR
-        which = np.where(from_locator, R_LOCATOR - a.reason_code, 0)
-        names = {oid: o.name for oid, o in ((o.id, o) for o in ctx.directory.offices)}
-        ex = a.extra
-        columns["office_id"] = _pick(
-            columns["office_id"], from_locator, which, [e["offices"] for e in ex]
-        )
-        columns["office_name"] = _pick(columns["office_name"], from_locator, which,
-                                       ["|".join(names[i] for i in e["offices"].split("|") if i) for e in ex])  # fmt: skip
-        columns["county_fips"] = _pick(
-            columns["county_fips"], from_locator, which, [e["counties"] for e in ex]
-        )
-        columns["reason"] = _pick(columns["reason"], from_locator, which, [e["reason"] for e in ex])
-        columns["status"] = _pick(columns["status"], from_locator, which, [e["status"] for e in ex])
-    return columns
-
-
-def _pick(
-    base: pa.Array, mask: npt.NDArray[np.bool_], which: npt.NDArray[Any], values: list[str]
-) -> pa.Array:
-    chosen = pa.DictionaryArray.from_arrays(pa.array(which.astype(np.int32)), pa.array(values))
-    return pc.if_else(pa.array(mask), pc.cast(chosen, pa.string()), pc.cast(base, pa.string()))
 
 
 def status_counts(a: Assignment) -> dict[str, int]:

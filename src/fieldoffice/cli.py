@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from fieldoffice.context import (
     DIRECTORY_ENV,
@@ -22,9 +19,7 @@ from fieldoffice.context import (
     shared_regions,
 )
 from fieldoffice.errors import FieldOfficeError, InvalidInput, NotFound
-from fieldoffice.export import office_properties
-from fieldoffice.locate import Locator
-from fieldoffice.render import answer_text, office_text, wrap_text
+from fieldoffice.render import answer_body, answer_text, office_text, wrap_text
 
 app = typer.Typer(
     help="Which field office is responsible for this place, and how do I reach it for real?",
@@ -66,7 +61,10 @@ EXIT_FOR_STATUS = {"uncovered": 1, "not_found": 1, "invalid": 2}
 
 
 def _emit(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    """One JSON line; dataclasses (answers, offices) serialise as their fields."""
+    import orjson
+
+    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -99,8 +97,10 @@ def locate(
     Exit code 0 when every place matched or has candidates, 1 when any was uncovered or not found,
     2 when any query was invalid.
     """
+    from fieldoffice.locate import locator_of
+
     ctx = load_context(directory, as_of=_date(as_of))
-    locator = Locator(ctx)
+    locator = locator_of(ctx)
     version = {
         "path": ctx.directory.path,
         "effective_date": ctx.directory.effective_date.isoformat(),
@@ -115,10 +115,13 @@ def locate(
         answer = locator.locate(q)
         code = max(code, EXIT_FOR_STATUS.get(answer.status, 0))
         if as_json:
-            row = answer.to_dict()
             if as_of:
-                row["directory_version"] = version
-            _emit(row)
+                import orjson
+
+                row = orjson.loads(orjson.dumps(answer_body(answer)))
+                _emit(dict(row, directory_version=version))
+            else:
+                _emit(answer_body(answer))
         else:
             if i:
                 sys.stdout.write("\n")
@@ -263,17 +266,20 @@ def offices(
                 f"no office is located in or covers {st.name}",
                 hint=f"try: fieldoffice locate {st.usps!r}",
             )
-    rows = [office_properties(ctx, o.id) for o in chosen]
+    from fieldoffice.offices import office_summary
+
+    rows = [office_summary(ctx, o.id) for o in chosen]
     if as_json:
         _emit(rows)
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(title=f"{ctx.directory.title} ({len(rows)})", show_lines=False)
     for col in ("id", "office", "city", "AOR", "counties"):
         table.add_column(col)
     for r in rows:
-        table.add_row(
-            r["id"], r["name"], f"{r['city']}, {r['state']}", r["aor"], str(r["county_count"])
-        )
+        table.add_row(r.id, r.name, f"{r.city}, {r.state}", r.aor, str(r.county_count))
     Console(width=140).print(table)
     media = ctx.directory.media
     print(f"Media inquiries: {media.name}: {media.phone} · {media.email}")
@@ -291,24 +297,14 @@ def office(
     if found is None:
         ids = ", ".join(o.id for o in ctx.directory.offices)
         raise NotFound(f"no office with id {office_id!r}", hint=f"known ids: {ids}")
+    from fieldoffice.offices import office_detail, office_summary
+
     gaz = ctx.gazetteer
     if as_json:
-        row = office_properties(ctx, found.id)
-        row["counties"] = [
-            {
-                "fips": f,
-                "name": gaz.county_by_fips[f].name,
-                "state": gaz.county_by_fips[f].state,
-                "phrase": c.phrase,
-                "region": c.region_id,
-                "confidence": c.confidence,
-            }
-            for f, c in sorted(ctx.territories.by_office[found.id].items())
-        ]
-        _emit(row)
+        _emit(office_detail(ctx, found.id))
         return
     labels = {c.fips: c.label for c in gaz.counties}
-    print(office_text(found, office_properties(ctx, found.id), ctx.territories, labels))
+    print(office_text(found, office_summary(ctx, found.id), ctx.territories, labels))
     _print_warnings(ctx)
 
 

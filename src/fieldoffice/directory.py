@@ -211,18 +211,3 @@ def version_in_effect(versions: list[Directory], as_of: dt.date) -> Directory:
             hint=f"the earliest version takes effect on {first}",
         )
     return chosen[-1]
-
-
-def office_card(directory: Directory, office: Office) -> dict[str, Any]:
-    """How to reach an office: its own channels, or else the directory's national contact."""
-    own = bool(office.phone or office.email)
-    return {
-        "id": office.id,
-        "name": office.name,
-        "city": office.city,
-        "state": office.state,
-        "phone": office.phone if own else directory.media.phone,
-        "email": office.email if own else directory.media.email,
-        "contact_source": "office" if own else "national media line",
-        "aor": office.aor,
-    }

@@ -10,8 +10,8 @@ from typing import Any
 import shapely
 
 from fieldoffice.context import Context
-from fieldoffice.directory import office_card
 from fieldoffice.errors import InvalidInput
+from fieldoffice.offices import office_properties
 
 FORMATS = ("geojson", "topojson", "csv", "json")
 GROUPINGS = ("office", "county")
@@ -24,13 +24,6 @@ def geometry_json(geom: shapely.Geometry) -> dict[str, Any] | None:
     oriented = shapely.orient_polygons(geom, exterior_cw=False)
     result: dict[str, Any] = json.loads(shapely.to_geojson(oriented))
     return result
-
-
-def office_properties(ctx: Context, office_id: str) -> dict[str, Any]:
-    office = ctx.directory.office(office_id)
-    assert office is not None
-    card = office_card(ctx.directory, office)
-    return dict(card, county_count=len(ctx.territories.by_office[office.id]))
 
 
 def office_territory(ctx: Context, office_id: str) -> shapely.Geometry:

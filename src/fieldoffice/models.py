@@ -1,10 +1,13 @@
-"""The nouns of fieldoffice as plain typed dataclasses: Directory, Office, Region, Claim, Answer."""
+"""The nouns of fieldoffice as plain typed dataclasses: Directory, Office, Region, Claim.
+
+The answer to a lookup lives in answer.py; its statuses are the one vocabulary below.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
 
 Confidence = Literal["high", "medium-high", "medium", "low"]
 CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "medium-high": 2, "high": 3}
@@ -12,9 +15,8 @@ CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "medium-high": 2, "hig
 Status = Literal[
     "matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid"
 ]
-STATUSES: tuple[Status, ...] = (
-    "matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid",
-)  # fmt: skip
+# The one status vocabulary: batch stores a status as its position in this tuple.
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 def weakest(confidences: list[str]) -> str | None:
@@ -102,21 +104,3 @@ class Claim:
     region_id: str | None
     confidence: str
     note: str | None = None
-
-
-@dataclass
-class Answer:
-    query: str
-    status: Status
-    reason: str
-    location: dict[str, Any] | None = None
-    counties: list[dict[str, Any]] = field(default_factory=list)
-    offices: list[dict[str, Any]] = field(default_factory=list)
-    confidence: str | None = None
-    suggestions: list[str] = field(default_factory=list)
-    nearest_office: dict[str, Any] | None = None
-    national_contact: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        # Shallow: the fields already hold plain dicts and lists (asdict's deep copy is slow).
-        return {f.name: getattr(self, f.name) for f in fields(self)}

@@ -13,12 +13,9 @@ from fieldoffice.errors import InvalidCoordinates, InvalidInput
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.text import fold
+from fieldoffice.wording import EXPECTED_FORMS
 
 MAX_QUERY = 300
-EXPECTED_FORMS = (
-    "a state ('Nevada', 'NV'), a county ('Washoe County, NV'), a city ('Reno, NV'), "
-    "a ZIP code ('89501'), coordinates as 'lat, lon' ('39.53, -119.81') or a street address"
-)
 
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+|nan|inf(?:inity)?)"
 _COORDS = re.compile(rf"^\s*\(?\s*({_NUM})\s*(,|\s)\s*({_NUM})\s*\)?\s*$", re.IGNORECASE)

@@ -1,12 +1,15 @@
-"""Answers and offices as readable text for the terminal (the JSON forms come from to_dict)."""
+"""Answers and offices as readable text for the terminal; and the JSON body every door sends."""
 
 from __future__ import annotations
 
 import textwrap
 from typing import Any
 
-from fieldoffice.models import Answer, Office
+from fieldoffice.answer import Answer, OfficeRef, with_wording
+from fieldoffice.models import Office
+from fieldoffice.offices import OfficeSummary
 from fieldoffice.territory import TerritoryMap
+from fieldoffice.wording import Gettext, sentence
 
 _WIDTH = 100
 
@@ -15,9 +18,14 @@ def wrap_text(text: str, indent: str = "  ") -> str:
     return textwrap.fill(text, width=_WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
-def _contact(ref: dict[str, Any]) -> str:
-    channels = " · ".join(x for x in (ref.get("phone"), ref.get("email")) if x)
-    return f"{channels} ({ref['contact_source']})" if channels else "no contact listed"
+def _contact(ref: OfficeRef | OfficeSummary) -> str:
+    channels = " · ".join(x for x in (ref.phone, ref.email) if x)
+    return f"{channels} ({ref.contact_source})" if channels else "no contact listed"
+
+
+def answer_body(a: Answer, gettext: Gettext | None = None) -> Any:
+    """The JSON of an answer (API, `locate --json`): its fields, and its reason worded."""
+    return with_wording(a, sentence(a, gettext) if gettext else sentence(a))
 
 
 def answer_text(a: Answer) -> str:
@@ -26,25 +34,23 @@ def answer_text(a: Answer) -> str:
         head += f" (confidence: {a.confidence})"
     lines = [head]
     for ref in a.offices:
-        side = (
-            f" [{ref['side']}, {ref['distance_km']:.1f} km]" if ref.get("side") == "nearby" else ""
-        )
-        k = len(ref.get("counties", []))
+        side = f" [nearby, {ref.distance_km:.1f} km]" if ref.side == "nearby" else ""
+        k = len(ref.counties or ())
         counties = f" [{k} {'county' if k == 1 else 'counties'}]" if a.status == "split" else ""
-        lines.append(f"  -> {ref['name']}, {ref['city']}, {ref['state']}{side}{counties}")
+        lines.append(f"  -> {ref.name}, {ref.city}, {ref.state}{side}{counties}")
         lines.append(f"     {_contact(ref)}")
     if a.nearest_office:
         n = a.nearest_office
         lines.append(
-            f"  nearest office: {n['name']}, {n['city']}, {n['state']} ({n['distance_km']:.0f} km)"
+            f"  nearest office: {n.name}, {n.city}, {n.state} ({n.distance_km or 0:.0f} km)"
         )
         lines.append(f"     {_contact(n)}")
-    lines.append(wrap_text(a.reason))  # names the suggestions, if any
+    lines.append(wrap_text(sentence(a)))  # names the suggestions, if any
     return "\n".join(lines)
 
 
 def office_text(
-    office: Office, card: dict[str, Any], territories: TerritoryMap, county_label: dict[str, str]
+    office: Office, card: OfficeSummary, territories: TerritoryMap, county_label: dict[str, str]
 ) -> str:
     claims = territories.by_office[office.id]
     lines = [

@@ -9,9 +9,11 @@ from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from starlette.responses import JSONResponse, Response
 
+from fieldoffice.answer import AnswerBody
 from fieldoffice.errors import InvalidInput, NotFound
-from fieldoffice.export import office_properties
+from fieldoffice.offices import OfficeDetail, OfficeSummary, office_detail, office_summary
 from fieldoffice.query import MAX_QUERY
+from fieldoffice.render import answer_body
 from fieldoffice.web.site import Site
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -29,50 +31,6 @@ class ErrorBody(BaseModel):
 
 class ErrorEnvelope(BaseModel):
     error: ErrorBody
-
-
-class OfficeCard(BaseModel):
-    """How to reach an office (directory.office_card)."""
-
-    id: str
-    name: str
-    city: str
-    state: str
-    phone: str | None
-    email: str | None
-    contact_source: str
-    aor: str
-
-
-class OfficeRef(OfficeCard):
-    phrases: list[str] = []
-    counties: list[str] | None = None
-    side: str | None = None
-    distance_km: float | None = None
-    county: str | None = None
-
-
-class AnswerModel(BaseModel):
-    query: str
-    status: str = Field(
-        description="matched, split, overlap, near_boundary, uncovered, not_found or invalid"
-    )
-    reason: str
-    location: dict[str, Any] | None
-    counties: list[dict[str, Any]]
-    offices: list[OfficeRef]
-    confidence: str | None
-    suggestions: list[str]
-    nearest_office: dict[str, Any] | None
-    national_contact: dict[str, Any] | None
-
-
-class OfficeSummary(OfficeCard):
-    county_count: int
-
-
-class OfficeDetail(OfficeSummary):
-    counties: list[dict[str, Any]]
 
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -108,7 +66,7 @@ def _number(name: str, text: str) -> float:
         ) from None
 
 
-@router.get("/locate", response_model=AnswerModel, responses=ERRORS,
+@router.get("/locate", response_model=AnswerBody, responses=ERRORS,
             summary="Which office covers a place: ?q=text, or ?lat=&lon=")  # fmt: skip
 def locate(
     request: Request,
@@ -143,11 +101,12 @@ def locate_answer(
         )
     else:
         raise InvalidInput("say which place: ?q=Reno, NV or ?lat=39.53&lon=-119.81")
+    body = answer_body(answer)
     if answer.status == "invalid":
-        return 400, _error_json("invalid_input", answer.reason, answer)
+        return 400, _error_json("invalid_input", body.reason, body)
     if answer.status == "not_found":
-        return 404, _error_json("not_found", answer.reason, answer)
-    return 200, orjson.dumps(answer)
+        return 404, _error_json("not_found", body.reason, body)
+    return 200, orjson.dumps(body)
 
 
 def _error_json(code: str, message: str, details: Any = None) -> bytes:
@@ -195,7 +154,7 @@ def verify(
 )
 def offices(request: Request) -> Response:
     site = _site(request)
-    return json_response([office_properties(site.ctx, o.id) for o in site.ctx.directory.offices])
+    return json_response([office_summary(site.ctx, o.id) for o in site.ctx.directory.offices])
 
 
 def _office_id(site: Site, office_id: str) -> str:
@@ -208,15 +167,7 @@ def _office_id(site: Site, office_id: str) -> str:
             summary="One office, with its compiled counties")  # fmt: skip
 def office(request: Request, office_id: str) -> Response:
     site = _site(request)
-    oid = _office_id(site, office_id)
-    gaz = site.ctx.gazetteer
-    row = office_properties(site.ctx, oid)
-    row["counties"] = [
-        {"fips": f, "name": gaz.county_by_fips[f].name, "state": gaz.county_by_fips[f].state,
-         "phrase": c.phrase, "region": c.region_id, "confidence": c.confidence}
-        for f, c in sorted(site.ctx.territories.by_office[oid].items())
-    ]  # fmt: skip
-    return json_response(row)
+    return json_response(office_detail(site.ctx, _office_id(site, office_id)))
 
 
 @router.get("/offices/{office_id}/territory.geojson", responses=ERRORS, response_class=GeoJSONResponse,

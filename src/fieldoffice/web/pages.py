@@ -14,12 +14,15 @@ from markupsafe import Markup
 from rapidfuzz import fuzz, process
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
+from fieldoffice.answer import Answer
 from fieldoffice.models import CONFIDENCE_RANK
+from fieldoffice.offices import office_summary
 from fieldoffice.query import MAX_QUERY
 from fieldoffice.text import fold
 from fieldoffice.web.i18n import CONFIDENCE_TEXT, LANGUAGES, PREFIX, STATUS_TEXT, translations
 from fieldoffice.web.site import Site
 from fieldoffice.web.svgmap import national_map, small_map
+from fieldoffice.wording import sentence
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -129,76 +132,31 @@ class Pages:
     def locate(self, request: Request, lang: str, q: str) -> Response:
         if not q.strip():
             return RedirectResponse(PREFIX[lang] + "/", status_code=303)
-        answer = self.site.locator.locate(q[: MAX_QUERY + 1])
-        a = answer.to_dict()
-        status = {"invalid": 400, "not_found": 404}.get(answer.status, 200)
-        highlight = [c["fips"] for c in a["counties"]][:60]
-        names = ", ".join(c["name"] + ", " + c["state"] for c in a["counties"][:8])
-        if len(a["counties"]) > 8:
-            names += self._(lang, " and %(n)d more", n=len(a["counties"]) - 8)
+        a = self.site.locator.locate(q[: MAX_QUERY + 1])
+        status = {"invalid": 400, "not_found": 404}.get(a.status, 200)
+        highlight = [c.fips for c in a.counties][:60]
+        names = ", ".join(c.name + ", " + c.state for c in a.counties[:8])
+        if len(a.counties) > 8:
+            names += self._(lang, " and %(n)d more", n=len(a.counties) - 8)
         label = self._(
-            lang, "Map highlighting %(place)s", place=(a["location"] or {}).get("name", q)
+            lang, "Map highlighting %(place)s", place=a.location.name if a.location else q
         )
         mini = small_map(self.site.ctx, highlight, {}, label) if highlight else ""
         return self.render(
             request, lang, "locate.html", status, a=a, lookup_q=q,
-            status_text=self._(lang, STATUS_TEXT[answer.status]),
-            confidence_text=self._(lang, CONFIDENCE_TEXT.get(answer.confidence or "", answer.confidence or "")),
-            explanation=self.explain(a, lang), small_map=mini, county_names=names,
+            status_text=self._(lang, STATUS_TEXT[a.status]),
+            confidence_text=self._(lang, CONFIDENCE_TEXT.get(a.confidence or "", a.confidence or "")),
+            explanation=self.explanation(a, lang), small_map=mini, county_names=names,
         )  # fmt: skip
 
-    def explain(self, a: dict[str, Any], lang: str) -> list[str]:
-        """The answer's reason in the page's language, from the answer's own fields."""
-        _ = self._
-        loc = a["location"] or {}
-        where = loc.get("name", a["query"])
-        if len(a["counties"]) == 1 and loc.get("kind") != "county":
-            c = a["counties"][0]
-            where = f"{where} ({c['name']}, {c['state']})"
-        offices = a["offices"]
-        s = a["status"]
-        if s == "matched":
-            o = offices[0]
-            return [_(lang, "%(where)s is in “%(phrase)s”, part of the area of responsibility of the %(office)s.",
-                      where=where, phrase=", ".join(o["phrases"]), office=o["name"])]  # fmt: skip
-        if s == "overlap":
-            names = "; ".join(f"{o['name']} (“{', '.join(o['phrases'])}”)" for o in offices)
-            return [_(lang, "%(where)s is claimed by: %(offices)s. The directory does not say how they divide it, so contact either.",
-                      where=where, offices=names)]  # fmt: skip
-        if s == "split":
-            lines = [_(lang, "%(where)s spans the territories of these offices:", where=where)]
-            uncovered = sum(1 for c in a["counties"] if not c["offices"])
-            if uncovered:
-                lines.append(
-                    _(
-                        lang,
-                        "%(n)d of its counties are in no office's area of responsibility.",
-                        n=uncovered,
-                    )
-                )
-            return lines
-        if s == "near_boundary":
-            inside = [o["name"] for o in offices if o.get("side") == "inside"]
-            return [_(lang, "%(where)s is inside the territory of %(inside)s, but closer to another territory than the boundary data's precision, so either office may be responsible.",
-                      where=where, inside=", ".join(inside) or _(lang, "no office"))]  # fmt: skip
-        if s == "uncovered":
-            return [
-                _(
-                    lang,
-                    "%(where)s is in no office's area of responsibility in this directory. Contact the nearest office or the national media line.",
-                    where=where,
-                )
-            ]
-        if s == "not_found":
-            return [
-                _(
-                    lang,
-                    "Nothing matches “%(q)s”. Type a city and state (Reno, NV), a county, a state, a ZIP code, an address, or coordinates as “lat, lon”.",
-                    q=a["query"],
-                )
-            ]
-        return [_(lang, "That cannot be read as a place. Type a city and state (Reno, NV), a county, a state, a ZIP code (89501), an address, or coordinates as “lat, lon” (39.53, -119.81)."),
-                a["reason"]]  # fmt: skip
+    def explanation(self, a: Answer, lang: str) -> list[str]:
+        """The answer's reason in the page's language (wording.py words every reason code)."""
+        words = sentence(a, translations(lang).gettext)
+        if a.status != "invalid":
+            return [words]
+        # the parser's own message says exactly what was wrong, in English: lead with the forms
+        return [self._(lang, "That cannot be read as a place. Type a city and state (Reno, NV), a county, a state, a ZIP code (89501), an address, or coordinates as “lat, lon” (39.53, -119.81)."),
+                words]  # fmt: skip
 
     def office(self, request: Request, lang: str, office_id: str) -> Response:
         ctx = self.site.ctx
@@ -207,9 +165,7 @@ class Pages:
             return self.error_page(
                 request, 404, self._(lang, "No office has the id “%(id)s”.", id=office_id[:80])
             )
-        from fieldoffice.export import office_properties
-
-        card = office_properties(ctx, office.id)
+        card = office_summary(ctx, office.id)
         claims = ctx.territories.by_office[office.id]
         by_phrase: dict[str, list[str]] = defaultdict(list)
         for fips, claim in claims.items():

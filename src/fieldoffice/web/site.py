@@ -10,9 +10,10 @@ from typing import Any
 
 from fieldoffice import __version__
 from fieldoffice.context import Context
-from fieldoffice.export import geojson_by_office, geometry_json, office_properties, office_territory
+from fieldoffice.export import geojson_by_office, geometry_json, office_territory
 from fieldoffice.lint import lint_directory
-from fieldoffice.locate import Locator
+from fieldoffice.locate import locator_of
+from fieldoffice.offices import office_properties
 from fieldoffice.verify import Verifier
 from fieldoffice.web.svgmap import MapData
 
@@ -20,7 +21,7 @@ from fieldoffice.web.svgmap import MapData
 class Site:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.locator = Locator(ctx)
+        self.locator = locator_of(ctx)
         self.verifier = Verifier(ctx.directory)
         self._lock = threading.Lock()
 

@@ -1,0 +1,83 @@
+"""Offices as every door shows them: a reference in an answer, a row in a list, a detail page.
+
+One presenter, used by the locator, the CLI, the API, the pages and the exports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from fieldoffice.answer import OfficeRef
+from fieldoffice.context import Context
+from fieldoffice.models import Confidence, Directory, Office
+
+
+def office_ref(directory: Directory, office: Office) -> OfficeRef:
+    """How to reach an office: its own channels, or else the directory's national contact."""
+    own = bool(office.phone or office.email)
+    return OfficeRef(
+        id=office.id,
+        name=office.name,
+        city=office.city,
+        state=office.state,
+        phone=office.phone if own else directory.media.phone,
+        email=office.email if own else directory.media.email,
+        contact_source="office" if own else "national media line",
+        aor=office.aor,
+    )
+
+
+@dataclass(frozen=True)
+class OfficeSummary:
+    id: str
+    name: str
+    city: str
+    state: str
+    phone: str | None
+    email: str | None
+    contact_source: str
+    aor: str
+    county_count: int
+
+
+@dataclass(frozen=True)
+class OfficeCounty:
+    fips: str
+    name: str
+    state: str
+    phrase: str
+    region: str | None
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class OfficeDetail(OfficeSummary):
+    counties: tuple[OfficeCounty, ...] = ()
+
+
+def office_summary(ctx: Context, office_id: str) -> OfficeSummary:
+    office = ctx.directory.office(office_id)
+    if office is None:
+        raise KeyError(office_id)
+    ref = office_ref(ctx.directory, office)
+    return OfficeSummary(
+        id=ref.id, name=ref.name, city=ref.city, state=ref.state, phone=ref.phone,
+        email=ref.email, contact_source=ref.contact_source, aor=ref.aor,
+        county_count=len(ctx.territories.by_office[office.id]),
+    )  # fmt: skip
+
+
+def office_detail(ctx: Context, office_id: str) -> OfficeDetail:
+    by_fips = ctx.gazetteer.county_by_fips
+    counties = tuple(
+        OfficeCounty(fips=f, name=by_fips[f].name, state=by_fips[f].state, phrase=c.phrase,
+                     region=c.region_id, confidence=c.confidence)  # type: ignore[arg-type]
+        for f, c in sorted(ctx.territories.by_office[office_id].items())
+    )  # fmt: skip
+    return OfficeDetail(**asdict(office_summary(ctx, office_id)), counties=counties)
+
+
+def office_properties(ctx: Context, office_id: str) -> dict[str, Any]:
+    """An office's summary as a plain dict, for GeoJSON properties and CSV rows."""
+    return asdict(office_summary(ctx, office_id))

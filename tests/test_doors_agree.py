@@ -1,0 +1,113 @@
+"""Batch and single lookups give the same status and offices for the same input.
+
+The inputs are chosen where they could disagree: points on county lines and coasts, within and
+just beyond the boundary tolerance of them, off shore, far out at sea, and every ZIP code.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fieldoffice.answer import Reason
+from fieldoffice.batch import STATUS_NAMES, assign_points, assign_zips, result_columns
+from fieldoffice.context import Context
+from fieldoffice.geo.index_build import polygon_edges
+from fieldoffice.locate import Locator
+from fieldoffice.wording import short
+from tests.test_cli import run
+
+KM_PER_DEG = math.pi * 6371.0088 / 180
+
+
+def points_near_lines(ctx: Context, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Points on random boundary edges, pushed 0-8 km off them either way along the normal."""
+    rng = np.random.default_rng(seed)
+    edges, _owner = polygon_edges(ctx.gazetteer.polygons)
+    e = edges[rng.integers(0, len(edges), n)]
+    t = rng.uniform(0, 1, n)
+    x = e[:, 0] + t * (e[:, 2] - e[:, 0])
+    y = e[:, 1] + t * (e[:, 3] - e[:, 1])
+    coslat = np.cos(np.radians(y))
+    dx, dy = (e[:, 2] - e[:, 0]) * coslat, e[:, 3] - e[:, 1]
+    length = np.hypot(dx, dy)
+    length[length == 0] = 1
+    km = rng.uniform(-8, 8, n)
+    km[: n // 10] = 0.0  # exactly on the line
+    nx, ny = -dy / length, dx / length
+    return y + ny * km / KM_PER_DEG, x + nx * km / KM_PER_DEG / coslat
+
+
+@pytest.fixture(scope="module")
+def points(ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(11)
+    near_lat, near_lon = points_near_lines(ctx, 8000, seed=3)
+    lat = np.concatenate([near_lat, rng.uniform(18, 50, 3000), [0.0, 36.85, 25.0, 19.6]])
+    lon = np.concatenate([near_lon, rng.uniform(-160, -66, 3000), [0.0, -75.95, -60.0, -155.0]])
+    return lat, lon
+
+
+def test_every_point_gets_the_same_status_offices_and_county(
+    ctx: Context, locator: Locator, points: tuple[np.ndarray, np.ndarray]
+) -> None:
+    lat, lon = points
+    a = assign_points(ctx, lat=lat, lon=lon)
+    columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
+    seen: set[str] = set()
+    for i in range(len(lat)):
+        single = locator.locate_point(lat=float(lat[i]), lon=float(lon[i]))
+        got = (columns["status"][i], columns["office_id"][i], columns["county_fips"][i])
+        want = (
+            single.status,
+            "|".join(o.id for o in single.responsible),
+            "|".join(c.fips for c in single.counties),
+        )
+        assert got == want, (float(lat[i]), float(lon[i]))
+        # the batch's short reason is the single answer's reason code, worded briefly
+        assert columns["reason"][i] == short(Reason(single.reason_code, single.reason_params))
+        seen.add(single.status)
+    # the sample reaches every status a point can have
+    assert seen >= {"matched", "overlap", "near_boundary", "uncovered", "not_found"}
+
+
+def test_every_zip_gets_the_same_status_and_offices(ctx: Context, locator: Locator) -> None:
+    zips = [*sorted(ctx.gazetteer.zips), "00000", "99999", "09905", "96939"]
+    a = assign_zips(ctx, zips)
+    columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
+    for i, z in enumerate(zips):
+        single = locator.locate(z)
+        got = (columns["status"][i], columns["office_id"][i])
+        assert got == (single.status, "|".join(o.id for o in single.responsible)), z
+
+
+def test_military_zip_is_not_found_in_both_doors(ctx: Context, locator: Locator) -> None:
+    a = assign_zips(ctx, ["09905"])
+    assert STATUS_NAMES[a.status[0]] == "not_found" == locator.locate("09905").status
+
+
+def test_the_cli_doors_agree(ctx: Context, tmp_path: Path) -> None:
+    """`locate --json` and `assign` on the same points and ZIP codes, through the real CLI."""
+    lat, lon = points_near_lines(ctx, 150, seed=99)
+    queries = [f"{y:.6f}, {x:.6f}" for y, x in zip(lat, lon, strict=True)]
+    zips = ["89501", "09905", "42223", "18768", "96939", "99999", "33101", "20001"]
+    r = run("locate", *queries, *zips, "--json")
+    singles = [json.loads(line) for line in r.stdout.splitlines()]
+    src = tmp_path / "points.csv"
+    src.write_text("lat,lon\n" + "".join(f"{q}\n" for q in queries))
+    run("assign", str(src), "-o", str(tmp_path / "points.out.csv"))
+    zsrc = tmp_path / "zips.csv"
+    zsrc.write_text("zip\n" + "".join(f"{z}\n" for z in zips))
+    run("assign", str(zsrc), "-o", str(tmp_path / "zips.out.csv"))
+    rows = []
+    for name in ("points.out.csv", "zips.out.csv"):
+        with (tmp_path / name).open() as f:
+            rows += list(csv.DictReader(f))
+    assert len(rows) == len(singles) == len(queries) + len(zips)
+    for row, single in zip(rows, singles, strict=True):
+        responsible = [o["id"] for o in single["offices"] if o["side"] != "nearby"]
+        assert (row["status"], row["office_id"]) == (single["status"], "|".join(responsible))

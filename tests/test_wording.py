@@ -1,0 +1,88 @@
+"""Reasons are codes with parameters; every door words them from the same code, in its language."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from fieldoffice.answer import ReasonCode
+from fieldoffice.locate import Locator
+from fieldoffice.web.app import create_app
+from fieldoffice.web.i18n import translations
+from fieldoffice.wording import _WORDERS, sentence
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "fieldoffice"
+
+# one query per kind of reason a page can show
+QUERIES = {
+    "Reno, NV": ReasonCode.IN_TERRITORY,
+    "Texas": ReasonCode.SPANS_OFFICES,
+    "Miami, FL": ReasonCode.CLAIMED_BY_SEVERAL,
+    "Richmond, VA": ReasonCode.NO_OFFICE,
+    "35.0, -114.63": ReasonCode.NEAR_LINE,
+    "36.85, -75.95": ReasonCode.OFFSHORE,
+    "Xyzzy": ReasonCode.NOTHING_MATCHES,
+    "09905": ReasonCode.MILITARY_ZIP,
+    "99999": ReasonCode.UNKNOWN_ZIP,
+    "Virginia": ReasonCode.PARTLY_COVERED,
+}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def test_every_reason_code_has_words() -> None:
+    assert set(_WORDERS) == set(ReasonCode)
+
+
+@pytest.mark.parametrize("query", list(QUERIES))
+def test_spanish_pages_give_the_reason_in_spanish(
+    client: TestClient, locator: Locator, query: str
+) -> None:
+    answer = locator.locate(query)
+    assert answer.reason_code is QUERIES[query]
+    spanish, english = sentence(answer, translations("es").gettext), sentence(answer)
+    assert spanish != english
+    page = html.unescape(client.get("/es/locate", params={"q": query}).text)
+    assert spanish in page and english not in page
+    en_page = html.unescape(client.get("/locate", params={"q": query}).text)
+    assert english in en_page
+
+
+def test_api_answer_carries_code_params_and_words(client: TestClient) -> None:
+    body = client.get("/api/v1/locate", params={"q": "Reno, NV"}).json()
+    assert body["reason_code"] == "in_territory"
+    assert body["reason_params"]["office"]["id"] == "san-francisco"
+    assert body["reason"].startswith("Reno, NV (Washoe County, NV) is in 'Northern Nevada'")
+
+
+def test_api_schema_is_derived_from_the_core_answer(client: TestClient) -> None:
+    from dataclasses import fields
+
+    from fieldoffice.answer import Answer
+
+    schemas = client.get("/openapi.json").json()["components"]["schemas"]
+    body = schemas["AnswerBody"]["properties"]
+    assert set(body) == {f.name for f in fields(Answer)} | {"reason"}
+    codes = schemas["ReasonCode"]["enum"]
+    assert set(codes) == {c.value for c in ReasonCode}
+
+
+def test_one_module_decides_statuses() -> None:
+    """Only decide.py builds a Decision or sets a status; every other module reads one."""
+    status = r"(matched|split|overlap|near_boundary|uncovered|not_found|invalid)"
+    deciding = re.compile(rf"Decision\(|status\s*[:=]\s*\"{status}\"|\"{status}\"\s*if\b")
+    found = [
+        f"{p.relative_to(SRC)}:{i}"
+        for p in SRC.rglob("*.py")
+        if p.name not in ("decide.py", "answer.py", "models.py")
+        for i, line in enumerate(p.read_text().splitlines(), 1)
+        if deciding.search(line)
+    ]
+    assert found == []
