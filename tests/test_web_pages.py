@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
-from fieldoffice.web.messages import extracted_messages
+from tests.i18n_messages import extracted_messages
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
-"""Which strings the site translates: extracted from the templates and the page code with Babel."""
+"""Which strings the site translates: extracted from the templates, the page code and the core's
+wording with Babel (a test helper: the running site never needs it)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pathlib import Path
 
 from babel.messages.extract import extract_from_file
 
-HERE = Path(__file__).parent
+import fieldoffice.web
+
+HERE = Path(fieldoffice.web.__file__).parent
 
 
 def extracted_messages() -> set[str]:
