@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+"""Boundary tolerance ("is another territory within 5 km?"): NearIndex beside shapely, one run.
+
+    .venv/bin/python benchmarks/bench_near.py [--points 2000000] [--groups directory|state]
+
+Prints the build time, points/s for the county lookup alone, near_other alone (one thread),
+both together on 2 threads in 256k-point chunks (numpy releases the GIL), the share of points the
+fast path leaves to the exact kernel, and shapely's STRtree dwithin on the same kept edges as a
+peer. Two point sets: uniform over the lower-48 box, and a mix where half the points lie within
+10 km of a group boundary (the worst case: the kernel runs for many of them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+import numpy as np
+import shapely
+from timing import best  # benchmarks/timing.py, beside this script
+
+from fieldoffice.context import load_context
+from fieldoffice.geo.index import PointIndex
+from fieldoffice.geo.index_build import polygon_edges
+from fieldoffice.geo.near import CHECK, KM_PER_DEG, NearIndex
+
+CHUNK = 1 << 18
+
+
+def groups_of(kind: str) -> tuple[np.ndarray, list[str], np.ndarray]:
+    ctx = load_context()
+    gaz = ctx.gazetteer
+    if kind == "state":
+        keys: list[object] = [c.fips[:2] for c in gaz.counties]
+    else:  # counties with the same set of offices (no office is a set too)
+        keys = [ctx.territories.offices_of(c.fips) for c in gaz.counties]
+    ids: dict[object, int] = {}
+    group = np.array([ids.setdefault(k, len(ids)) for k in keys], dtype=np.int32)
+    return gaz.polygons, [c.fips for c in gaz.counties], group
+
+
+def near_boundary_points(
+    near: NearIndex, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points within 10 km (local frame) of the lines between groups, uniform along them."""
+    xy, _, _ = near.edges
+    # a kept segment kept twice (once per side) separates two groups; a coast is kept once
+    canon = np.where((xy[:, 0] > xy[:, 2])[:, None], xy[:, [2, 3, 0, 1]], xy)
+    _, inv, cnt = np.unique(canon, axis=0, return_inverse=True, return_counts=True)
+    mid = (xy[:, :2] + xy[:, 2:]) / 2
+    lower48 = (mid[:, 0] > -125) & (mid[:, 0] < -66.9) & (mid[:, 1] > 24.4) & (mid[:, 1] < 49.4)
+    pick = np.flatnonzero(lower48 & (cnt[inv.ravel()] >= 2))
+    kx = np.cos(np.radians(mid[pick, 1])) * KM_PER_DEG
+    length = np.hypot((xy[pick, 2] - xy[pick, 0]) * kx, (xy[pick, 3] - xy[pick, 1]) * KM_PER_DEG)
+    e = rng.choice(pick, size=n, p=length / length.sum())
+    t = rng.uniform(0, 1, n)
+    x = xy[e, 0] + t * (xy[e, 2] - xy[e, 0])
+    y = xy[e, 1] + t * (xy[e, 3] - xy[e, 1])
+    k = np.cos(np.radians(y)) * KM_PER_DEG
+    dx, dy = (xy[e, 2] - xy[e, 0]) * k, (xy[e, 3] - xy[e, 1]) * KM_PER_DEG
+    norm = np.hypot(dx, dy)
+    off = rng.uniform(-10, 10, n)  # km along the normal
+    return x - dy / norm * off / k, y + dx / norm * off / KM_PER_DEG
+
+
+def rate_2threads(n: int, work: Callable[[slice], object]) -> float:
+    slices = [slice(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
+    with ThreadPoolExecutor(2) as pool:
+
+        def run() -> None:
+            for _ in pool.map(work, slices):
+                pass
+
+        return n / best(run, 3)
+
+
+def rate_1thread(n: int, work: Callable[[slice], object]) -> float:
+    slices = [slice(s, min(s + CHUNK, n)) for s in range(0, n, CHUNK)]
+
+    def run() -> None:
+        for s in slices:
+            work(s)
+
+    return n / best(run, 3)
+
+
+def measure(
+    label: str, index: PointIndex, near: NearIndex, x: np.ndarray, y: np.ndarray
+) -> dict[str, float]:
+    c = index.lookup(lat=y, lon=x)
+    inside = np.flatnonzero(c >= 0)
+    xi, yi, ci = x[inside], y[inside], c[inside]
+
+    def lookup(s: slice) -> object:
+        return index.lookup(lat=y[s], lon=x[s])
+
+    def near_only(s: slice) -> object:
+        return near.near_other(xi[s], yi[s], ci[s])
+
+    def both(s: slice) -> object:
+        k = index.lookup(lat=y[s], lon=x[s])
+        m = np.flatnonzero(k >= 0)
+        return near.near_other(x[s][m], y[s][m], k[m])
+
+    flag = near.near_other(xi, yi, ci)
+    kernel = float(np.mean(near.fast_path(xi, yi, ci) == CHECK))
+    return {
+        "lookup": rate_1thread(len(x), lookup),
+        "near": rate_1thread(len(xi), near_only),
+        "near2": rate_2threads(len(xi), near_only),
+        "both2": rate_2threads(len(x), both),
+        "inside": len(inside) / len(x),
+        "flagged": float(flag.mean()),
+        "kernel": kernel,
+    }
+
+
+def shapely_peer(near: NearIndex, x: np.ndarray, y: np.ndarray, g: np.ndarray) -> float:
+    """Points/s for STRtree dwithin over the kept edges, then "any edge of another group".
+
+    Planar degrees with the tolerance as degrees of latitude: cheaper than the local frame, so
+    this flatters shapely slightly; it is the nearest thing shapely offers out of the box.
+    """
+    xy, _, gid = near.edges
+    tree = shapely.STRtree(shapely.linestrings(xy.reshape(-1, 2, 2)))
+    tol_deg = near.tolerance_km / KM_PER_DEG
+
+    def run() -> np.ndarray:
+        pts = shapely.points(x, y)
+        p, e = tree.query(pts, predicate="dwithin", distance=tol_deg)
+        out = np.zeros(len(x), dtype=bool)
+        out[p[gid[e] != g[p]]] = True
+        return out
+
+    return len(x) / best(run, 1)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--points", type=int, default=2_000_000)
+    ap.add_argument("--shapely-points", type=int, default=100_000)
+    ap.add_argument("--groups", choices=["directory", "state"], default="directory")
+    args = ap.parse_args()
+
+    polys, _, group = groups_of(args.groups)
+    ctx = load_context()
+    index = ctx.gazetteer.index
+    edges, owner = polygon_edges(polys)
+    t_build = best(lambda: NearIndex.build(edges, owner, group, ctx.gazetteer.tolerance_km), 3)
+    near = NearIndex.build(edges, owner, group, ctx.gazetteer.tolerance_km)
+    t_load = best(lambda: NearIndex.from_arrays(near.to_arrays()), 3)
+
+    rng = np.random.default_rng(42)
+    n = args.points
+    ux, uy = rng.uniform(-125.0, -66.9, n), rng.uniform(24.4, 49.4, n)
+    bx, by = near_boundary_points(near, n // 2, rng)
+    mx, my = np.concatenate([ux[: n - n // 2], bx]), np.concatenate([uy[: n - n // 2], by])
+    perm = rng.permutation(n)
+    mx, my = mx[perm], my[perm]
+
+    uni = measure("uniform", index, near, ux, uy)
+    mix = measure("mixed", index, near, mx, my)
+
+    # one point through the same vectorised code (length-1 arrays)
+    k = 5000
+    c1 = index.lookup(lat=uy[:k], lon=ux[:k])
+    pts = [(np.array([a]), np.array([b]), np.array([c], dtype=np.int32))
+           for a, b, c in zip(ux[:k], uy[:k], c1, strict=True) if c >= 0]  # fmt: skip
+    t_one = best(lambda: [near.near_other(a, b, c) for a, b, c in pts], 3) / len(pts)
+    bpts = [(float(a), float(b)) for a, b in zip(bx[:2000], by[:2000], strict=True)]
+    t_within = best(lambda: [near.within(a, b) for a, b in bpts], 3) / len(bpts)
+    t_nearest = best(lambda: [near.nearest(np.array([a]), np.array([b])) for a, b in bpts], 3)
+    t_nearest /= len(bpts)
+
+    # the peer, on the first points of the uniform set that are inside a county
+    m = args.shapely_points
+    c = index.lookup(lat=uy, lon=ux)
+    ins = np.flatnonzero(c >= 0)[:m]
+    sh = shapely_peer(near, ux[ins], uy[ins], near.county_groups[c[ins]])
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_version()}, "
+        f"numpy {np.__version__}, shapely {shapely.__version__}"
+    )
+    print(
+        f"groups: {args.groups} ({len(np.unique(group))}); kept edges {len(near.edges[0]):,} of "
+        f"{len(edges):,}; index {near.nbytes / 1e6:.1f} MB"
+    )
+    print(f"build: {t_build:.3f} s; from_arrays: {t_load * 1e6:.0f} us")
+    print(f"{'points/s':34}{'uniform':>12}{'mixed':>12}")
+    rows = [
+        ("lookup alone, 1 thread", "lookup"),
+        ("near_other alone, 1 thread", "near"),
+        ("near_other alone, 2 threads", "near2"),
+        ("lookup + near_other, 2 threads", "both2"),
+    ]
+    for name, key in rows:
+        print(f"{name:34}{uni[key] / 1e6:>11.1f}M{mix[key] / 1e6:>11.1f}M")
+    for name, key in [("inside a county", "inside"), ("near another group", "flagged"),
+                      ("left to the kernel", "kernel")]:  # fmt: skip
+        print(f"{name:34}{uni[key]:>12.2%}{mix[key]:>12.2%}")
+    print(
+        f"shapely STRtree dwithin + group test, 1 thread, {len(ins):,} points: "
+        f"{sh / 1e6:.2f}M/s; near_other is {uni['near'] / sh:.0f}x"
+    )
+    print(
+        f"one point (length-1 arrays): near_other {t_one * 1e6:.1f} us, "
+        f"nearest {t_nearest * 1e6:.1f} us, within {t_within * 1e6:.1f} us"
+    )
+    print("(mixed: half uniform, half within 10 km of kept edges in the lower 48)")
+
+
+if __name__ == "__main__":
+    main()
