@@ -55,6 +55,11 @@ _PAIR_CHUNK = 1 << 21
 # At most this many distances for splitting cells (about half a second).
 _REFINE_BUDGET = 8_000_000
 _BIG = np.int32(np.iinfo(np.int32).max)
+_NONE_I64 = np.zeros(0, np.int64)
+_NONE_I32 = np.zeros(0, np.int32)
+_ZERO_I64 = np.zeros(1, np.int64)
+for _shared in (_NONE_I64, _NONE_I32, _ZERO_I64):
+    _shared.setflags(write=False)
 
 
 def _seg_km(px: F64, py: F64, kx: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
@@ -253,6 +258,8 @@ class NearIndex:
         # numpy scalars of the array's own type: a Python int costs a conversion per call
         self._fx_max = np.uint32(self._nx * self.sub * self.refine - 1)
         self._fy_max = np.uint32(self._ny * self.sub * self.refine - 1)
+        self._fx_lim = float(self._nx * self.sub * self.refine)
+        self._fy_lim = float(self._ny * self.sub * self.refine)
         self._nx32 = np.int32(self._nx)
         # points are placed on the sub-cell grid: >> refine is the fine cell, exactly
         self._finv = self.sub * self.refine / self.coarse_deg
@@ -544,8 +551,10 @@ class NearIndex:
     # -- queries --------------------------------------------------------------------------------
     def _cells(self, x: F64, y: F64) -> tuple[I64, I64, I32]:
         """Positions of the points in a block, their fine cells, and their sub-cells in those."""
-        fx = np.multiply(x - self._ox, self._finv, out=np.empty(len(x), np.int32), casting="unsafe")
-        fy = np.multiply(y - self._oy, self._finv, out=np.empty(len(y), np.int32), casting="unsafe")
+        if len(x) == 1:
+            return self._cell_of_one(float(x[0]), float(y[0]))
+        fx = ((x - self._ox) * self._finv).astype(np.int32)
+        fy = ((y - self._oy) * self._finv).astype(np.int32)
         # as unsigned, anything left of / below the grid is huge too: all clip into the border
         ux, uy = fx.view(np.uint32), fy.view(np.uint32)
         np.minimum(ux, self._fx_max, out=ux)
@@ -566,6 +575,24 @@ class NearIndex:
         py <<= rs
         py |= px & rm
         return pos, fine, py
+
+    def _cell_of_one(self, x: float, y: float) -> tuple[I64, I64, I32]:
+        """_cells for a single point in plain Python, where numpy's cost per call is most of the
+        time: the very same float product and truncation; off the grid (or NaN) is the border,
+        which is no block either way."""
+        u = (x - self._ox) * self._finv
+        v = (y - self._oy) * self._finv
+        if not (0.0 <= u < self._fx_lim and 0.0 <= v < self._fy_lim):
+            return _NONE_I64, _NONE_I64, _NONE_I32
+        fx, fy = int(u), int(v)
+        s, rs = self._shift, self._rshift
+        blk = int(self._coarse[(fy >> (s + rs)) * self._nx + (fx >> (s + rs))])
+        if blk < 0:
+            return _NONE_I64, _NONE_I64, _NONE_I32
+        m, rm = self._mask, self._rmask
+        fine = (blk << (2 * s)) | (((fy >> rs) & m) << s) | ((fx >> rs) & m)
+        sub = ((fy & rm) << rs) | (fx & rm)
+        return _ZERO_I64, np.array([fine], np.int64), np.array([sub], np.int32)
 
     def _actions(
         self, x: F64, y: F64, key: npt.NDArray[np.integer[Any]], table: I32 | None
@@ -589,8 +616,12 @@ class NearIndex:
             act[at] = np.where(self._ref_grp[v] == gp[at], c2 & 3, c2 >> 2)
         return pos, fine, act, gp
 
-    def _pairs(self, cells: I64) -> tuple[I64, I64, I64]:
+    def _pairs(self, cells: I64) -> tuple[I64, I32, I64]:
         """Every (point, listed edge) of the given cells (all listed): owner, edge, run starts."""
+        if len(cells) == 1:  # one point: its list as it is
+            c = int(cells[0])
+            e = self._list_edge[self._list_start[c] : self._list_start[c + 1]]
+            return np.zeros(len(e), np.int64), e, _ZERO_I64
         s0 = self._list_start[cells]
         ne = self._list_start[cells + 1] - s0
         starts = np.cumsum(ne) - ne
@@ -612,10 +643,11 @@ class NearIndex:
         chk = (act == CHECK).nonzero()[0]
         if len(chk):
             p = pos[chk]
-            owner, e, starts = self._pairs(self._fine_list[fine[chk]].astype(np.int64))
-            hit = self._km(x[p], y[p], owner, e) <= self.tolerance_km
-            hit &= self._edge_gid[e] != gp[chk][owner]
-            out[p] = np.logical_or.reduceat(hit, starts)
+            owner, e, _ = self._pairs(self._fine_list[fine[chk]].astype(np.int64))
+            other = (self._edge_gid[e] != gp[chk][owner]).nonzero()[0]  # own group's: no matter
+            owner, e = owner[other], e[other]
+            hit = owner[self._km(x[p], y[p], owner, e) <= self.tolerance_km]
+            out[p] = np.bincount(hit, minlength=len(p)) > 0
         return out
 
     @staticmethod
