@@ -10,54 +10,24 @@ from typing import Any
 
 from fieldoffice.errors import DataError
 from fieldoffice.geo.boundaries import County
+from fieldoffice.geo.names import CountyNames
 from fieldoffice.models import CONFIDENCE_RANK, Region
-from fieldoffice.text import fold
 
 
 def default_path() -> Path:
     return Path(str(resources.files("fieldoffice.data").joinpath("regions.toml")))
 
 
-class CountyNames:
-    """County name -> FIPS within a state: legal name first, then a short name if it is unique."""
-
-    def __init__(self, counties: Sequence[County]) -> None:
-        self.by_state: dict[str, list[County]] = {}
-        self._full: dict[tuple[str, str], str] = {}
-        short: dict[tuple[str, str], list[str]] = {}
-        for c in counties:
-            self.by_state.setdefault(c.state, []).append(c)
-            self._full[(c.state, fold(c.name))] = c.fips
-            short.setdefault((c.state, fold(c.short_name)), []).append(c.fips)
-        self._short = short
-        # "De Kalb County" = "DeKalb County", "LaSalle Parish" = "La Salle Parish"
-        self._squeezed: dict[tuple[str, str], list[str]] = {}
-        for c in counties:
-            self._squeezed.setdefault((c.state, fold(c.name).replace(" ", "")), []).append(c.fips)
-
-    def resolve(self, state: str, name: str) -> str | None:
-        key = (state, fold(name))
-        if key in self._full:
-            return self._full[key]
-        hits = self._short.get(key, [])
-        if len(hits) == 1:
-            return hits[0]
-        squeezed = self._squeezed.get((state, key[1].replace(" ", "")), [])
-        return squeezed[0] if len(squeezed) == 1 else None
-
-    def ambiguous(self, state: str, name: str) -> list[str]:
-        return self._short.get((state, fold(name)), [])
-
-
 def load_regions(
-    counties: Sequence[County], path: Path | None = None
+    counties: Sequence[County], path: Path | None = None, *, names: CountyNames | None = None
 ) -> tuple[dict[str, Any], dict[str, Region]]:
+    """The regions file's data_version and its regions; `names` may be those of `counties`."""
     path = path or default_path()
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"cannot read regions file {path}: {exc}") from exc
-    names = CountyNames(counties)
+    names = names if names is not None else CountyNames(counties)
     regions: dict[str, Region] = {}
     for r in raw.get("region", []):
         rid = r.get("id", "?")

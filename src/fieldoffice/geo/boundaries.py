@@ -1,17 +1,22 @@
-"""The packaged county boundaries: metadata always, polygons only when something needs them."""
+"""The packaged county boundaries: metadata always, polygons only when something needs them.
+
+shapely is imported only by the functions that make polygons, so the county table costs no geometry.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
-import shapely
 
 from fieldoffice.errors import DataError
+
+if TYPE_CHECKING:
+    import shapely
 
 
 @dataclass(frozen=True)
@@ -27,10 +32,14 @@ class County:
 
 
 def _polygon(rings: list[list[list[float]]]) -> shapely.Polygon:
+    import shapely
+
     return shapely.Polygon(rings[0], rings[1:])
 
 
 def _geometry(g: dict[str, Any] | None) -> shapely.Geometry:
+    import shapely
+
     if g is None:
         return shapely.Polygon()
     if g["type"] == "Polygon":
@@ -71,3 +80,28 @@ def read_county_table(
     ]
     points = {p["fips"]: (p["lat"], p["lon"]) for p in props}
     return doc.get("data_version", {}), counties, points
+
+
+def polygons_to_wkb(geoms: npt.NDArray[np.object_]) -> dict[str, npt.NDArray[Any]]:
+    """Polygons as arrays (their WKB, end to end, and where each ends): exact, and quick to read."""
+    import shapely
+
+    blobs = shapely.to_wkb(geoms)
+    ends = np.cumsum([len(b) for b in blobs], dtype=np.int64)
+    data = np.frombuffer(b"".join(blobs), dtype=np.uint8)
+    return {"wkb": data, "ends": ends}
+
+
+def polygons_from_wkb(arrays: dict[str, npt.NDArray[Any]]) -> npt.NDArray[np.object_]:
+    """The polygons `polygons_to_wkb` stored, bit for bit."""
+    import shapely
+
+    data, ends = arrays["wkb"], arrays["ends"].tolist()
+    buf = data.data.cast("B")
+    blobs = np.empty(len(ends), dtype=object)
+    start = 0
+    for i, end in enumerate(ends):
+        blobs[i] = bytes(buf[start:end])
+        start = end
+    geoms: npt.NDArray[np.object_] = shapely.from_wkb(blobs)
+    return geoms
