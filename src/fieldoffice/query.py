@@ -6,9 +6,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import usaddress
-from rapidfuzz import fuzz, process
-
 from fieldoffice.errors import InvalidCoordinates, InvalidInput
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.index import check_coordinates
@@ -190,6 +187,8 @@ class Understander:
         )
 
     def address(self, q: str) -> Place | None:
+        import usaddress  # only addresses need it; imported when one is asked about
+
         try:
             tagged, _ = usaddress.tag(q)
         except usaddress.RepeatedLabelError:
@@ -234,6 +233,8 @@ class Understander:
         if split is not None:
             suffix = ", " + split[1].usps
             pool = [c for c in choices if c.endswith(suffix)] or choices
+        from rapidfuzz import fuzz, process  # only misses need it
+
         hits = process.extract(
             q, pool, scorer=fuzz.WRatio, processor=fold, limit=limit, score_cutoff=60
         )

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
-import shapely
 
 from fieldoffice.errors import InvalidCoordinates
 from fieldoffice.geo.index_arrays import IndexArrays
 from fieldoffice.geo.orient import orient, orient_one
+
+if TYPE_CHECKING:
+    import shapely
 
 NO_POLYGON = -1
 INVALID = -2
@@ -54,6 +57,8 @@ class PointIndex:
 
     # -- exact fallback -------------------------------------------------------------------------
     def _exact(self, x: F64, y: F64) -> I32:
+        import shapely  # only points too close to an edge to call need it
+
         if self._tree is None:
             self._polys = self._polygons_loader()
             self._tree = shapely.STRtree(self._polys)
