@@ -99,7 +99,7 @@ class Context:
         key (directory version, regions, data files, format), by `name` and `version`, and by the
         package's source files: bump `version` when what `build` makes changes meaning in a way an
         edit of the package would not show (new data, say). With no usable snapshot folder the
-        arrays are built in memory, each process once. Never writes into the returned arrays.
+        arrays are built in memory, once per process. The arrays are read-only: never write to them.
 
             arrays = ctx.derived_arrays("near-index", lambda: build_near().to_arrays())
         """
