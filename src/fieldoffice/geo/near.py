@@ -152,15 +152,41 @@ def _segments(edges: F64) -> tuple[F64, I64]:
     return s[new], seg_of
 
 
-def _row_bounds(oy: float, size: float, n_rows: int) -> tuple[F64, F64, F64, F64, F64]:
-    """Per row of cells `size` degrees tall from latitude oy: the centre latitude, its x scale,
-    and the factors carrying a distance d_c from the centre c (in c's frame) to any point p of
-    the padded cell (in p's frame): rho_lo * d_c - r <= d_p <= rho_hi * d_c + r.
+def _seg_km2(px: F64, py: F64, kx: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
+    """Squared kernel distance without the care for ties (the build's bounds have slack);
+    broadcasts, as the build measures edges against several cells at once."""
+    a_x = (ax - px) * kx
+    a_y = (ay - py) * KM_PER_DEG
+    d_x = (bx - ax) * kx
+    d_y = (by - ay) * KM_PER_DEG
+    t = a_x * d_x
+    t += a_y * d_y
+    den = d_x * d_x
+    den += d_y * d_y
+    t /= den
+    np.negative(t, out=t)
+    np.clip(t, 0.0, 1.0, out=t)
+    d_x *= t
+    a_x += d_x
+    a_y += t * d_y
+    a_x *= a_x
+    a_y *= a_y
+    a_x += a_y
+    return a_x
 
-    The frames of p and c differ only in the x scale, by rho = cos(lat_p) / cos(lat_c), which
-    scales any distance by between min(rho, 1) and max(rho, 1); and distance to a set is
-    1-Lipschitz in a fixed frame, with |p - c| at most r, the padded half diagonal in the widest
-    frame of the row.
+
+def _row_bounds(
+    oy: float, size: float, n_rows: int, tol_hi: float, tol_lo: float
+) -> tuple[F64, F64, F64, F64]:
+    """Per row of cells `size` degrees tall from latitude oy: the centre latitude, its x scale,
+    and two thresholds on the squared distance d_c^2 of an edge from the cell centre c (in c's
+    frame): above `reach`, no point of the padded cell is within tol_hi of the edge; at most
+    `full`, every point of it is within tol_lo.
+
+    For p in the cell, in p's own frame: rho_lo * d_c - r <= d_p <= rho_hi * d_c + r. The frames
+    of p and c differ only in the x scale, by rho = cos(lat_p) / cos(lat_c), which scales any
+    distance by between min(rho, 1) and max(rho, 1); and distance to a set is 1-Lipschitz in a
+    fixed frame, with |p - c| at most r, the padded half diagonal in the widest frame of the row.
     """
     rows = np.arange(n_rows, dtype=np.float64)
     y_c = oy + (rows + 0.5) * size
@@ -169,12 +195,14 @@ def _row_bounds(oy: float, size: float, n_rows: int) -> tuple[F64, F64, F64, F64
     far = np.minimum(np.maximum(np.abs(y_a), np.abs(y_b)), 90.0)
     near = np.where((y_a <= 0) & (y_b >= 0), 0.0, np.minimum(np.abs(y_a), np.abs(y_b)))
     cos_min, cos_max = np.cos(np.radians(far)), np.cos(np.radians(np.minimum(near, 90.0)))
+    half = size / 2 + _PAD_DEG
+    r = KM_PER_DEG * np.hypot(cos_max * half, half)
     with np.errstate(divide="ignore", invalid="ignore"):
         rho_lo = np.minimum(1.0, np.nan_to_num(cos_min / cos_c, nan=0.0, posinf=0.0))
         rho_hi = np.maximum(1.0, np.nan_to_num(cos_max / cos_c, nan=np.inf, posinf=np.inf))
-    half = size / 2 + _PAD_DEG
-    r = KM_PER_DEG * np.hypot(cos_max * half, half)
-    return y_c, cos_c * KM_PER_DEG, rho_lo, rho_hi, r
+        reach = np.nan_to_num(((tol_hi + r) / rho_lo) ** 2, nan=np.inf)
+        full = np.where(tol_lo > r, ((tol_lo - r) / rho_hi) ** 2, -1.0)
+    return y_c, cos_c * KM_PER_DEG, reach, full
 
 
 def _codes(n_s: I64, n_f: I64, f_grp: I64, lone_grp: I64) -> tuple[I32, U8]:
@@ -329,48 +357,60 @@ class NearIndex:
         top = np.minimum(np.maximum(np.abs(ylo), np.abs(yhi)), 90.0)
         cos_top = np.maximum(np.cos(np.radians(top)), 1e-12)
         reach_x = np.minimum(tol_hi / (KM_PER_DEG * cos_top), 360.0) + 2 * _PAD_DEG
-        xlo = np.minimum(seg[:, 0], seg[:, 2]) - reach_x
-        xhi = np.maximum(seg[:, 0], seg[:, 2]) + reach_x
         if len(seg):  # the grid: the grown boxes, aligned to coarse_deg, and an empty border
-            c_x0 = math.floor(float(xlo.min()) / coarse_deg) - 1
+            xlo = float(np.minimum(seg[:, 0], seg[:, 2]).min() - reach_x.max())
+            xhi = float(np.maximum(seg[:, 0], seg[:, 2]).max() + reach_x.max())
+            c_x0 = math.floor(xlo / coarse_deg) - 1
             c_y0 = math.floor(float(ylo.min()) / coarse_deg) - 1
-            nx = math.floor(float(xhi.max()) / coarse_deg) - c_x0 + 2
+            nx = math.floor(xhi / coarse_deg) - c_x0 + 2
             ny = math.floor(float(yhi.max()) / coarse_deg) - c_y0 + 2
         else:
             c_x0, c_y0, nx, ny = 0, 0, 1, 1
         ox, oy = c_x0 * coarse_deg, c_y0 * coarse_deg
         nxf = nx * sub
-        i0 = np.floor((xlo - ox) / fdeg).astype(np.int64)
-        i1 = np.floor((xhi - ox) / fdeg).astype(np.int64)
         j0 = np.floor((ylo - oy) / fdeg).astype(np.int64)
         j1 = np.floor((yhi - oy) / fdeg).astype(np.int64)
-        y_c, kx_c, rho_lo, rho_hi, r = _row_bounds(oy, fdeg, ny * sub)
+        y_c, kx_c, thr_in, thr_full = _row_bounds(oy, fdeg, ny * sub, tol_hi, tol_lo)
 
-        # Every (fine cell, segment) within reach; kept if some point of the cell may be within
-        # tol_hi, flagged "full" if every point of it is surely within tol_lo. Then per edge.
+        # Every (fine cell, segment) within reach, row by row: in a row, only the columns within
+        # reach_x of the stretch of the segment within reach_y of the row. A pair is kept if some
+        # point of the cell may be within tol_hi, "full" if all of it is surely within tol_lo.
         keys: list[I64] = []
         pair_edges: list[I64] = []
         fulls: list[Bools] = []
-        width = i1 - i0 + 1
-        cnt = width * (j1 - j0 + 1)
-        ends = np.cumsum(cnt)
+        n_rows = j1 - j0 + 1
+        s_of = np.repeat(np.arange(len(seg)), n_rows)
+        row = np.arange(len(s_of)) + np.repeat(j0 - (np.cumsum(n_rows) - n_rows), n_rows)
+        band_lo = oy + row * fdeg - reach_y
+        band_hi = oy + (row + 1) * fdeg + reach_y
+        x0, y0, x1, y1 = (seg[s_of, k] for k in range(4))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ta, tb = (band_lo - y0) / (y1 - y0), (band_hi - y0) / (y1 - y0)
+        flat = y1 == y0  # all of it is within the band (its rows are those of its box)
+        t_lo = np.where(flat, 0.0, np.clip(np.minimum(ta, tb), 0.0, 1.0))
+        t_hi = np.where(flat, 1.0, np.clip(np.maximum(ta, tb), 0.0, 1.0))
+        xa, xb = x0 + t_lo * (x1 - x0), x0 + t_hi * (x1 - x0)
+        pad = reach_x[s_of] + _PAD_DEG
+        i0 = np.floor((np.minimum(xa, xb) - pad - ox) / fdeg).astype(np.int64)
+        n_cols = np.floor((np.maximum(xa, xb) + pad - ox) / fdeg).astype(np.int64) - i0 + 1
+        ends = np.cumsum(n_cols)
         lo = 0
-        while lo < len(seg):
-            hi = max(int(np.searchsorted(ends, ends[lo] - cnt[lo] + _PAIR_CHUNK, "right")), lo + 1)
-            c = cnt[lo:hi]
-            pe = np.repeat(np.arange(lo, hi), c)
-            off = np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c)
-            w = width[pe]
-            fj = off // w
-            fi = off - fj * w + i0[pe]
-            fj += j0[pe]
-            d_c = _seg_km(
+        while lo < len(s_of):
+            hi = max(
+                int(np.searchsorted(ends, ends[lo] - n_cols[lo] + _PAIR_CHUNK, "right")), lo + 1
+            )
+            c = n_cols[lo:hi]
+            at = np.repeat(np.arange(lo, hi), c)
+            fi = np.arange(int(c.sum())) + np.repeat(i0[lo:hi] - (np.cumsum(c) - c), c)
+            fj = row[at]
+            pe = s_of[at]
+            d2 = _seg_km2(
                 ox + (fi + 0.5) * fdeg, y_c[fj], kx_c[fj],
                 seg[pe, 0], seg[pe, 1], seg[pe, 2], seg[pe, 3],
             )  # fmt: skip
-            sel = np.flatnonzero(rho_lo[fj] * d_c - r[fj] <= tol_hi)
-            fj, fi, d_c, pe = fj[sel], fi[sel], d_c[sel], pe[sel]
-            full = rho_hi[fj] * d_c + r[fj] <= tol_lo
+            sel = np.flatnonzero(d2 <= thr_in[fj])
+            fj, fi, d2, pe = fj[sel], fi[sel], d2[sel], pe[sel]
+            full = d2 <= thr_full[fj]
             mult = seg_n[pe]  # each segment's edges
             k = np.repeat(seg_first[pe] - (np.cumsum(mult) - mult), mult) + np.arange(mult.sum())
             keys.append(np.repeat(fj * nxf + fi, mult))
@@ -486,17 +526,17 @@ class NearIndex:
             fi, fj = cell_key[cells] % nxf, cell_key[cells] // nxf
             row = (fj * refine)[cell_of][:, None] + qy
             r_min = int(row.min())
-            y_c, kx_c, rho_lo, rho_hi, r = _row_bounds(
-                oy + r_min * size, size, int(row.max()) - r_min + 1
+            y_c, kx_c, thr_in, thr_full = _row_bounds(
+                oy + r_min * size, size, int(row.max()) - r_min + 1, tol_hi, tol_lo
             )
             row -= r_min
             x_c = ox + ((fi * refine)[cell_of][:, None] + qx + 0.5) * size
-            d_c = _seg_km(
+            d2 = _seg_km2(
                 x_c.astype(np.float64), y_c[row], kx_c[row], e[edge, 0][:, None],
                 e[edge, 1][:, None], e[edge, 2][:, None], e[edge, 3][:, None],
             )  # fmt: skip
-            reach = rho_lo[row] * d_c - r[row] <= tol_hi
-            full = rho_hi[row] * d_c + r[row] <= tol_lo
+            reach = d2 <= thr_in[row]
+            full = d2 <= thr_full[row]
             # per (run of one group in one cell, sub-cell): any edge in reach / surely near;
             # then per (cell, sub-cell): how many such groups, and which (sums: used when one)
             g = eg[edge]
