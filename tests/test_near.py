@@ -211,11 +211,15 @@ def sample(s: Shipped, n_random: int, rng: np.random.Generator) -> tuple[np.ndar
     return np.concatenate(xs), np.concatenate(ys)
 
 
+def undirected(seg: np.ndarray) -> list[tuple[tuple[float, float], ...]]:
+    return sorted(tuple(sorted([(ax, ay), (bx, by)])) for ax, ay, bx, by in seg.tolist())
+
+
 def check_everything(s: Shipped, x: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> None:
     near = s.near
     # the index keeps exactly the edges the reference keeps
     kept, kept_county, kept_group = near.edges
-    assert sorted(map(tuple, kept.tolist())) == sorted(map(tuple, s.edges.tolist()))
+    assert undirected(kept) == undirected(s.edges)
     assert Counter(zip(kept_county.tolist(), kept_group.tolist(), strict=True)) == Counter(
         zip(s.edge_county.tolist(), s.edge_group.tolist(), strict=True)
     )
@@ -519,3 +523,39 @@ def test_equally_near_counties_go_to_the_lowest_index(swap: bool) -> None:
     assert who.tolist() == [0] * len(ys)
     np.testing.assert_allclose(km, (39.9 - ys) * KM, atol=1e-9)
     assert [c for c, _ in index.within(-99.9, float(ys[3]))] == [0, 1]
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_a_corner_is_equally_far_through_both_coasts_that_meet_there(swap: bool) -> None:
+    """Offshore below a coast corner (-99.9, 39.9) where two counties meet: the nearest point of
+    both is the corner, reached as the end of one coast edge and the start of the other."""
+    a = shapely.Polygon([(-100.0, 39.93), (-99.9, 39.9), (-99.9, 40.0), (-100.0, 40.0)])
+    b = shapely.Polygon([(-99.9, 39.9), (-99.8, 39.94), (-99.8, 40.0), (-99.9, 40.0)])
+    edges, owner = polygon_edges([b, a] if swap else [a, b])
+    index = NearIndex.build(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
+    rng = np.random.default_rng(1)
+    h = rng.uniform(0.005, 0.04, 300)
+    xs, ys = -99.9 + h * rng.uniform(-0.1, 0.1, 300), 39.9 - h  # well inside the corner's cone
+    who, km = index.nearest(xs, ys)
+    assert (who == 0).all()
+    np.testing.assert_allclose(km, np.hypot((xs + 99.9) * np.cos(np.radians(ys)) * KM, h * KM))
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        (c0, d0), (c1, d1) = index.within(x, y)
+        assert (c0, c1, d0) == (0, 1, d1)
+
+
+@pytest.mark.parametrize("swap", [False, True])
+def test_both_sides_of_a_line_are_equally_far_from_it(swap: bool) -> None:
+    """Each county draws the line between them its own way round; the distance to either copy
+    must be the same float, or the lower index would lose ties at random."""
+    a = shapely.Polygon([(-100.0, 39.9), (-99.8, 39.9), (-99.8, 40.05)])
+    b = shapely.Polygon([(-100.0, 39.9), (-99.8, 40.05), (-100.0, 40.05)])  # shares the diagonal
+    edges, owner = polygon_edges([b, a] if swap else [a, b])
+    index = NearIndex.build(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
+    rng = np.random.default_rng(0)
+    t, off = rng.uniform(0.3, 0.7, 300), rng.uniform(-0.005, 0.005, 300)
+    xs, ys = -100.0 + 0.2 * t, 39.9 + 0.15 * t + off  # within about 0.5 km of the diagonal
+    for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
+        (c0, d0), (c1, d1) = index.within(x, y)[:2]
+        assert (c0, c1, d0) == (0, 1, d1)
+    assert (index.nearest(xs, ys)[0] == 0).all()

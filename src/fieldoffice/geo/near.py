@@ -116,14 +116,22 @@ def _x_scale(lat: F64) -> F64:
     return out
 
 
-def outer_edges(edges: F64, edge_group: I64) -> Bools:
-    """Which edges to keep: not zero-length, and not shared by two counties of one group."""
-    n = len(edges)
+def canonical(edges: F64) -> F64:
+    """Each edge from its lesser endpoint (by x, then y), -0.0 as 0.0: one segment, one form.
+
+    The index keeps edges this way round, so the two sides' copies of a line between groups are
+    the same numbers and every distance to them is the same float: ties stay ties."""
     swap = (edges[:, 0] > edges[:, 2]) | (
         (edges[:, 0] == edges[:, 2]) & (edges[:, 1] > edges[:, 3])
     )
-    c = np.where(swap[:, None], edges[:, [2, 3, 0, 1]], edges)
-    c = c + 0.0  # -0.0 and 0.0 are one coordinate
+    out: F64 = np.where(swap[:, None], edges[:, [2, 3, 0, 1]], edges) + 0.0
+    return out
+
+
+def outer_edges(edges: F64, edge_group: I64) -> Bools:
+    """Which edges to keep: not zero-length, and not shared by two counties of one group."""
+    n = len(edges)
+    c = canonical(edges)
     order = np.lexsort((edge_group, c[:, 3], c[:, 2], c[:, 1], c[:, 0]))
     s, sg = c[order], edge_group[order]
     twin = np.all(s[1:] == s[:-1], axis=1) & (sg[1:] == sg[:-1])
@@ -136,13 +144,9 @@ def outer_edges(edges: F64, edge_group: I64) -> Bools:
     return keep
 
 
-def _segments(edges: F64) -> tuple[F64, I64]:
-    """The distinct segments (either way round) and each edge's: a line between two groups is
-    kept once per side, and both copies are equally far from everything."""
-    swap = (edges[:, 0] > edges[:, 2]) | (
-        (edges[:, 0] == edges[:, 2]) & (edges[:, 1] > edges[:, 3])
-    )
-    c = np.where(swap[:, None], edges[:, [2, 3, 0, 1]], edges) + 0.0
+def _segments(c: F64) -> tuple[F64, I64]:
+    """The distinct segments among canonical edges, and each edge's: a line between two groups
+    is kept once per side, and both copies are equally far from everything."""
     order = np.lexsort((c[:, 3], c[:, 2], c[:, 1], c[:, 0]))
     s = c[order]
     new = np.ones(len(s), dtype=bool)
@@ -337,7 +341,7 @@ class NearIndex:
         county_gid = county_gid.astype(np.int32)
         n_groups = max(len(group_values), 1)
         keep = outer_edges(e_all, county_gid[ec_all].astype(np.int64))
-        e, ec = e_all[keep], ec_all[keep]
+        e, ec = canonical(e_all[keep]), ec_all[keep]
         eg = county_gid[ec].astype(np.int64)
         tol = float(tolerance_km)
         tol_hi, tol_lo = tol * (1.0 + margin), tol * (1.0 - margin)
@@ -582,7 +586,8 @@ class NearIndex:
 
     @property
     def edges(self) -> tuple[F64, I32, I64]:
-        """The kept edges (n, 4), their counties and groups (as given): what the kernel runs on."""
+        """The kept edges (n, 4, each from its lesser endpoint), their counties and groups (as
+        given): what the kernel runs on."""
         a = self._arrays
         xy = np.column_stack([a["edge_x0"], a["edge_y0"], a["edge_x1"], a["edge_y1"]])
         groups: I64 = self._group_values[self._edge_gid]
