@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,10 +75,6 @@ def serve_boot(env: dict[str, str]) -> float:
         p.wait()
 
 
-def measure(cmd: list[str], env: dict[str, str], n: int, fresh_cache: bool = False) -> list[float]:
-    return [timed(cmd, env, fresh_cache) for _ in range(n)]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("-n", type=int, default=10, help="runs of each command (default 10)")
@@ -97,36 +94,48 @@ def main() -> None:
     py = sys.executable
     locate = [FIELDOFFICE, "locate", "Reno, NV"]
     verify = [FIELDOFFICE, "verify", "202-732-4646"]
+    point = [FIELDOFFICE, "locate", "39.53, -119.81"]
     app = [py, "-c", "from fieldoffice.web.app import create_app; create_app()"]
+    cases: list[tuple[str, Callable[[], float], int]] = [
+        ('python -c "import numpy"', lambda: timed([py, "-c", "import numpy"], env), args.n),
+        ('fieldoffice locate "Reno, NV" (warm)', lambda: timed(locate, env), args.n),
+        (
+            'fieldoffice locate "Reno, NV" (cold)',
+            lambda: timed(locate, env, fresh_cache=True),
+            args.cold_runs,
+        ),
+        ("fieldoffice verify 202-732-4646 (warm)", lambda: timed(verify, env), args.n),
+    ]
+    warm_ups = [locate, verify]
+    if args.point:
+        cases.append(
+            ('fieldoffice locate "39.53, -119.81" (warm)', lambda: timed(point, env), args.n)
+        )
+        warm_ups.append(point)
+    if args.serve:
+        cases.append(("create_app() in a fresh process (warm)", lambda: timed(app, env), args.n))
+        cases.append(
+            ("fieldoffice serve: start to first answer (warm)", lambda: serve_boot(env), args.n)
+        )
+        warm_ups.append(app)
+    times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
     try:
-        for warm_up in (locate, verify, *([app] if args.serve else [])):  # build the snapshots
-            subprocess.run(warm_up, env=env, stdout=subprocess.DEVNULL, check=False)
-        rows = [
-            ('python -c "import numpy"', measure([py, "-c", "import numpy"], env, args.n)),
-            ('fieldoffice locate "Reno, NV" (warm)', measure(locate, env, args.n)),
-            (
-                'fieldoffice locate "Reno, NV" (cold)',
-                measure(locate, env, args.cold_runs, fresh_cache=True),
-            ),
-            ("fieldoffice verify 202-732-4646 (warm)", measure(verify, env, args.n)),
-        ]
-        if args.point:
-            point = [FIELDOFFICE, "locate", "39.53, -119.81"]
-            subprocess.run(point, env=env, stdout=subprocess.DEVNULL, check=False)
-            rows.append(('fieldoffice locate "39.53, -119.81" (warm)', measure(point, env, args.n)))
-        if args.serve:
-            rows.append(("create_app() in a fresh process (warm)", measure(app, env, args.n)))
-            boots = [serve_boot(env) for _ in range(args.n)]
-            rows.append(("fieldoffice serve: start to first answer (warm)", boots))
+        for cmd in warm_ups:  # build the snapshots (and the derived arrays) once
+            subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, check=False)
+        # round robin: a change in the machine's load reaches every command alike
+        for i in range(max(runs for _, _, runs in cases)):
+            for name, run, runs in cases:
+                if i < runs:
+                    times[name].append(run())
     finally:
         shutil.rmtree(cache, ignore_errors=True)
 
-    base = statistics.median(rows[0][1])
+    base = statistics.median(times[cases[0][0]])
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.2f}")
     print(f"{'command':<48} {'median':>8} {'fastest':>8} {'runs':>5} {'x numpy':>8}")
-    for name, times in rows:
-        med = statistics.median(times)
-        print(f"{name:<48} {med:>7.3f}s {min(times):>7.3f}s {len(times):>5} {med / base:>7.1f}x")
+    for name, ts in times.items():
+        med = statistics.median(ts)
+        print(f"{name:<48} {med:>7.3f}s {min(ts):>7.3f}s {len(ts):>5} {med / base:>7.1f}x")
 
 
 if __name__ == "__main__":
