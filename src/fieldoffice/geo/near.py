@@ -6,7 +6,11 @@ the point-segment distance in the equirectangular frame at p,
 and the distance to a county is the least over its kept boundary edges. An edge is kept unless the
 very same segment (either direction) also bounds another county of the same group: the nearest
 point of a union of same-group counties is on its outer boundary, so dropping inner edges changes
-no "near another group" answer, and it drops most edges.
+no "near another group" answer, and it drops most edges. "Within" is km <= tolerance_km.
+
+Kept edges run from their lesser endpoint and an endpoint is measured as itself, so the two
+copies of a line between groups, or two coasts meeting at a corner, are exactly as far from a
+point as each other: ties between counties are real ties, and go to the lowest county index.
 
 Layout: a coarse grid (`coarse_deg`) over the box of every kept edge grown by the tolerance, with a
 border of empty cells all round (any point outside the box, even NaN or lon 1e9, clips into the
