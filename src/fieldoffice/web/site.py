@@ -11,7 +11,6 @@ from typing import Any
 from fieldoffice import __version__
 from fieldoffice.context import Context
 from fieldoffice.export import geojson_by_office, geometry_json, office_territory
-from fieldoffice.lint import lint_directory
 from fieldoffice.locate import locator_of
 from fieldoffice.offices import office_properties
 from fieldoffice.verify import Verifier
@@ -26,9 +25,10 @@ class Site:
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load the point index, the polygons and the map before the first request, not during it."""
+        """Load the point indexes before the first request, and draw the map beside it: the server
+        answers at once, and a page that needs the map before it is drawn waits for it."""
         self.locator.locate_point(lat=39.53, lon=-119.81)
-        _ = self.map_data
+        threading.Thread(target=lambda: self.map_data, name="fieldoffice-map", daemon=True).start()
 
     @cached_property
     def etag(self) -> str:
@@ -41,10 +41,9 @@ class Site:
         )  # fmt: skip
         return 'W/"' + hashlib.sha256(basis.encode()).hexdigest()[:20] + '"'
 
-    @cached_property
+    @property
     def map_data(self) -> MapData:
-        with self._lock:
-            return MapData(self.ctx)
+        return self.ctx.memo("web-map-data", lambda: MapData(self.ctx))  # made once, by one thread
 
     @cached_property
     def territories_geojson(self) -> dict[str, Any]:
@@ -61,6 +60,8 @@ class Site:
 
     @cached_property
     def coverage(self) -> dict[str, Any]:
+        from fieldoffice.lint import lint_directory
+
         t = self.ctx.territories
         findings = lint_directory(self.ctx.directory, self.ctx.gazetteer, self.ctx.regions)
         return {
