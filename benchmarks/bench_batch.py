@@ -141,6 +141,29 @@ def main() -> None:
     pts = shapely.points(lon[:m], lat[:m])
     sh = m / best(lambda: tree.query(pts, predicate="within"), repeat=2)
 
+    # the same answer from shapely: the county (within), then "is an edge of another group
+    # within the tolerance" (dwithin over the near index's own edges, in degrees)
+    from fieldoffice.decide import decider
+    from fieldoffice.locate import near_index_of
+
+    near = near_index_of(ctx)
+    xy, _, edge_group = near.edges
+    edge_tree = shapely.STRtree(shapely.linestrings(xy.reshape(-1, 2, 2)))
+    group = decider(ctx).county_group
+    tol_deg = near.tolerance_km / 111.195
+    k = 200_000
+
+    def shapely_whole() -> None:
+        p = shapely.points(lon[:k], lat[:k])
+        pi, pj = tree.query(p, predicate="within")
+        g = np.full(k, -1)
+        g[pi] = group[pj]
+        ei, ej = edge_tree.query(p, predicate="dwithin", distance=tol_deg)
+        _near = np.zeros(k, dtype=bool)
+        _near[ei[edge_group[ej] != g[ei]]] = True
+
+    sh_near = k / best(shapely_whole, repeat=1)
+
     import geopandas as gpd
 
     gdf_poly = gpd.GeoDataFrame({"k": np.arange(len(polys))}, geometry=list(polys), crs="EPSG:4326")
@@ -160,8 +183,13 @@ def main() -> None:
           f"numpy {np.__version__}, shapely {shapely.__version__}, geopandas {gpd.__version__}")  # fmt: skip
     print(f"points: {n:,} uniform in the lower-48 box; peers on the first {m:,}")
     print(f"{'points -> office, points/s':40}{'rate':>12}{'fieldoffice is':>18}{'goal':>10}")
-    print(f"{'  fieldoffice (all cores)':40}{fo / 1e6:>11.1f}M{'':>18}{'20M/s':>10}")
+    print(
+        f"{'  fieldoffice (all cores, near_boundary on)':40}{fo / 1e6:>11.1f}M{'':>18}{'20M/s':>10}"
+    )
     print(f"{'  shapely STRtree within':40}{sh / 1e6:>11.2f}M{fo / sh:>16.0f}x{'40x':>10}")
+    print(
+        f"{'  shapely within + dwithin (near_boundary)':40}{sh_near / 1e6:>11.2f}M{fo / sh_near:>16.0f}x"
+    )
     print(f"{'  geopandas sjoin':40}{gp / 1e6:>11.2f}M{fo / gp:>16.0f}x{'50x':>10}")
     if pg:
         print(
@@ -180,7 +208,8 @@ def main() -> None:
     print(f"{'index arrays in memory':40}{mem_arrays:>10.0f}MB{'':>18}{'300 MB':>10}")
     print(f"{'  whole process after loading, peak RSS':40}{rss:>10.0f}MB")
     if args.oracle:
-        got = assign_points(ctx, lat=lat, lon=lon).county
+        # the county a point is in (assign_points also gives a point just off shore its nearest)
+        got = ctx.gazetteer.index.lookup(lat=lat, lon=lon)
         pi, pj = tree.query(shapely.points(lon, lat), predicate="covered_by")
         ref = np.full(n, np.iinfo(np.int64).max)
         np.minimum.at(ref, pi, pj)

@@ -120,12 +120,15 @@ class Decider:
         h = np.asarray(home, dtype=np.int32)
         nr = np.asarray(near, dtype=bool)
         n = np.int32(self.n)
-        inside = np.where(nr, c + n * INSIDE_NEAR, c)
-        safe_h = np.where(h >= 0, h, 0)
-        reaches_office = self.county_has_office[safe_h] | nr
-        outside = np.where(reaches_office, safe_h + n * OUTSIDE_NEAR, safe_h + n * OUTSIDE_ALONE)
-        outside = np.where(h >= 0, outside, self.fixed_key(ReasonCode.OUTSIDE_COUNTIES))
-        return np.where(c >= 0, inside, outside).astype(np.int32)
+        keys = c + nr.astype(np.int32) * (n * INSIDE_NEAR)  # points inside a county (most)
+        out = np.flatnonzero(c < 0)
+        if len(out):
+            ho, no = h[out], nr[out]
+            safe_h = np.where(ho >= 0, ho, 0)
+            reaches_office = self.county_has_office[safe_h] | no
+            block = np.where(reaches_office, n * OUTSIDE_NEAR, n * OUTSIDE_ALONE)
+            keys[out] = np.where(ho >= 0, safe_h + block, self.fixed_key(ReasonCode.OUTSIDE_COUNTIES))
+        return keys
 
     def zip_key(self, z: Zip) -> int:
         """The rule for a ZIP code: its county, or why it has none."""
