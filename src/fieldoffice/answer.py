@@ -48,8 +48,8 @@ class Reason:
 
 
 @dataclass(frozen=True)
-class OfficeRef:
-    """An office as an answer names it: who, where, how to reach it, and why it is named."""
+class OfficeCard:
+    """Who an office is, where, and how to reach it."""
 
     id: str
     name: str
@@ -59,6 +59,12 @@ class OfficeRef:
     email: str | None
     contact_source: ContactSource
     aor: str
+
+
+@dataclass(frozen=True)
+class OfficeRef(OfficeCard):
+    """An office as an answer names it, and why it is named."""
+
     phrases: tuple[str, ...] = ()
     counties: tuple[str, ...] | None = None  # split: this office's share of the place
     side: Side | None = None  # near_boundary: the territory the point is in, or one nearby

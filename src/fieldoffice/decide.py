@@ -127,7 +127,9 @@ class Decider:
             safe_h = np.where(ho >= 0, ho, 0)
             reaches_office = self.county_has_office[safe_h] | no
             block = np.where(reaches_office, n * OUTSIDE_NEAR, n * OUTSIDE_ALONE)
-            keys[out] = np.where(ho >= 0, safe_h + block, self.fixed_key(ReasonCode.OUTSIDE_COUNTIES))
+            keys[out] = np.where(
+                ho >= 0, safe_h + block, self.fixed_key(ReasonCode.OUTSIDE_COUNTIES)
+            )
         return keys
 
     def zip_key(self, z: Zip) -> int:

@@ -8,15 +8,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from fieldoffice.answer import OfficeRef
+from fieldoffice.answer import OfficeCard, OfficeRef
 from fieldoffice.context import Context
 from fieldoffice.models import Confidence, Directory, Office
 
 
-def office_ref(directory: Directory, office: Office) -> OfficeRef:
+def office_card(directory: Directory, office: Office) -> OfficeCard:
     """How to reach an office: its own channels, or else the directory's national contact."""
     own = bool(office.phone or office.email)
-    return OfficeRef(
+    return OfficeCard(
         id=office.id,
         name=office.name,
         city=office.city,
@@ -28,16 +28,12 @@ def office_ref(directory: Directory, office: Office) -> OfficeRef:
     )
 
 
+def office_ref(directory: Directory, office: Office) -> OfficeRef:
+    return OfficeRef(**asdict(office_card(directory, office)))
+
+
 @dataclass(frozen=True)
-class OfficeSummary:
-    id: str
-    name: str
-    city: str
-    state: str
-    phone: str | None
-    email: str | None
-    contact_source: str
-    aor: str
+class OfficeSummary(OfficeCard):
     county_count: int
 
 
@@ -60,12 +56,8 @@ def office_summary(ctx: Context, office_id: str) -> OfficeSummary:
     office = ctx.directory.office(office_id)
     if office is None:
         raise KeyError(office_id)
-    ref = office_ref(ctx.directory, office)
-    return OfficeSummary(
-        id=ref.id, name=ref.name, city=ref.city, state=ref.state, phone=ref.phone,
-        email=ref.email, contact_source=ref.contact_source, aor=ref.aor,
-        county_count=len(ctx.territories.by_office[office.id]),
-    )  # fmt: skip
+    card = asdict(office_card(ctx.directory, office))
+    return OfficeSummary(**card, county_count=len(ctx.territories.by_office[office.id]))
 
 
 def office_detail(ctx: Context, office_id: str) -> OfficeDetail:
