@@ -76,7 +76,20 @@ def test_every_point_gets_the_same_status_offices_and_county(
 
 
 def test_every_zip_gets_the_same_status_and_offices(ctx: Context, locator: Locator) -> None:
-    zips = [*sorted(ctx.gazetteer.zips), "00000", "99999", "09905", "96939"]
+    odd = [
+        "00000",
+        "99999",
+        "09905",
+        "96939",
+        "1234",
+        "123456",
+        "٨٩٥٠١",
+        "８９５０１",
+        " 89501 ",
+        "89501 1234",
+        "89501-123",
+    ]
+    zips = [*sorted(ctx.gazetteer.zips), *odd]
     a = assign_zips(ctx, zips)
     columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
     for i, z in enumerate(zips):

@@ -204,13 +204,15 @@ def assign_zips(
     def work(s: slice) -> None:
         text = arr.slice(s.start, s.stop - s.start)
         # the common case first: exactly five digits, no regex needed
-        plain = pc.and_(pc.equal(pc.utf8_length(text), 5), pc.utf8_is_digit(text))
+        plain = pc.and_(pc.equal(pc.utf8_length(text), 5), pc.ascii_is_decimal(text))
         plain_np = pc.fill_null(plain, False).to_numpy(zero_copy_only=False)
         ok = plain_np.copy()
         five = text
         if not plain_np.all():
             trimmed = pc.utf8_trim_whitespace(text)
-            other = pc.fill_null(pc.match_substring_regex(trimmed, r"^\d{5}(?:-?\d{4})?$"), False)
+            other = pc.fill_null(
+                pc.match_substring_regex(trimmed, r"^[0-9]{5}(?:[-\s]?[0-9]{4})?$"), False
+            )
             ok |= other.to_numpy(zero_copy_only=False)
             five = pc.utf8_slice_codeunits(trimmed, 0, 5)
             missing[s] = pc.fill_null(pc.equal(pc.utf8_length(trimmed), 0), True).to_numpy(

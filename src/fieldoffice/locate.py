@@ -18,7 +18,7 @@ from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.query import Place, Understander
 
-_ZIP_ONLY = re.compile(r"^\s*\d{5}(?:[-\s]?\d{4})?\s*$")
+_ZIP_ONLY = re.compile(r"^\s*[0-9]{5}(?:[-\s]?[0-9]{4})?\s*$")
 
 
 def near_index(ctx: Context) -> NearIndex:

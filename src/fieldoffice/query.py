@@ -16,8 +16,10 @@ MAX_QUERY = 300
 
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+|nan|inf(?:inity)?)"
 _COORDS = re.compile(rf"^\s*\(?\s*({_NUM})\s*(,|\s)\s*({_NUM})\s*\)?\s*$", re.IGNORECASE)
-_ZIP = re.compile(r"^\s*(\d{5})(?:[-\s]?(\d{4}))?\s*$")
-_TRAILING_ZIP = re.compile(r"[\s,]+(\d{5})(?:-(\d{4}))?\s*$")
+# A ZIP code is ASCII digits (as batch reads them); other digits ("٨٩٥٠١") are refused as
+# digits that are not a ZIP code, in both doors.
+_ZIP = re.compile(r"^\s*([0-9]{5})(?:[-\s]?([0-9]{4}))?\s*$")
+_TRAILING_ZIP = re.compile(r"[\s,]+([0-9]{5})(?:-([0-9]{4}))?\s*$")
 _DIGITS = re.compile(r"^\s*[\d\s-]+\s*$")
 _COUNTY_WORDS = (
     "county", "parish", "borough", "census area", "city and borough", "municipality",
