@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fieldoffice.answer import ClaimRef, CountyRef, Decision, OfficeRef, Reason, ReasonCode
+from fieldoffice.areas import Area
 from fieldoffice.context import Context
 from fieldoffice.geo.gazetteer import Zip
 from fieldoffice.models import CONFIDENCE_RANK, Claim, Confidence, Status, weakest
@@ -266,6 +267,17 @@ class Decider:
             ),
             confidence=confidence if status != "uncovered" else None,
         )
+
+    def for_area(self, area: Area, alternatives: Sequence[str] = ()) -> Decision:
+        """A named area ("West Texas", "NYC"): its counties' decision, saying where the list comes
+        from, with any place of the same name as an alternative."""
+        d = self.for_counties(area.counties)
+        params = dict(d.reason.params)
+        if not (area.region and "weak" in params):  # else the caveat already names the source
+            params["area"] = {"name": area.name, "source": area.source}
+        if alternatives:
+            params["alternatives"] = list(alternatives)
+        return replace(d, reason=Reason(d.reason.code, params), suggestions=tuple(alternatives))
 
     # -- text that names no place ------------------------------------------------------------------
     def nothing_matches(self, query: str, suggestions: Sequence[str]) -> Decision:

@@ -11,12 +11,13 @@ from dataclasses import replace
 import numpy as np
 
 from fieldoffice.answer import Answer, Decision, Location, NationalContact, Reason, ReasonCode
+from fieldoffice.areas import Area, AreaIndex
 from fieldoffice.context import Context
 from fieldoffice.decide import Decider, decider
 from fieldoffice.errors import InvalidInput
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
-from fieldoffice.query import Place, Understander
+from fieldoffice.query import MAX_QUERY, Place, Understander
 
 _ZIP_ONLY = re.compile(r"^\s*[0-9]{5}(?:[-\s]?[0-9]{4})?\s*$")
 
@@ -84,6 +85,14 @@ class Locator:
             place = self.understander.understand(query)
         except InvalidInput as exc:
             return self._invalid(query, exc)
+        if place is None or place.kind in ("place", "county", "address"):
+            # a named area ("West Texas") before a city of the same words ("West, TX")
+            area = self.areas.match(query) if len(query) <= MAX_QUERY else None
+            if area is not None:
+                alternatives = [place.name] if place is not None else []
+                return self.answer(
+                    query, self._area_place(area), self.decider.for_area(area, alternatives)
+                )
         if place is None:
             if _ZIP_ONLY.match(query):
                 d = self.decider.entry(self.decider.fixed_key(ReasonCode.UNKNOWN_ZIP))
@@ -109,6 +118,16 @@ class Locator:
                 params = dict(d.reason.params, swapped=swapped)
                 d = replace(d, reason=Reason(d.reason.code, params), suggestions=(swapped,))
         return self.answer(q, place, d)
+
+    @property
+    def areas(self) -> AreaIndex:
+        return self.ctx.memo("areas", lambda: AreaIndex(self.gaz, self.ctx.regions))
+
+    def _area_place(self, area: Area) -> Place:
+        pts = [self.gaz.county_point(f) for f in area.counties]
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        return Place("area", area.name, area.state, list(area.counties), lat, lon)
 
     # -- the located thing, handed to the rules ----------------------------------------------------
     def _decide_place(self, place: Place) -> Decision:

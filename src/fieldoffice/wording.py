@@ -80,6 +80,11 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
     county = p.get("county", {}).get("label")
     place = where or county or w(_("the place"))
     text = _WORDERS[reason.code](w, p, place, brief)
+    if p.get("area") and not brief:
+        text += " " + w(_("The counties of %(area)s: %(source)s."), area=p["area"]["name"],
+                        source=p["area"]["source"])  # fmt: skip
+    if p.get("alternatives") and not brief:
+        text += " " + w(_("Also a place of that name: %(places)s."), places="; ".join(p["alternatives"]))  # fmt: skip
     if p.get("whole_state") and not brief:
         text = w(_("%(where)s has no county in the data, so this answers for all of %(state)s."),
                  where=place, state=p["whole_state"]) + " " + text  # fmt: skip

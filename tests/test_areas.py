@@ -1,0 +1,79 @@
+"""Named areas are places: the directory's region phrases, their variants and everyday names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fieldoffice.areas import AreaIndex, load_areas
+from fieldoffice.context import Context
+from fieldoffice.errors import DataError
+from fieldoffice.locate import Locator
+from fieldoffice.wording import sentence
+
+# query -> (status, responsible offices)
+AREAS = [
+    ("West Texas", "matched", {"el-paso"}),  # not the town of West, TX (San Antonio)
+    ("west texas, TX", "matched", {"el-paso"}),
+    ("North Texas", "matched", {"dallas"}),
+    ("South Texas", "matched", {"san-antonio"}),
+    ("Rio Grande Valley", "matched", {"san-antonio"}),
+    ("RGV", "matched", {"san-antonio"}),
+    ("Northern Virginia", "matched", {"washington-dc-headquarters"}),
+    ("NoVA", "matched", {"washington-dc-headquarters"}),
+    ("Northern Virginia, Virginia", "matched", {"washington-dc-headquarters"}),
+    ("Southern Nevada", "matched", {"laguna-niguel"}),
+    ("Northern Nevada", "matched", {"san-francisco"}),
+    ("Upstate New York", "matched", {"detroit"}),  # "Michigan, Ohio, Upstate New York/Buffalo"
+    ("Long Island", "matched", {"new-york"}),
+    ("NYC", "matched", {"new-york"}),
+    ("The Bronx, NY", "matched", {"new-york"}),
+    ("Brooklyn", "matched", {"new-york"}),
+    ("Miami-Dade", "overlap", {"miami", "tampa"}),
+    ("Bay Area", "matched", {"san-francisco"}),
+    ("USVI", "uncovered", set()),
+]
+
+
+@pytest.mark.parametrize(("query", "status", "offices"), AREAS)
+def test_named_areas_answer_their_offices(
+    locator: Locator, query: str, status: str, offices: set[str]
+) -> None:
+    a = locator.locate(query)
+    assert a.location is not None and a.location.kind == "area", sentence(a)
+    assert (a.status, {o.id for o in a.responsible}) == (status, offices), sentence(a)
+
+
+def test_the_town_of_the_same_words_is_offered(locator: Locator) -> None:
+    a = locator.locate("West Texas")
+    assert "West, TX" in a.suggestions and "West, TX" in sentence(a)
+
+
+def test_a_city_that_is_no_area_is_still_a_city(locator: Locator) -> None:
+    a = locator.locate("Reno, NV")
+    assert a.location is not None and a.location.kind == "place"
+
+
+def test_every_region_is_typeable_by_its_own_name(ctx: Context, locator: Locator) -> None:
+    for region in ctx.regions.values():
+        a = locator.locate(region.name)
+        assert a.location is not None and a.location.kind == "area", region.name
+        assert {c.fips for c in a.counties} == set(region.counties)
+
+
+def test_an_area_with_an_unknown_county_is_an_error_that_names_it(
+    ctx: Context, tmp_path: Path
+) -> None:
+    bad = tmp_path / "areas.toml"
+    bad.write_text('[[area]]\nname = "X"\nstate = "NV"\ncounties = ["Nowhere County"]\n'
+                   'confidence = "high"\nsource = "test"\n')  # fmt: skip
+    with pytest.raises(DataError, match="Nowhere County"):
+        load_areas(ctx.gazetteer, ctx.regions, bad)
+
+
+def test_aliases_reach_the_same_area(ctx: Context) -> None:
+    index = AreaIndex(ctx.gazetteer, ctx.regions)
+    assert index.match("NoVA") == index.match("Northern Virginia")
+    assert index.match("Long Island, New York") == index.match("long island")
+    assert index.match("Springfield") is None
