@@ -34,6 +34,7 @@ class ReasonCode(StrEnum):
     NO_COUNTY = "no_county"  # not_found: a place with no county and no state to fall back on
     UNKNOWN_ZIP = "unknown_zip"  # not_found
     NOTHING_MATCHES = "nothing_matches"  # not_found: text that names no place
+    SEVERAL_PLACES = "several_places"  # ambiguous: a name without a state, in several states
     UNREADABLE = "unreadable"  # invalid: the parser's own message in params["message"]
     BAD_NUMBER = "bad_number"  # invalid (batch): latitude or longitude is not a number
     OUT_OF_RANGE = "out_of_range"  # invalid (batch)
@@ -117,6 +118,18 @@ class NationalContact:
 
 
 @dataclass(frozen=True)
+class Alternative:
+    """Another place the query could mean, and who answers for it."""
+
+    name: str
+    state: str
+    status: Status
+    offices: tuple[str, ...]  # ids of the responsible offices
+    office_names: tuple[str, ...]
+    zip_codes: int  # how many ZIP codes have it as their main city: the size it is ranked by
+
+
+@dataclass(frozen=True)
 class Decision:
     """What the rules decided for a located thing. Everything but the wording."""
 
@@ -128,6 +141,7 @@ class Decision:
     confidence: Confidence | None = None
     nearest_office: OfficeRef | None = None
     suggestions: tuple[str, ...] = ()
+    alternatives: tuple[Alternative, ...] = ()
 
     @property
     def responsible(self) -> tuple[OfficeRef, ...]:
@@ -149,6 +163,7 @@ class Answer:
     confidence: Confidence | None
     suggestions: tuple[str, ...]
     nearest_office: OfficeRef | None
+    alternatives: tuple[Alternative, ...]
     national_contact: NationalContact
 
     @property

@@ -57,7 +57,7 @@ def _main(
     """Which field office is responsible for this place, and how do I reach it for real?"""
 
 
-EXIT_FOR_STATUS = {"uncovered": 1, "not_found": 1, "invalid": 2}
+EXIT_FOR_STATUS = {"uncovered": 1, "ambiguous": 1, "not_found": 1, "invalid": 2}
 
 
 def _emit(obj: Any) -> None:

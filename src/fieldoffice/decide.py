@@ -23,7 +23,15 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from fieldoffice.answer import ClaimRef, CountyRef, Decision, OfficeRef, Reason, ReasonCode
+from fieldoffice.answer import (
+    Alternative,
+    ClaimRef,
+    CountyRef,
+    Decision,
+    OfficeRef,
+    Reason,
+    ReasonCode,
+)
 from fieldoffice.areas import Area
 from fieldoffice.context import Context
 from fieldoffice.geo.gazetteer import Zip
@@ -58,6 +66,10 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _alternative_param(a: Alternative) -> dict[str, Any]:
+    return {"name": a.name, "offices": list(a.office_names), "status": a.status}
 
 
 def decider(ctx: Context) -> Decider:
@@ -268,16 +280,38 @@ class Decider:
             confidence=confidence if status != "uncovered" else None,
         )
 
-    def for_area(self, area: Area, alternatives: Sequence[str] = ()) -> Decision:
+    def for_area(self, area: Area, alternatives: Sequence[Alternative] = ()) -> Decision:
         """A named area ("West Texas", "NYC"): its counties' decision, saying where the list comes
         from, with any place of the same name as an alternative."""
         d = self.for_counties(area.counties)
         params = dict(d.reason.params)
         if not (area.region and "weak" in params):  # else the caveat already names the source
             params["area"] = {"name": area.name, "source": area.source}
-        if alternatives:
-            params["alternatives"] = list(alternatives)
-        return replace(d, reason=Reason(d.reason.code, params), suggestions=tuple(alternatives))
+        return self.with_alternatives(
+            replace(d, reason=Reason(d.reason.code, params)), alternatives
+        )
+
+    # -- names that several places share ---------------------------------------------------------
+    def alternative(self, name: str, state: str, counties: Sequence[str], zip_codes: int) -> Alternative:  # fmt: skip
+        """Another place a query may mean, with the offices that answer for it."""
+        d = self.for_counties(counties) if counties else self.entry(self.no_county_key(state, name))
+        return Alternative(f"{name}, {state}", state, d.status, tuple(o.id for o in d.responsible),
+                           tuple(o.name for o in d.responsible), zip_codes)  # fmt: skip
+
+    def with_alternatives(self, d: Decision, alternatives: Sequence[Alternative]) -> Decision:
+        """An answer for the likeliest place, naming the others it could have been."""
+        if not alternatives:
+            return d
+        params = dict(d.reason.params, alternatives=[_alternative_param(a) for a in alternatives])
+        return replace(d, reason=Reason(d.reason.code, params), alternatives=tuple(alternatives),
+                       suggestions=tuple(a.name for a in alternatives))  # fmt: skip
+
+    def several_places(self, name: str, alternatives: Sequence[Alternative]) -> Decision:
+        """A name without a state that no one place clearly owns: ambiguous, with every candidate."""
+        params = {"name": name, "alternatives": [_alternative_param(a) for a in alternatives]}
+        return Decision("ambiguous", Reason(ReasonCode.SEVERAL_PLACES, params),
+                        alternatives=tuple(alternatives),
+                        suggestions=tuple(a.name for a in alternatives))  # fmt: skip
 
     # -- text that names no place ------------------------------------------------------------------
     def nothing_matches(self, query: str, suggestions: Sequence[str]) -> Decision:

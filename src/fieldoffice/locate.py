@@ -10,13 +10,22 @@ from dataclasses import replace
 
 import numpy as np
 
-from fieldoffice.answer import Answer, Decision, Location, NationalContact, Reason, ReasonCode
+from fieldoffice.answer import (
+    Alternative,
+    Answer,
+    Decision,
+    Location,
+    NationalContact,
+    Reason,
+    ReasonCode,
+)
 from fieldoffice.areas import Area, AreaIndex
 from fieldoffice.context import Context
 from fieldoffice.decide import Decider, decider
 from fieldoffice.errors import InvalidInput
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
+from fieldoffice.geo.placenames import PlaceNames
 from fieldoffice.query import MAX_QUERY, Place, Understander
 
 _ZIP_ONLY = re.compile(r"^\s*[0-9]{5}(?:[-\s]?[0-9]{4})?\s*$")
@@ -89,10 +98,14 @@ class Locator:
             # a named area ("West Texas") before a city of the same words ("West, TX")
             area = self.areas.match(query) if len(query) <= MAX_QUERY else None
             if area is not None:
-                alternatives = [place.name] if place is not None else []
+                alternatives = [self._alternative(place)] if place is not None else []
                 return self.answer(
                     query, self._area_place(area), self.decider.for_area(area, alternatives)
                 )
+        if place is None and len(query) <= MAX_QUERY:
+            bare = self._bare_name(query)  # "Houston": a place name without its state
+            if bare is not None:
+                return bare
         if place is None:
             if _ZIP_ONLY.match(query):
                 d = self.decider.entry(self.decider.fixed_key(ReasonCode.UNKNOWN_ZIP))
@@ -122,6 +135,38 @@ class Locator:
     @property
     def areas(self) -> AreaIndex:
         return self.ctx.memo("areas", lambda: AreaIndex(self.gaz, self.ctx.regions))
+
+    @property
+    def placenames(self) -> PlaceNames:
+        return self.ctx.memo("placenames", lambda: PlaceNames(self.gaz))
+
+    def _bare_name(self, query: str) -> Answer | None:
+        """The largest place of that name when it clearly outranks the others (which come along as
+        alternatives), else `ambiguous` with every candidate; None if no place has the name."""
+        found = self.placenames.candidates(query)
+        if not found:
+            return None
+        places = []
+        for c in found[:12]:
+            state = self.gaz.state_by_usps.get(c.state)  # military "states" (AE, AP) have none
+            place = self.understander.city(c.name, state) if state is not None else None
+            if place is not None:
+                places.append((c, place))
+        if not places:
+            return None
+        alts = [
+            self.decider.alternative(c.name, c.state, p.counties, c.zip_codes) for c, p in places
+        ]
+        if PlaceNames.dominant([c for c, _ in places]):
+            top = places[0][1]
+            return self.answer(
+                query, top, self.decider.with_alternatives(self._decide_place(top), alts[1:9])
+            )
+        return self.answer(query, None, self.decider.several_places(query, alts))
+
+    def _alternative(self, place: Place) -> Alternative:
+        return self.decider.alternative(place.name.rsplit(", ", 1)[0], place.state or "",
+                                        place.counties, len(place.detail.get("zips", ())))  # fmt: skip
 
     def _area_place(self, area: Area) -> Place:
         pts = [self.gaz.county_point(f) for f in area.counties]
@@ -184,6 +229,7 @@ class Locator:
             confidence=d.confidence,
             suggestions=d.suggestions,
             nearest_office=d.nearest_office,
+            alternatives=d.alternatives,
             national_contact=self.national,
         )
 

@@ -13,7 +13,7 @@ Confidence = Literal["high", "medium-high", "medium", "low"]
 CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "medium-high": 2, "high": 3}
 
 Status = Literal[
-    "matched", "split", "overlap", "near_boundary", "uncovered", "not_found", "invalid"
+    "matched", "split", "overlap", "near_boundary", "uncovered", "ambiguous", "not_found", "invalid"
 ]
 # The one status vocabulary: batch stores a status as its position in this tuple.
 STATUSES: tuple[Status, ...] = get_args(Status)

@@ -83,8 +83,8 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
     if p.get("area") and not brief:
         text += " " + w(_("The counties of %(area)s: %(source)s."), area=p["area"]["name"],
                         source=p["area"]["source"])  # fmt: skip
-    if p.get("alternatives") and not brief:
-        text += " " + w(_("Also a place of that name: %(places)s."), places="; ".join(p["alternatives"]))  # fmt: skip
+    if p.get("alternatives") and not brief and reason.code is not ReasonCode.SEVERAL_PLACES:
+        text += " " + w(_("Also a place of that name: %(places)s."), places=_alternatives(w, p))
     if p.get("whole_state") and not brief:
         text = w(_("%(where)s has no county in the data, so this answers for all of %(state)s."),
                  where=place, state=p["whole_state"]) + " " + text  # fmt: skip
@@ -245,6 +245,19 @@ def _fixed(msgid: str, long_msgid: str | None = None) -> Callable[[_Words, Mappi
     return word
 
 
+def _alternatives(w: _Words, p: Mapping[str, Any]) -> str:
+    return "; ".join(
+        f"{a['name']} ({w.names(a['offices']) or w(_('no office'))})" for a in p["alternatives"]
+    )
+
+
+def _several_places(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
+    if brief:
+        return w(_("places in several states have this name; add the state"))
+    return w(_("'%(name)s' is the name of places in several states: %(places)s. Add the state, as in '%(example)s'."),
+             name=p["name"], places=_alternatives(w, p), example=p["alternatives"][0]["name"])  # fmt: skip
+
+
 def _nothing_matches(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
     text = w(_("Nothing matches '%(query)s'. Type %(forms)s."), query=p.get("query", where),
              forms=w(EXPECTED_FORMS))  # fmt: skip
@@ -286,6 +299,7 @@ _WORDERS: dict[ReasonCode, Callable[[_Words, Mapping[str, Any], str, bool], str]
         _("There is no ZIP code %(where)s. Check the digits, or type a city and state instead."),
     ),
     ReasonCode.NOTHING_MATCHES: _nothing_matches,
+    ReasonCode.SEVERAL_PLACES: _several_places,
     ReasonCode.UNREADABLE: _unreadable,
     ReasonCode.BAD_NUMBER: _fixed(_("latitude or longitude is not a number")),
     ReasonCode.OUT_OF_RANGE: _fixed(

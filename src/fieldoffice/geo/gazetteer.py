@@ -353,6 +353,12 @@ class PlaceZips(Mapping[tuple[str, str], list[str]]):
             raise KeyError(key)
         return [self._zips.code[r] for r in self.rows(key)]
 
+    def sizes(self) -> npt.NDArray[np.int64]:
+        """How many ZIP codes each place has, in the order the keys iterate."""
+        start: npt.NDArray[np.int64] = np.asarray(self._start, dtype=np.int64)
+        sizes: npt.NDArray[np.int64] = start[1:] - start[:-1]
+        return sizes
+
     def __contains__(self, key: object) -> bool:
         return self._keys.find(key) >= 0
 

@@ -34,6 +34,7 @@ STATUS_TEXT = {
     "overlap": "More than one office claims this place",
     "near_boundary": "This point is close to a territory line",
     "uncovered": "No office covers this place",
+    "ambiguous": "Places in several states have this name",
     "not_found": "Place not found",
     "invalid": "That cannot be a place",
 }

@@ -1,0 +1,71 @@
+"""A city without its state: the largest place of that name, or `ambiguous` with every candidate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from fieldoffice.context import Context
+from fieldoffice.geo.placenames import Candidate, PlaceNames
+from fieldoffice.locate import Locator
+from fieldoffice.wording import sentence
+from tests.test_cli import run
+
+# bare name -> (the place answered, its office, one alternative that must be listed)
+BARE = [
+    ("Houston", "Houston, TX", "houston", "Houston, AK"),
+    ("El Paso", "El Paso, TX", "el-paso", "El Paso, IL"),
+    ("Bakersfield", "Bakersfield, CA", "san-francisco", "Bakersfield, VT"),
+    ("Anchorage", "Anchorage, AK", "seattle", "Anchorage, KY"),
+    ("Las Vegas", "Las Vegas, NV", "laguna-niguel", "Las Vegas, NM"),
+    ("Reno", "Reno, NV", "san-francisco", "Reno, PA"),
+    ("Kansas City", "Kansas City, MO", "st-paul", "Kansas City, KS"),
+]
+
+
+@pytest.mark.parametrize(("query", "place", "office", "also"), BARE)
+def test_a_bare_city_answers_its_largest_place_with_the_others(
+    locator: Locator, query: str, place: str, office: str, also: str
+) -> None:
+    a = locator.locate(query)
+    assert a.location is not None and a.location.name == place, sentence(a)
+    assert [o.id for o in a.responsible] == [office]
+    assert also in [x.name for x in a.alternatives] and also in sentence(a)
+    assert all(x.offices or x.status == "uncovered" for x in a.alternatives)
+
+
+def test_a_name_no_place_owns_is_ambiguous_with_every_candidate(locator: Locator) -> None:
+    a = locator.locate("Springfield")
+    assert a.status == "ambiguous" and a.offices == ()
+    names = [x.name for x in a.alternatives]
+    assert names[:3] == ["Springfield, IL", "Springfield, MA", "Springfield, MO"]
+    assert list(a.alternatives[0].offices) == ["chicago"]
+    assert "Add the state" in sentence(a)
+
+
+def test_a_name_that_exists_is_never_not_found(ctx: Context, locator: Locator) -> None:
+    names = PlaceNames(ctx.gazetteer)
+    for key in list(names.by_name)[::400]:
+        first = names.candidates(key)[0]
+        a = locator.locate(first.name)
+        assert a.status != "not_found", first
+
+
+@pytest.mark.parametrize(
+    ("sizes", "dominant"),
+    [([190, 1], True), ([24, 1, 1], True), ([38, 21], False), ([1, 1], False), ([5], True),
+     ([3, 1], True), ([2, 1], False), ([1, 0], False)],
+)  # fmt: skip
+def test_dominance_rule(sizes: list[int], dominant: bool) -> None:
+    found = [Candidate("X", f"S{i}", n) for i, n in enumerate(sizes)]
+    assert PlaceNames.dominant(found) is dominant
+
+
+def test_the_cli_exit_code_and_json_for_ambiguous() -> None:
+    r = run("locate", "Springfield", "--json")
+    body = json.loads(r.stdout)
+    assert r.returncode == 1 and body["status"] == "ambiguous"
+    assert body["alternatives"][0]["name"] == "Springfield, IL"
+    r = run("locate", "Houston", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)["alternatives"]
