@@ -69,3 +69,26 @@ def test_the_cli_exit_code_and_json_for_ambiguous() -> None:
     assert body["alternatives"][0]["name"] == "Springfield, IL"
     r = run("locate", "Houston", "--json")
     assert r.returncode == 0 and json.loads(r.stdout)["alternatives"]
+
+
+@pytest.mark.parametrize(
+    ("query", "place", "office"),
+    [
+        ("San Fransisco, CA", "San Francisco, CA", "san-francisco"),
+        ("Pheonix, AZ", "Phoenix, AZ", "phoenix"),
+        ("Houstn, TX", "Houston, TX", "houston"),
+        ("Albuqerque, NM", "Albuquerque, NM", "el-paso"),
+        ("Sacremento, California", "Sacramento, CA", "san-francisco"),
+    ],
+)
+def test_a_clear_misspelling_with_its_state_is_read_and_says_so(
+    locator: Locator, query: str, place: str, office: str
+) -> None:
+    a = locator.locate(query)
+    assert a.location is not None and a.location.name == place, sentence(a)
+    assert [o.id for o in a.responsible] == [office]
+    assert sentence(a).startswith(f"Read as {place}.")
+
+
+def test_an_unclear_misspelling_stays_a_suggestion(locator: Locator) -> None:
+    assert locator.locate("Xyzzy, NV").status == "not_found"

@@ -306,6 +306,10 @@ class Decider:
         return replace(d, reason=Reason(d.reason.code, params), alternatives=tuple(alternatives),
                        suggestions=tuple(a.name for a in alternatives))  # fmt: skip
 
+    def read_as(self, d: Decision, name: str) -> Decision:
+        """A misspelt name read as the one close place: the answer says how it was read."""
+        return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, read_as=name)))
+
     def several_places(self, name: str, alternatives: Sequence[Alternative]) -> Decision:
         """A name without a state that no one place clearly owns: ambiguous, with every candidate."""
         params = {"name": name, "alternatives": [_alternative_param(a) for a in alternatives]}

@@ -26,6 +26,7 @@ from fieldoffice.errors import InvalidInput
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.geo.typos import TypoReader
 from fieldoffice.query import MAX_QUERY, Place, Understander
 
 _ZIP_ONLY = re.compile(r"^\s*[0-9]{5}(?:[-\s]?[0-9]{4})?\s*$")
@@ -103,7 +104,7 @@ class Locator:
                     query, self._area_place(area), self.decider.for_area(area, alternatives)
                 )
         if place is None and len(query) <= MAX_QUERY:
-            bare = self._bare_name(query)  # "Houston": a place name without its state
+            bare = self._bare_name(query) or self._misspelt(query)
             if bare is not None:
                 return bare
         if place is None:
@@ -163,6 +164,21 @@ class Locator:
                 query, top, self.decider.with_alternatives(self._decide_place(top), alts[1:9])
             )
         return self.answer(query, None, self.decider.several_places(query, alts))
+
+    def _misspelt(self, query: str) -> Answer | None:
+        """'San Fransisco, CA': the one clearly close place name in the state given, said so."""
+        split = self.understander.split_state(query)
+        if split is None:
+            return None
+        rest, state = split
+        reader = self.ctx.memo("typos", lambda: TypoReader(self.gaz))
+        name = reader.read_as(rest, state.usps)
+        place = self.understander.city(name, state) if name else None
+        if place is None:
+            return None
+        return self.answer(
+            query, place, self.decider.read_as(self._decide_place(place), place.name)
+        )
 
     def _alternative(self, place: Place) -> Alternative:
         return self.decider.alternative(place.name.rsplit(", ", 1)[0], place.state or "",

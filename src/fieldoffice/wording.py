@@ -85,6 +85,8 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
                         source=p["area"]["source"])  # fmt: skip
     if p.get("alternatives") and not brief and reason.code is not ReasonCode.SEVERAL_PLACES:
         text += " " + w(_("Also a place of that name: %(places)s."), places=_alternatives(w, p))
+    if p.get("read_as") and not brief:
+        text = w(_("Read as %(place)s."), place=p["read_as"]) + " " + text
     if p.get("whole_state") and not brief:
         text = w(_("%(where)s has no county in the data, so this answers for all of %(state)s."),
                  where=place, state=p["whole_state"]) + " " + text  # fmt: skip
