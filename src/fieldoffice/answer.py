@@ -28,6 +28,7 @@ class ReasonCode(StrEnum):
     NEAR_LINE = "near_line"  # near_boundary: inside a county, close to another territory
     JUST_OUTSIDE = "just_outside"  # near_boundary: just outside every county
     OFFSHORE = "offshore"  # uncovered: just outside every county, the nearest has no office
+    ZIP_MAY_CROSS = "zip_may_cross"  # near_boundary: a ZIP whose area may reach another territory
     OUTSIDE_COUNTIES = "outside_counties"  # not_found: a point far from every county
     MILITARY_ZIP = "military_zip"  # not_found: APO/FPO/DPO
     ASSOCIATED_STATE_ZIP = "associated_state_zip"  # not_found: FM, MH, PW

@@ -45,7 +45,8 @@ ASSOCIATED_STATES = ("FM", "MH", "PW")  # Micronesia, Marshall Islands, Palau
 
 # Key blocks over counties (n of them), then fixed outcomes, then one key per state for ZIPs
 # that have no county and so answer for their whole state.
-INSIDE, INSIDE_NEAR, OUTSIDE_NEAR, OUTSIDE_ALONE = range(4)
+INSIDE, INSIDE_NEAR, OUTSIDE_NEAR, OUTSIDE_ALONE, ZIP_REACHES = range(5)
+BLOCKS = 5
 FIXED: tuple[tuple[Status, ReasonCode], ...] = (
     ("not_found", ReasonCode.OUTSIDE_COUNTIES),
     ("not_found", ReasonCode.UNKNOWN_ZIP),
@@ -106,13 +107,13 @@ class Decider:
     # -- keys -------------------------------------------------------------------------------------
     @property
     def n_keys(self) -> int:
-        return 4 * self.n + len(FIXED) + len(self.states)
+        return BLOCKS * self.n + len(FIXED) + len(self.states)
 
     def fixed_key(self, code: ReasonCode) -> int:
-        return 4 * self.n + [c for _, c in FIXED].index(code)
+        return BLOCKS * self.n + [c for _, c in FIXED].index(code)
 
     def state_key(self, usps: str) -> int:
-        return 4 * self.n + len(FIXED) + self.states.index(usps)
+        return BLOCKS * self.n + len(FIXED) + self.states.index(usps)
 
     def point_keys(
         self,
@@ -146,10 +147,22 @@ class Decider:
         return keys
 
     def zip_key(self, z: Zip) -> int:
-        """The rule for a ZIP code: its county, or why it has none."""
+        """The rule for a ZIP code: its county (near_boundary if its area may reach another
+        office's territory, see zipspread.py), or why it has none."""
         if z.county_fips:
-            return self.county_index[z.county_fips]
+            k = self.county_index[z.county_fips]
+            reaches = self.zip_spread["other_county"][int(z.zip)] >= 0
+            return k + self.n * ZIP_REACHES if reaches else k
         return self.no_county_key(z.state, z.city)
+
+    @property
+    def zip_spread(self) -> dict[str, npt.NDArray[Any]]:
+        """Per 5-digit number, the nearest county of another group within the ZIP's reach."""
+        from fieldoffice.zipspread import build_zip_spread
+
+        return self.ctx.derived_arrays(
+            "zip-spread", lambda: build_zip_spread(self.ctx, self.county_group)
+        )
 
     def no_county_key(self, state: str, city: str) -> int:
         """A place or ZIP the data gives no county: military mail, a freely associated state, or
@@ -184,6 +197,9 @@ class Decider:
         if block == INSIDE_NEAR:
             base = self.for_counties([self.fips[k]])
             return self._near(base, ReasonCode.NEAR_LINE, self.fips[k])
+        if block == ZIP_REACHES:
+            base = self.for_counties([self.fips[k]])
+            return self._near(base, ReasonCode.ZIP_MAY_CROSS, self.fips[k])
         if block in (OUTSIDE_NEAR, OUTSIDE_ALONE):
             base = self.for_counties([self.fips[k]])
             if block == OUTSIDE_ALONE and not base.responsible:
@@ -193,7 +209,7 @@ class Decider:
                 )
                 return replace(base, status="uncovered", reason=reason)  # fmt: skip
             return self._near(base, ReasonCode.JUST_OUTSIDE, self.fips[k])
-        rest = key - 4 * self.n
+        rest = key - BLOCKS * self.n
         if rest < len(FIXED):
             status, code = FIXED[rest]
             return Decision(status=status, reason=Reason(code))
@@ -354,6 +370,16 @@ class Decider:
                               "county": self._county_param(fips), "km": round(km, 2)})  # fmt: skip
         params = dict(d.reason.params, nearby=notes)
         return replace(d, offices=d.offices + tuple(refs), reason=Reason(d.reason.code, params))
+
+    def with_zip_reach(self, d: Decision, zip5: str) -> Decision:
+        """A ZIP that may cross a line: which other territory it may reach, and how far it reaches."""
+        n = int(zip5)
+        spread = self.zip_spread
+        other = int(spread["other_county"][n])
+        home = d.counties[0].fips
+        d = self.with_nearby(d, [(self.fips[other], float(spread["other_km"][n]))], home)
+        params = dict(d.reason.params, reach_km=round(float(spread["reach_km"][n]), 1))
+        return replace(d, reason=Reason(d.reason.code, params))
 
     def with_distance(self, d: Decision, km: float) -> Decision:
         """A point just outside its home county: how far outside."""

@@ -196,6 +196,8 @@ class Locator:
         dec = self.decider
         if zip5 in self.gaz.zips:
             d = dec.entry(dec.zip_key(self.gaz.zips[zip5]))
+            if d.reason.code is ReasonCode.ZIP_MAY_CROSS:
+                d = dec.with_zip_reach(d, str(zip5))
         elif place.counties:
             d = dec.for_counties(place.counties)
         else:

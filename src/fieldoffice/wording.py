@@ -48,7 +48,9 @@ class _Words:
 
 
 # reasons that name the county themselves
-_NAMES_ITS_COUNTY = (ReasonCode.NEAR_LINE, ReasonCode.JUST_OUTSIDE, ReasonCode.OFFSHORE)
+_NAMES_ITS_COUNTY = (
+    ReasonCode.NEAR_LINE, ReasonCode.JUST_OUTSIDE, ReasonCode.OFFSHORE, ReasonCode.ZIP_MAY_CROSS,
+)  # fmt: skip
 _CONFIDENCE = {"high": _("high"), "medium-high": _("medium-high"), "medium": _("medium"), "low": _("low")}  # fmt: skip
 
 
@@ -209,6 +211,18 @@ def _near_line(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
     return text + " " + _base(w, p, county)
 
 
+def _zip_may_cross(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
+    mine = w.names([o["name"] for o in p["offices"]]) or w(_("no office"))
+    county = p["county"]["label"]
+    if brief:
+        return w(_("%(county)s (%(offices)s); the ZIP code may reach another office's territory"),
+                 county=county, offices=mine)  # fmt: skip
+    nearby = _nearby(w, p) or w(_("another territory is nearby"))
+    text = w(_("ZIP %(where)s is filed under %(county)s (%(offices)s), but its area may reach across a line: %(nearby)s, within the %(reach).0f km a ZIP code here extends. The data gives a ZIP one county, so either office may be responsible."),
+             where=where, county=county, offices=mine, nearby=nearby, reach=p.get("reach_km", 0.0))  # fmt: skip
+    return text + " " + _base(w, p, county)
+
+
 def _just_outside(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
     county = p["county"]["label"]
     if brief:
@@ -284,6 +298,7 @@ _WORDERS: dict[ReasonCode, Callable[[_Words, Mapping[str, Any], str, bool], str]
     ReasonCode.NEAR_LINE: _near_line,
     ReasonCode.JUST_OUTSIDE: _just_outside,
     ReasonCode.OFFSHORE: _offshore,
+    ReasonCode.ZIP_MAY_CROSS: _zip_may_cross,
     ReasonCode.OUTSIDE_COUNTIES: _outside,
     ReasonCode.MILITARY_ZIP: _fixed(
         _("the ZIP code is a military (APO/FPO/DPO) address, outside every county"),
