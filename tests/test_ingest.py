@@ -232,3 +232,51 @@ def test_cli_commit_without_a_file_shows_the_diff_then_refuses(tmp_path: Path) -
     r = run("ingest", str(page), "--commit")
     assert r.returncode == 2 and "--commit needs a file to write" in r.stderr
     assert "+ office added: reno (Reno Office)" in r.stdout and "wrote" not in r.stdout
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
+def test_seed_page_committed_verifies_like_the_shipped_directory(
+    ctx: Context, tmp_path: Path
+) -> None:
+    from fieldoffice.directory import load_directory
+    from fieldoffice.ingest import ingest_page
+    from fieldoffice.verify import Verifier
+
+    target = tmp_path / "dir.toml"
+    report = ingest_page(ctx, SEED.read_bytes(), source=SEED, target=target, commit=True)
+    assert report.written == target and report.changes is not None
+    assert report.changes.verification == [] and report.changes.empty
+    committed = load_directory(target)
+    assert committed.official_domains == ctx.directory.official_domains
+    assert (
+        committed.guidance == ctx.directory.guidance
+        and committed.reported == ctx.directory.reported
+    )
+    for contact in (
+        "(202) 732-4646",
+        "someone@ice.dhs.gov",
+        "ice.gov",
+        "202-732-4647",
+        "icemedia@gmail.com",
+    ):
+        a = Verifier(committed).verify(contact)
+        b = Verifier(ctx.directory).verify(contact)
+        assert (a.status, a.reason) == (b.status, b.reason), contact
+
+
+def test_diff_reports_verification_changes(ctx: Context) -> None:
+    import dataclasses
+
+    from fieldoffice.diff import diff_directories, diff_text
+
+    new = dataclasses.replace(
+        ctx.directory,
+        official_domains=(*ctx.directory.official_domains[1:], "example.gov"),
+        guidance={**ctx.directory.guidance, "en": ["Hang up."]},
+    )
+    d = diff_directories(ctx.directory, new, ctx.territories, ctx.territories)
+    whats = {(x["what"], x["old"], x["new"]) for x in d.verification if "domain" in x["what"]}
+    assert ("official domain", None, "example.gov") in whats
+    assert ("official domain", ctx.directory.official_domains[0], None) in whats
+    assert any(x["what"] == "guidance (en)" for x in d.verification) and not d.empty
+    assert "+ official domain: example.gov" in diff_text(d, {})

@@ -21,6 +21,7 @@ class DirectoryDiff:
     contacts: list[dict[str, Any]] = field(default_factory=list)
     aor_text: list[dict[str, str]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
+    verification: list[dict[str, Any]] = field(default_factory=list)
     counties_moved: list[dict[str, Any]] = field(default_factory=list)
     counties_moved_total: int = 0
 
@@ -35,6 +36,7 @@ class DirectoryDiff:
                 self.contacts,
                 self.aor_text,
                 self.notices,
+                self.verification,
                 self.counties_moved,
             )
         )
@@ -90,6 +92,7 @@ def diff_directories(
     for nid in sorted(set(old_n) | set(new_n)):
         if old_n.get(nid) != new_n.get(nid):
             out.notices.append({"id": nid, "old": old_n.get(nid), "new": new_n.get(nid)})
+    out.verification = _verification_changes(old, new)
     moves: Counter[tuple[str, str]] = Counter()
     examples: dict[tuple[str, str], list[str]] = {}
     for fips in old_t.all_counties:
@@ -103,6 +106,22 @@ def diff_directories(
         for (a, b), n in moves.most_common()
     ]
     out.counties_moved_total = sum(moves.values())
+    return out
+
+
+def _verification_changes(old: Directory, new: Directory) -> list[dict[str, Any]]:
+    """Official domains, reported contacts and guidance: what verify answers from."""
+    out: list[dict[str, Any]] = []
+    for what, a, b in (
+        ("official domain", set(old.official_domains), set(new.official_domains)),
+        ("reported contact", {r.get("contact") for r in old.reported}, {r.get("contact") for r in new.reported}),
+    ):  # fmt: skip
+        out += [{"what": what, "old": None, "new": x} for x in sorted(b - a, key=str)]
+        out += [{"what": what, "old": x, "new": None} for x in sorted(a - b, key=str)]
+    for lang in sorted(set(old.guidance) | set(new.guidance)):
+        if old.guidance.get(lang) != new.guidance.get(lang):
+            out.append({"what": f"guidance ({lang})", "old": old.guidance.get(lang),
+                        "new": new.guidance.get(lang)})  # fmt: skip
     return out
 
 
@@ -127,6 +146,13 @@ def diff_text(d: DirectoryDiff, county_label: dict[str, str]) -> str:
         lines.append(f"~ AOR text changed: {x['id']}: {x['old']!r} -> {x['new']!r}")
     for x in d.notices:
         lines.append(f"~ notice changed: {x['id']}")
+    for x in d.verification:
+        if x["old"] is None:
+            lines.append(f"+ {x['what']}: {x['new']}")
+        elif x["new"] is None:
+            lines.append(f"- {x['what']}: {x['old']}")
+        else:
+            lines.append(f"~ {x['what']} changed")
     if d.counties_moved:
         lines.append(f"counties moved: {d.counties_moved_total}")
         for m in d.counties_moved:

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldoffice.diff import DirectoryDiff, diff_directories, diff_text
-from fieldoffice.directory import build_directory, validate
-from fieldoffice.errors import InvalidInput
+from fieldoffice.directory import build_directory, read_raw, validate
+from fieldoffice.errors import DataError, InvalidInput
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.lint import Finding, lint_directory
 from fieldoffice.models import Directory
@@ -155,6 +155,7 @@ def ingest(
     }  # fmt: skip
     if current and current.unit:
         directory["unit"] = current.unit
+    directory.update(_kept_from(current))
     about = _ABOUT.search(flat)
     if about:
         # the saved page runs some sentences together ("public.ICE"): put the space back
@@ -177,6 +178,18 @@ def ingest(
     return Ingested(
         {"schema": "fieldoffice-directory/1", "directory": directory, "office": offices}, problems
     )
+
+
+def _kept_from(current: Directory | None) -> dict[str, Any]:
+    """What the page does not print but verify needs (official domains, guidance, reported
+    contacts): kept from the current directory file, as it is written there."""
+    if current is None or not current.path:
+        return {}
+    try:
+        raw = read_raw(Path(current.path))["directory"]
+    except (DataError, KeyError, TypeError):
+        return {}
+    return {k: raw[k] for k in ("verification", "reported") if k in raw}
 
 
 def _title(blocks: list[str]) -> str | None:
