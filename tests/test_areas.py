@@ -33,6 +33,13 @@ AREAS = [
     ("Miami-Dade", "overlap", {"miami", "tampa"}),
     ("Bay Area", "matched", {"san-francisco"}),
     ("USVI", "uncovered", set()),
+    # names that changed
+    ("Hartford County, CT", "matched", {"boston"}),
+    ("Fairfield County, Connecticut", "matched", {"boston"}),
+    ("Wade Hampton Census Area, AK", "matched", {"seattle"}),
+    ("Valdez-Cordova, AK", "matched", {"seattle"}),
+    ("Shannon County, SD", "matched", {"st-paul"}),
+    ("Bedford city, VA", "uncovered", set()),
 ]
 
 
@@ -77,3 +84,17 @@ def test_aliases_reach_the_same_area(ctx: Context) -> None:
     assert index.match("NoVA") == index.match("Northern Virginia")
     assert index.match("Long Island, New York") == index.match("long island")
     assert index.match("Springfield") is None
+
+
+def test_an_old_connecticut_county_says_it_spans_planning_regions(locator: Locator) -> None:
+    a = locator.locate("Hartford County, CT")
+    assert {c.name for c in a.counties} == {
+        "Capitol Planning Region",
+        "Naugatuck Valley Planning Region",
+    }
+    assert "Capitol and" in sentence(a) and "planning regions" in sentence(a)
+
+
+def test_a_retired_name_answers_with_its_successor(locator: Locator) -> None:
+    a = locator.locate("Valdez-Cordova, AK")
+    assert {c.name for c in a.counties} == {"Chugach Census Area", "Copper River Census Area"}
