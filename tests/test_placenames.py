@@ -48,6 +48,8 @@ def test_a_name_that_exists_is_never_not_found(ctx: Context, locator: Locator) -
     names = PlaceNames(ctx.gazetteer)
     for key in list(names.by_name)[::400]:
         first = names.candidates(key)[0]
+        if first.state in ("AA", "AE", "AP"):  # military post offices: not places
+            continue
         a = locator.locate(first.name)
         assert a.status != "not_found", first
 

@@ -50,3 +50,13 @@ def test_few_zips_are_flagged_and_each_has_another_group_in_reach(ctx: Context) 
         home = dec.county_index[z.county_fips or ""]
         other = int(spread["other_county"][n])
         assert dec.county_group[home] != dec.county_group[other]
+
+
+def test_a_town_known_by_one_zip_takes_that_zips_rule(locator: Locator) -> None:
+    """Gorman, CA is only another name of ZIP 93243 (Lebec, Kern County); that ZIP reaches Los
+    Angeles County, so the town never answers Kern's office alone."""
+    a = locator.locate("Gorman, CA")
+    assert a.status == "near_boundary", sentence(a)
+    assert {o.id for o in a.responsible} == {"san-francisco"}
+    assert "laguna-niguel" in {o.id for o in a.offices if o.side == "nearby"}
+    assert sentence(a).startswith("Gorman, CA (ZIP 93243) is filed under Kern County")

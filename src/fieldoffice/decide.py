@@ -378,7 +378,7 @@ class Decider:
         other = int(spread["other_county"][n])
         home = d.counties[0].fips
         d = self.with_nearby(d, [(self.fips[other], float(spread["other_km"][n]))], home)
-        params = dict(d.reason.params, reach_km=round(float(spread["reach_km"][n]), 1))
+        params = dict(d.reason.params, reach_km=round(float(spread["reach_km"][n]), 1), zip=zip5)
         return replace(d, reason=Reason(d.reason.code, params))
 
     def with_distance(self, d: Decision, km: float) -> Decision:

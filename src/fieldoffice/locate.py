@@ -28,6 +28,7 @@ from fieldoffice.geo.near import NearIndex
 from fieldoffice.geo.placenames import PlaceNames
 from fieldoffice.geo.typos import TypoReader
 from fieldoffice.query import MAX_QUERY, Place, Understander
+from fieldoffice.text import fold
 
 _ZIP_ONLY = re.compile(r"^\s*[0-9]{5}(?:[-\s]?[0-9]{4})?\s*$")
 
@@ -194,6 +195,9 @@ class Locator:
     def _decide_place(self, place: Place) -> Decision:
         zip5 = place.detail.get("zip")
         dec = self.decider
+        zips: list[str] = list(place.detail.get("zips") or [])
+        if zip5 is None and len(zips) == 1 and self._known_only_as_another_name(place, zips[0]):
+            zip5 = zips[0]  # where the town is, the data cannot say: the ZIP's rule applies
         if zip5 in self.gaz.zips:
             d = dec.entry(dec.zip_key(self.gaz.zips[zip5]))
             if d.reason.code is ReasonCode.ZIP_MAY_CROSS:
@@ -205,6 +209,12 @@ class Locator:
         if d.status == "uncovered":
             d = dec.with_nearest_office(d, place.lat, place.lon)
         return d
+
+    def _known_only_as_another_name(self, place: Place, zip5: str) -> bool:
+        """Gorman, CA is only an alternative name of ZIP 93243 (Lebec): the ZIP's point and county
+        are Lebec's, not Gorman's."""
+        city = place.name.rsplit(", ", 1)[0]
+        return fold(self.gaz.zips[zip5].city) != fold(city)
 
     def _decide_point(self, lat: float, lon: float) -> Decision:
         """The same key as the batch computes for this point, then what a single answer adds."""

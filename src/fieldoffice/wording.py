@@ -21,7 +21,7 @@ def _(text: str) -> str:
 
 EXPECTED_FORMS = _(
     "a state ('Nevada', 'NV'), a county ('Washoe County, NV'), a city ('Reno, NV'), "
-    "a ZIP code ('89501'), coordinates as 'lat, lon' ('39.53, -119.81') or a street address"
+    "a ZIP code ('89501'), coordinates ('39.53, -119.81' or '39°31′N 119°49′W') or a street address"
 )
 
 
@@ -218,8 +218,10 @@ def _zip_may_cross(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> 
         return w(_("%(county)s (%(offices)s); the ZIP code may reach another office's territory"),
                  county=county, offices=mine)  # fmt: skip
     nearby = _nearby(w, p) or w(_("another territory is nearby"))
-    text = w(_("ZIP %(where)s is filed under %(county)s (%(offices)s), but its area may reach across a line: %(nearby)s, within the %(reach).0f km a ZIP code here extends. The data gives a ZIP one county, so either office may be responsible."),
-             where=where, county=county, offices=mine, nearby=nearby, reach=p.get("reach_km", 0.0))  # fmt: skip
+    zip5 = p.get("zip", "")
+    head = w(_("ZIP %(zip)s"), zip=zip5) if where.startswith(zip5) else w(_("%(where)s (ZIP %(zip)s)"), where=where, zip=zip5)  # fmt: skip
+    text = w(_("%(head)s is filed under %(county)s (%(offices)s), but its area may reach across a line: %(nearby)s, within the %(reach).0f km a ZIP code here extends. The data gives a ZIP one county, so either office may be responsible."),
+             head=head, county=county, offices=mine, nearby=nearby, reach=p.get("reach_km", 0.0))  # fmt: skip
     return text + " " + _base(w, p, county)
 
 
