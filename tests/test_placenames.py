@@ -94,3 +94,22 @@ def test_a_clear_misspelling_with_its_state_is_read_and_says_so(
 
 def test_an_unclear_misspelling_stays_a_suggestion(locator: Locator) -> None:
     assert locator.locate("Xyzzy, NV").status == "not_found"
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [("Rneo, NV", "Reno, NV"), ("Corpus Cristi, TX", "Corpus Christi, TX"),
+     ("Manhatan Beach, CA", "Manhattan Beach, CA"), ("Sacramneto", "Sacramento, CA"),
+     ("Fort Wort, TX", "Fort Worth, TX")],
+)  # fmt: skip
+def test_suggestions_are_real_names_most_similar_then_largest(
+    locator: Locator, query: str, first: str
+) -> None:
+    got = locator.understander.suggestions(query)
+    assert got[0] == first
+    assert not any(w in s.split() for s in got for w in ("Bch", "Crp", "Corp", "Spgs", "W", "N"))
+
+
+def test_no_filler_when_nothing_is_close(locator: Locator) -> None:
+    assert locator.understander.suggestions("Xyzzy, NV") == []
+    assert locator.locate("Qwrtplk").suggestions == ()

@@ -263,10 +263,25 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
+SUGGEST_CUTOFF = 70  # rapidfuzz ratio, 0-100: below it a name is not offered at all
+# words the USPS abbreviates in its alternative city names ("Corp Christi", "Manhattan Bch")
+_USPS_ABBREVIATION = re.compile(
+    r"\b(?:Bch|Spgs|Spg|Hts|Mtn|Mtns|Vly|Crk|Jct|Lk|Lks|Cyn|Vlg|Twp|Hbr|Isl|Pk|Cv|Ctr|Sta|Sprgs|"
+    r"Pnes|Blf|Bldg|Hwy|Frst|Grv|Hl|Hls|Cors|Crst|Xing|Corp|Crp|Pls|Prt|Rdg|Shr|Shrs|Tpke|Trl|Vis|"
+    r"Ft|Pt|Mt|[NSEW])\b"
+)
+
+
+def _name_part(label: str) -> str:
+    """'Reno, NV' -> 'reno': a suggestion is judged by its name, not its state."""
+    head, sep, tail = label.rpartition(", ")
+    return fold(head if sep and len(tail.strip()) == 2 else label)
+
+
 class Understander:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
-        self._choices: list[str] | None = None
+        self._choices: dict[str, int] | None = None
 
     def understand(self, text: str) -> Place | None:
         """The place the text names, None if nothing matches; InvalidInput if it cannot be one."""
@@ -421,23 +436,31 @@ class Understander:
         return None
 
     def suggestions(self, q: str, limit: int = 5) -> list[str]:
-        choices = self.choices()
-        split = self.split_state(q)
-        pool = choices
-        if split is not None:
-            suffix = ", " + split[1].usps
-            pool = [c for c in choices if c.endswith(suffix)] or choices
+        """Real names close to what was typed: most similar first, then the larger place; none
+        padded in when nothing is close."""
         from rapidfuzz import fuzz, process  # only misses need it
 
-        hits = process.extract(
-            q, pool, scorer=fuzz.WRatio, processor=fold, limit=limit, score_cutoff=60
-        )
-        return [h[0] for h in hits]
+        sizes = self.choices()
+        split = self.split_state(q)
+        pool: list[str] = list(sizes)
+        if split is not None:
+            suffix = ", " + split[1].usps
+            pool = [c for c in pool if c.endswith(suffix)] or pool
+        # compare names without their state: "Rneo, NV" and "Rneo" both look for "reno"
+        hits = process.extract(q, pool, scorer=fuzz.ratio, processor=_name_part,
+                               limit=max(limit * 10, 50), score_cutoff=SUGGEST_CUTOFF)  # fmt: skip
+        ranked = sorted(hits, key=lambda h: (-round(h[1]), -sizes[h[0]], h[0]))
+        return [h[0] for h in ranked[:limit]]
 
-    def choices(self) -> list[str]:
+    def choices(self) -> dict[str, int]:
+        """Every name a suggestion may give, with its size: states and counties first, then places
+        by their ZIP codes. USPS abbreviations ("Manhattan Bch") are not names to suggest."""
         if self._choices is None:
-            names = {s.name for s in self.gaz.states}
-            names |= {c.label for c in self.gaz.counties}
-            names |= {f"{name}, {st}" for (st, _), name in self.gaz.place_names.items()}
-            self._choices = sorted(names)
+            names: dict[str, int] = {s.name: 1_000_000 for s in self.gaz.states}
+            names.update({c.label: 10_000 for c in self.gaz.counties})
+            sizes = self.gaz.places.sizes().tolist()
+            for ((st, _), name), size in zip(self.gaz.place_names.items(), sizes, strict=True):
+                if not _USPS_ABBREVIATION.search(name):
+                    names.setdefault(f"{name}, {st}", size)
+            self._choices = names
         return self._choices
