@@ -80,6 +80,10 @@ def test_office_page(client: TestClient) -> None:
         ("Northern Nevada", "/locate?q=Northern+Nevada%2C+NV"),
         ("89501", "/locate?q=89501"),
         ("Texas", "/locate?q=Texas"),
+        ("NoVA", "/locate?q=NoVA"),
+        ("Houston", "/offices/houston"),  # an office's city lands on the office
+        ("Springfield", "/locate?q=Springfield"),
+        ("RGV", "/locate?q=RGV"),
     ],
 )
 def test_search_lands_on_the_right_page(client: TestClient, q: str, lands: str) -> None:

@@ -208,8 +208,9 @@ class Pages:
                 return RedirectResponse(
                     f"{p}/locate?{urlencode({'q': r.name + ', ' + r.state})}", status_code=303
                 )
-        understood = self.site.locator.understander.understand_or_none(q)
-        if understood is not None:
+        locator = self.site.locator
+        understood = locator.understander.understand_or_none(q) or locator.areas.match(q)
+        if understood is not None or locator.placenames.candidates(q):
             return RedirectResponse(f"{p}/locate?{urlencode({'q': q})}", status_code=303)
         results = []
         choices = {o.name: f"{p}/offices/{o.id}" for o in ctx.directory.offices}
