@@ -257,3 +257,104 @@ def test_nothing_logged_identifies_the_asker(tmp_path: Path) -> None:
 def test_what_people_paste_and_tricks(verifier: Verifier, text: str, status: str) -> None:
     v = verifier.verify(text)
     assert v.status == status, v.reason
+
+
+# --- what people type: the page's own tip line, numbers without an area code, domains judged by
+# --- the Public Suffix List and Unicode's confusables (no hand-written tables)
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "who"),
+    [
+        ("1-866-DHS-2-ICE", "listed", "tip-line"),  # as the page prints it: letters on a keypad
+        ("1-866-347-2423", "listed", "tip-line"),
+        ("(866) 347-2423", "listed", "tip-line"),
+        ("1 (866) dhs-2-ice", "listed", "tip-line"),
+        ("732-4646", "not_listed", "national"),  # no area code: may be (202) 732-4646
+        ("347-2423", "not_listed", "tip-line"),
+        ("555-0199", "not_listed", None),
+        ("ice.gov.evil.com", "look_alike", None),  # registered at evil.com
+        ("https://ice.gov.evil.com/pay", "look_alike", None),
+        ("ice-gov.co.uk", "look_alike", None),  # registered as itself under co.uk
+        ("ice.gov.co.uk", "look_alike", None),  # registered at gov.co.uk
+        ("ісе.gov", "look_alike", None),  # Cyrillic і, с, е
+        ("dhѕ.gov", "look_alike", None),  # Cyrillic ѕ
+        ("ιce.gov", "look_alike", None),  # Greek iota
+        ("press@dhs.gοv", "look_alike", None),  # Greek omicron in the suffix
+        ("ice.enforcement@gmail.com", "look_alike", None),  # free mail using the agency's name
+        ("ice.refunds@mailinator.com", "look_alike", None),  # a throwaway domain, same
+        ("john.doe@ice.dhs.gov", "official_domain", "national"),  # official domain, not listed
+        ("tips@ice.gov", "official_domain", "national"),
+        ("https://help.ice.gov/form", "official_domain", "national"),
+        ("irs.gov", "not_listed", None),  # another agency, not a letter-swap of ice.gov
+        ("doj.gov", "not_listed", None),
+        ("nice.com", "not_listed", None),
+    ],
+)
+def test_what_people_type(verifier: Verifier, text: str, status: str, who: str | None) -> None:
+    v = verifier.verify(text)
+    assert v.status == status, v.reason
+    assert [m["who"] for m in v.matches][:1] == ([who] if who and v.matches else [])
+
+
+def test_the_tip_line_is_read_on_the_keypad(verifier: Verifier) -> None:
+    v = verifier.verify("1-866-DHS-2-ICE")
+    assert v.normalized == "+18663472423"
+    assert v.matches == [{"who": "tip-line", "name": "ICE Tip Line", "channel": "phone",
+                          "value": "+18663472423", "purpose": "tips"}]  # fmt: skip
+    assert "reads (866) 347-2423 on a phone keypad" in v.reason and "(tips)" in v.reason
+    assert run("verify", "1-866-DHS-2-ICE").returncode == 0
+    # one digit off the tip line is a look-alike of it, like any listed number
+    assert "(866) 347-2423" in verifier.verify("1-866-347-2424").reason
+
+
+def test_seven_digits_name_the_number_they_may_be(verifier: Verifier) -> None:
+    v = verifier.verify("732-4646")
+    assert v.status == "not_listed" and "no area code" in v.reason
+    assert "(202) 732-4646" in v.reason and "area code is 202" in v.reason
+    assert v.matches[0]["value"] == "+12027324646" and v.matches[0]["area_code_missing"]
+    none = verifier.verify("555-0199")
+    assert none.matches == [] and "no listed number ends in these seven digits" in none.reason
+
+
+def test_domains_are_judged_where_they_are_registered(verifier: Verifier) -> None:
+    v = verifier.verify("ice.gov.evil.com")
+    assert "belongs to evil.com" in v.reason
+    assert "registered as ice-gov.co.uk" in verifier.verify("ice-gov.co.uk").reason
+    assert "look like ice.gov" in verifier.verify("ісе.gov").reason
+
+
+def test_official_domain_answers_on_every_door(client: TestClient) -> None:
+    api = client.get("/api/v1/verify", params={"contact": "john.doe@ice.dhs.gov"}).json()
+    assert api["status"] == "official_domain" and "official domain" in api["reason"]
+    assert "Official domain" in client.get("/verify", params={"contact": "tips@ice.gov"}).text
+    es = client.get("/es/verify", params={"contact": "tips@ice.gov"}).text
+    assert "Dominio oficial" in es
+
+
+def test_contacts_block_is_checked_by_the_schema(tmp_path: Path) -> None:
+    text = default_path().read_text().replace('purpose = "tips"\n', 'purpose = "tips"\nfax = "1"\n')
+    path = tmp_path / "d.toml"
+    path.write_text(text)
+    with pytest.raises(Exception, match="fax"):
+        load_directory(path)
+
+
+def test_no_network_is_touched(ctx: Context, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Public Suffix List, the confusables and the mail lists are what the packages ship."""
+    import fieldoffice.verify as verify_module
+
+    verify_module._psl.cache_clear()
+    verify_module._prototypes.cache_clear()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"network touched: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    fresh = Verifier(ctx.directory)
+    for text in ["ice.gov.evil.com", "ісе.gov", "ice.refunds@mailinator.com", "1-866-DHS-2-ICE",
+                 "john.doe@ice.dhs.gov", "732-4646", "https://www.ice.gov/contact"]:  # fmt: skip
+        fresh.verify(text)

@@ -117,7 +117,10 @@ class VerdictModel(BaseModel):
     contact: str
     kind: str = Field(description="phone, email or web")
     normalized: str
-    status: str = Field(description="listed, reported, look_alike or not_listed")
+    status: str = Field(
+        description="listed, official_domain (at an official domain, not itself listed), reported, "
+        "look_alike or not_listed"
+    )
     reason: str
     matches: list[dict[str, Any]]
     reported: dict[str, Any] | None

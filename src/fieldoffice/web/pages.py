@@ -235,6 +235,7 @@ class Pages:
         "listed": "Listed: this is a contact the directory gives",
         "reported": "Reported: this contact has been reported as fraudulent",
         "look_alike": "Look-alike: this imitates a listed contact",
+        "official_domain": "Official domain: this address is at one of the organization's own domains",
         "not_listed": "Not listed: this is not a contact the directory gives",
     }
 
