@@ -280,3 +280,26 @@ def test_diff_reports_verification_changes(ctx: Context) -> None:
     assert ("official domain", ctx.directory.official_domains[0], None) in whats
     assert any(x["what"] == "guidance (en)" for x in d.verification) and not d.empty
     assert "+ official domain: example.gov" in diff_text(d, {})
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
+def test_the_pages_tip_line_is_captured_and_a_change_is_reported(
+    ctx: Context, resolver: PhraseResolver
+) -> None:
+    from fieldoffice.diff import diff_directories
+    from fieldoffice.directory import build_directory
+    from fieldoffice.verify import Verifier
+
+    page = SEED.read_bytes().replace(b"1-866-DHS-2-ICE", b"1-866-555-0199", 1)
+    result = ingest(page, ctx.gazetteer, resolver, ctx.directory)
+    (tip,) = [
+        c for c in result.raw["directory"]["verification"]["contact"] if c["purpose"] == "tips"
+    ]
+    assert tip["phone"] == "1-866-555-0199"
+    new = build_directory(result.raw, SEED)
+    assert Verifier(new).verify("866-555-0199").status == "listed"
+    d = diff_directories(ctx.directory, new, ctx.territories, ctx.territories)
+    assert any(
+        x["what"] == "listed contact" and x["new"] and "555-0199" in x["new"]
+        for x in d.verification
+    )

@@ -109,12 +109,17 @@ def diff_directories(
     return out
 
 
+def _listed(c: dict[str, Any]) -> str:
+    return " ".join(str(c.get(k)) for k in ("name", "phone", "email") if c.get(k))
+
+
 def _verification_changes(old: Directory, new: Directory) -> list[dict[str, Any]]:
     """Official domains, reported contacts and guidance: what verify answers from."""
     out: list[dict[str, Any]] = []
     for what, a, b in (
         ("official domain", set(old.official_domains), set(new.official_domains)),
         ("reported contact", {r.get("contact") for r in old.reported}, {r.get("contact") for r in new.reported}),
+        ("listed contact", {_listed(c) for c in old.listed_contacts}, {_listed(c) for c in new.listed_contacts}),
     ):  # fmt: skip
         out += [{"what": what, "old": None, "new": x} for x in sorted(b - a, key=str)]
         out += [{"what": what, "old": x, "new": None} for x in sorted(a - b, key=str)]

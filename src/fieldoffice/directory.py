@@ -171,6 +171,7 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
             for lang, lines in d.get("verification", {}).get("guidance", {}).items()
         },
         reported=tuple(d.get("reported", ())),
+        listed_contacts=tuple(d.get("verification", {}).get("contact", ())),
     )
 
 

@@ -156,6 +156,9 @@ def ingest(
     if current and current.unit:
         directory["unit"] = current.unit
     directory.update(_kept_from(current))
+    tip = _TIP.search(flat)
+    if tip:  # the header's tip line is a contact the page prints: listed, with its purpose
+        _put_tip_line(directory, tip.group("phone"), " ".join(tip.group(0).split()))
     about = _ABOUT.search(flat)
     if about:
         # the saved page runs some sentences together ("public.ICE"): put the space back
@@ -178,6 +181,21 @@ def ingest(
     return Ingested(
         {"schema": "fieldoffice-directory/1", "directory": directory, "office": offices}, problems
     )
+
+
+_TIP = re.compile(
+    r"Report Crimes:\s*(?:Email or Call\s*)?(?P<phone>1?[-. ]?\(?\d{3}\)?[-. ][0-9A-Z]{3}[-. ]?[0-9A-Z-]{4,6})"
+)
+
+
+def _put_tip_line(directory: dict[str, Any], phone: str, text: str) -> None:
+    block = directory.setdefault("verification", {})
+    contacts = block.setdefault("contact", [])
+    entry = next((c for c in contacts if c.get("purpose") == "tips"), None)
+    if entry is None:
+        contacts.append({"id": "tip-line", "name": "Tip line", "purpose": "tips", "phone": phone, "text": text})  # fmt: skip
+    else:
+        entry["phone"], entry["text"] = phone, text
 
 
 def _kept_from(current: Directory | None) -> dict[str, Any]:

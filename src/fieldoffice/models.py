@@ -81,6 +81,8 @@ class Directory:
     official_domains: tuple[str, ...] = ()
     guidance: dict[str, list[str]] = field(default_factory=dict)  # language -> lines
     reported: tuple[dict[str, Any], ...] = ()  # {contact, date, note}
+    # the verification block's own contacts (the page's tip line...): {id, name, purpose, phone, email, text}
+    listed_contacts: tuple[dict[str, Any], ...] = ()
 
     def office(self, office_id: str) -> Office | None:
         return next((o for o in self.offices if o.id == office_id), None)

@@ -26,7 +26,6 @@ import unicodedata
 from dataclasses import dataclass, field, fields
 from functools import cache
 from importlib import resources
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,7 +35,7 @@ from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
 from rapidfuzz.distance import DamerauLevenshtein
 
-from fieldoffice.errors import DataError, InvalidInput
+from fieldoffice.errors import InvalidInput
 from fieldoffice.models import Directory
 
 MAX_CONTACT = 200
@@ -244,22 +243,6 @@ def _name_labels(domain: str) -> list[str]:
     return domain[: -len(suffix) - 1].split(".")
 
 
-def listed_contacts(directory: Directory) -> list[dict[str, Any]]:
-    """The verification block's own contacts (lines the page prints outside the office list, such
-    as its header's tip line), read from the directory file as written there."""
-    if not directory.path:
-        return []
-    from fieldoffice.directory import read_raw
-
-    try:
-        raw = read_raw(Path(directory.path))
-    except DataError:
-        return []
-    block = raw.get("directory", {}).get("verification", {})
-    contacts = block.get("contact", []) if isinstance(block, dict) else []
-    return [c for c in contacts if isinstance(c, dict)]
-
-
 class Verifier:
     def __init__(self, directory: Directory) -> None:
         self.directory = directory
@@ -272,7 +255,7 @@ class Verifier:
             for value, channel in ((o.phone, "phone"), (o.email, "email")):
                 if value:
                     self._add(o.id, o.name, channel, value)
-        for c in listed_contacts(directory):
+        for c in directory.listed_contacts:
             for channel in ("phone", "email"):
                 if c.get(channel):
                     self._add(c["id"], c["name"], channel, c[channel], c.get("purpose", ""))
