@@ -33,6 +33,12 @@ AREAS = [
     ("Miami-Dade", "overlap", {"miami", "tampa"}),
     ("Bay Area", "matched", {"san-francisco"}),
     ("USVI", "uncovered", set()),
+    ("NOLA", "matched", {"new-orleans"}),
+    ("Philly", "matched", {"philadelphia"}),
+    ("Vegas", "matched", {"laguna-niguel"}),
+    ("LA, CA", "matched", {"laguna-niguel"}),
+    ("SF", "matched", {"san-francisco"}),
+    ("DFW", "matched", {"dallas"}),
     # names that changed
     ("Hartford County, CT", "matched", {"boston"}),
     ("Fairfield County, Connecticut", "matched", {"boston"}),
@@ -98,3 +104,8 @@ def test_an_old_connecticut_county_says_it_spans_planning_regions(locator: Locat
 def test_a_retired_name_answers_with_its_successor(locator: Locator) -> None:
     a = locator.locate("Valdez-Cordova, AK")
     assert {c.name for c in a.counties} == {"Chugach Census Area", "Copper River Census Area"}
+
+
+def test_a_state_code_is_never_shadowed_by_a_nickname(locator: Locator) -> None:
+    a = locator.locate("LA")  # Louisiana, not Los Angeles
+    assert a.location is not None and a.location.kind == "state" and a.location.state == "LA"
