@@ -31,7 +31,7 @@ from timing import best  # benchmarks/timing.py, beside this script
 from fieldoffice.context import load_context
 from fieldoffice.geo.index import PointIndex
 from fieldoffice.geo.index_build import polygon_edges
-from fieldoffice.geo.near import CHECK, KM_PER_DEG, NearIndex
+from fieldoffice.geo.near import CHECK, NearIndex, km_per_degree
 
 CHUNK = 1 << 18
 
@@ -59,17 +59,17 @@ def near_boundary_points(
     mid = (xy[:, :2] + xy[:, 2:]) / 2
     lower48 = (mid[:, 0] > -125) & (mid[:, 0] < -66.9) & (mid[:, 1] > 24.4) & (mid[:, 1] < 49.4)
     pick = np.flatnonzero(lower48 & (cnt[inv.ravel()] >= 2))
-    kx = np.cos(np.radians(mid[pick, 1])) * KM_PER_DEG
-    length = np.hypot((xy[pick, 2] - xy[pick, 0]) * kx, (xy[pick, 3] - xy[pick, 1]) * KM_PER_DEG)
+    kx, ky = km_per_degree(mid[pick, 1])
+    length = np.hypot((xy[pick, 2] - xy[pick, 0]) * kx, (xy[pick, 3] - xy[pick, 1]) * ky)
     e = rng.choice(pick, size=n, p=length / length.sum())
     t = rng.uniform(0, 1, n)
     x = xy[e, 0] + t * (xy[e, 2] - xy[e, 0])
     y = xy[e, 1] + t * (xy[e, 3] - xy[e, 1])
-    k = np.cos(np.radians(y)) * KM_PER_DEG
-    dx, dy = (xy[e, 2] - xy[e, 0]) * k, (xy[e, 3] - xy[e, 1]) * KM_PER_DEG
+    kx, ky = km_per_degree(y)
+    dx, dy = (xy[e, 2] - xy[e, 0]) * kx, (xy[e, 3] - xy[e, 1]) * ky
     norm = np.hypot(dx, dy)
     off = rng.uniform(-10, 10, n)  # km along the normal
-    return x - dy / norm * off / k, y + dx / norm * off / KM_PER_DEG
+    return x - dy / norm * off / kx, y + dx / norm * off / ky
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
@@ -139,7 +139,7 @@ def shapely_peer(near: NearIndex, x: np.ndarray, y: np.ndarray, g: np.ndarray) -
     """
     xy, _, gid = near.edges
     tree = shapely.STRtree(shapely.linestrings(xy.reshape(-1, 2, 2)))
-    tol_deg = near.tolerance_km / KM_PER_DEG
+    tol_deg = near.tolerance_km / float(km_per_degree(40.0)[1])  # about 0.046 degrees
 
     def run() -> np.ndarray:
         pts = shapely.points(x, y)
@@ -164,7 +164,7 @@ def union_peer(
     groups = np.unique(group)
     unions = [shapely.union_all(polys[group == k]) for k in groups]
     tree = shapely.STRtree(unions)
-    tol_deg = near.tolerance_km / KM_PER_DEG
+    tol_deg = near.tolerance_km / float(km_per_degree(40.0)[1])  # about 0.046 degrees
 
     def run() -> np.ndarray:
         p, u = tree.query(shapely.points(x, y), predicate="dwithin", distance=tol_deg)

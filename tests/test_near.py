@@ -1,8 +1,9 @@
 """NearIndex ("is another territory within the tolerance?") against an independent brute force.
 
 The reference here re-derives everything from the definition: its own choice of kept edges, its
-own point-segment distance in the local equirectangular frame, and a plain scan of every kept edge
-(pruned only by latitude, which is safe: the y part of a distance never exceeds the distance).
+own point-segment distance in the local equirectangular frame (scaled by WGS84's radii of curvature
+at the point), and a plain scan of every kept edge (pruned only by latitude, which is safe: the y
+part of a distance never exceeds the distance, and a degree of latitude is never under M(0) km).
 """
 
 from __future__ import annotations
@@ -20,12 +21,31 @@ from hypothesis import strategies as st
 from shapely.ops import polylabel
 
 from fieldoffice.context import Context
+from fieldoffice.geo import near as near_mod
 from fieldoffice.geo.index import PointIndex
 from fieldoffice.geo.index_build import polygon_edges
 from fieldoffice.geo.near import CHECK, NO, YES, NearIndex
 
-KM = math.pi * 6371.0088 / 180  # km per degree of latitude, as the definition says
+A, E2 = 6378.137, 0.00669437999014  # WGS84's semi-major axis (km) and e^2, as the definition says
+KM_LAT_MIN = A * (1 - E2) * math.pi / 180  # the least km per degree of latitude: the equator's
 TOL = 5.08
+
+
+def scales(lat: float | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """km per degree of longitude and of latitude at `lat`: N cos(lat) and M, in km per radian."""
+    phi = np.deg2rad(np.asarray(lat, dtype=np.float64))
+    w = 1.0 - E2 * np.sin(phi) ** 2
+    prime_vertical = A / np.sqrt(w)
+    meridian = A * (1.0 - E2) / w**1.5
+    return prime_vertical * np.cos(phi) * math.pi / 180, meridian * math.pi / 180
+
+
+def north_of(lat: float, km: float) -> float:
+    """The latitude `km` north of `lat` (south if negative) in the frame at that latitude."""
+    out = lat
+    for _ in range(4):
+        out = lat + km / float(scales(out)[1])
+    return out
 
 
 # -- the reference ------------------------------------------------------------------------------
@@ -49,9 +69,9 @@ def reference_kept(edges: np.ndarray, owner: np.ndarray, group: np.ndarray) -> n
 def reference_km(px: np.ndarray, py: np.ndarray, seg: np.ndarray) -> np.ndarray:
     """Distances, points down, segments across: project p onto each segment in p's frame."""
     px, py = px[:, None], py[:, None]
-    sx = np.cos(np.deg2rad(py)) * KM
-    x1, y1 = (seg[None, :, 0] - px) * sx, (seg[None, :, 1] - py) * KM
-    x2, y2 = (seg[None, :, 2] - px) * sx, (seg[None, :, 3] - py) * KM
+    sx, sy = scales(py)
+    x1, y1 = (seg[None, :, 0] - px) * sx, (seg[None, :, 1] - py) * sy
+    x2, y2 = (seg[None, :, 2] - px) * sx, (seg[None, :, 3] - py) * sy
     vx, vy = x2 - x1, y2 - y1
     s = np.clip(-(x1 * vx + y1 * vy) / (vx * vx + vy * vy), 0.0, 1.0)
     return np.hypot(x1 + s * vx, y1 + s * vy)
@@ -72,7 +92,7 @@ def reference_pairs(
     order = np.argsort(y)
     lo_y = np.minimum(seg[:, 1], seg[:, 3])
     hi_y = np.maximum(seg[:, 1], seg[:, 3])
-    band = reach / KM + 1e-9
+    band = reach / KM_LAT_MIN + 1e-9
     pts, eds, kms = [], [], []
     for s in range(0, len(x), block):
         idx = order[s : s + block]
@@ -169,11 +189,11 @@ def along_normals(
     t = 0.5
     mx = seg[:, 0] + t * (seg[:, 2] - seg[:, 0])
     my = seg[:, 1] + t * (seg[:, 3] - seg[:, 1])
-    kx = np.cos(np.radians(my)) * KM
-    dx, dy = (seg[:, 2] - seg[:, 0]) * kx, (seg[:, 3] - seg[:, 1]) * KM
+    kx, ky = scales(my)
+    dx, dy = (seg[:, 2] - seg[:, 0]) * kx, (seg[:, 3] - seg[:, 1]) * ky
     norm = np.hypot(dx, dy)
     side = rng.choice([-1.0, 1.0], len(seg))
-    return mx - side * dy / norm * km / kx, my + side * dx / norm * km / KM
+    return mx - side * dy / norm * km / kx, my + side * dx / norm * km / ky
 
 
 def sample(s: Shipped, n_random: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -199,8 +219,9 @@ def sample(s: Shipped, n_random: int, rng: np.random.Generator) -> tuple[np.ndar
     t = rng.uniform(0, 1, k)
     r, th = rng.uniform(0, 8, k), rng.uniform(0, 2 * np.pi, k)
     by = e[:, 1] + t * (e[:, 3] - e[:, 1])
-    xs.append(e[:, 0] + t * (e[:, 2] - e[:, 0]) + r * np.cos(th) / (np.cos(np.radians(by)) * KM))
-    ys.append(by + r * np.sin(th) / KM)
+    kx, ky = scales(by)
+    xs.append(e[:, 0] + t * (e[:, 2] - e[:, 0]) + r * np.cos(th) / kx)
+    ys.append(by + r * np.sin(th) / ky)
     # on edges, on vertices
     t = rng.uniform(0, 1, len(seg))
     xs += [seg[:, 0] + t * (seg[:, 2] - seg[:, 0]), seg[:, 0]]
@@ -308,6 +329,43 @@ def test_reference_prune_loses_nothing(shipped: Shipped) -> None:
     )
 
 
+@pytest.mark.parametrize("size", [0.25 / 64, 0.25 / 16, 0.25, 1.0])
+@pytest.mark.parametrize("lat0", [-0.5, 17.9, 40.0, 61.3, 71.0])
+def test_cell_bounds_hold_for_every_point_of_the_cell(size: float, lat0: float) -> None:
+    """The build's per-row thresholds, with no margin: an edge past `reach` from a cell's centre
+    is beyond tol of every point of the padded cell, one within `full` is within tol of all of it
+    (the frames of those points differ from the centre's in both scales)."""
+    rng = np.random.default_rng([int(lat0 * 100 + 100), int(1 / size)])
+    y_c, kx_c, ky_c, reach, full = near_mod._row_bounds(lat0, size, 3, TOL, TOL)
+    kx, ky = scales(y_c)
+    np.testing.assert_allclose(kx_c, kx, rtol=1e-14)
+    np.testing.assert_allclose(ky_c, ky, rtol=1e-14)
+    pad = near_mod._PAD_DEG
+    n_far = n_full = 0
+    for j in range(3):
+        cx, cy = -120.0 + size / 2, float(y_c[j])
+        # edges from around the cell, out to the tolerance and a cell or two beyond
+        span_x, span_y = TOL / float(kx[j]) + 2 * size, TOL / float(ky[j]) + 2 * size
+        a = np.column_stack([cx + rng.uniform(-span_x, span_x, 4000),
+                             cy + rng.uniform(-span_y, span_y, 4000)])  # fmt: skip
+        b = a + rng.normal(0, size + 0.01, (4000, 2))
+        seg = np.column_stack([a, b])
+        d_c = reference_km(np.array([cx]), np.array([cy]), seg)[0]
+        u = np.concatenate([np.linspace(-1, 1, 9).repeat(9), rng.uniform(-1, 1, 200)])
+        v = np.concatenate([np.tile(np.linspace(-1, 1, 9), 9), rng.uniform(-1, 1, 200)])
+        half = size / 2 + pad
+        d_p = reference_km(cx + u * half, cy + v * half, seg)
+        far = d_c**2 > reach[j]
+        sure = d_c**2 <= full[j]
+        assert (d_p[:, far] > TOL).all()
+        assert (d_p[:, sure] <= TOL).all()
+        n_far += int(far.sum())
+        n_full += int(sure.sum())
+    assert n_far > 100
+    if size < 0.1:  # else the half cell alone is more than the tolerance
+        assert n_full > 100
+
+
 def test_points_on_fine_cell_lines(shipped: Shipped) -> None:
     """Cell boundaries are where rounding could put a point in a neighbouring cell."""
     near = shipped.near
@@ -352,6 +410,17 @@ def test_length_one_calls_answer_like_the_batch(shipped: Shipped) -> None:
         assert bool(near.other_groups_within(x[[i]], y[[i]], g[[i]])[0]) == other[i]
         listed = near.within(float(x[i]), float(y[i]))
         assert (listed[0][0] if listed else -1) == who[i]
+
+
+def test_one_points_scales_are_the_batchs_to_the_bit() -> None:
+    """A single point's frame is worked out in floats, a batch's in numpy: the same numbers."""
+    lat = np.concatenate([np.random.default_rng(3).uniform(-90, 90, 20_000), [0.0, 90.0, -90.0]])
+    kx, ky = near_mod.km_per_degree(lat)
+    one = [near_mod._km_per_degree_of_cos(float(c)) for c in np.cos(np.radians(lat))]
+    assert [(float(a), float(b)) for a, b in zip(kx, ky, strict=True)] == one
+    ref_x, ref_y = scales(lat)
+    np.testing.assert_allclose(kx, ref_x, rtol=1e-13, atol=1e-13)
+    np.testing.assert_allclose(ky, ref_y, rtol=1e-13)
 
 
 def test_cached_arrays_answer_the_same(shipped: Shipped, tmp_path: Path) -> None:
@@ -405,7 +474,7 @@ def test_one_km_into_nevada_from_california_is_near_when_the_states_differ(ctx: 
     assert len(seg) == 1
     line_lon = float(seg[0, 0])
     lat = 40.5
-    lon = line_lon + 1.0 / (math.cos(math.radians(lat)) * KM)  # 1 km east, in the local frame
+    lon = line_lon + 1.0 / float(scales(lat)[0])  # 1 km east, in the local frame
     assert gaz.index.lookup(lat=[lat], lon=[lon]).tolist() == [washoe]
 
     by_state = NearIndex.build(edges, owner, state_groups(ctx), gaz.tolerance_km)
@@ -419,7 +488,7 @@ def test_one_km_into_nevada_from_california_is_near_when_the_states_differ(ctx: 
     one = NearIndex.build(edges, owner, np.zeros(len(fips), dtype=np.int32), gaz.tolerance_km)
     assert one.near_other([lon], [lat], [washoe]).tolist() == [False]
     # 6 km in: beyond the tolerance of the state line, whatever the groups
-    lon6 = line_lon + 6.0 / (math.cos(math.radians(lat)) * KM)
+    lon6 = line_lon + 6.0 / float(scales(lat)[0])
     assert by_state.near_other([lon6], [lat], [washoe]).tolist() == [False]
 
 
@@ -455,8 +524,9 @@ def grid_of_squares(
 def rect_km(px: float, py: float, box: shapely.Polygon) -> float:
     """Point to an axis-aligned rectangle in the point's frame: clamp, scale, hypot."""
     x0, y0, x1, y1 = box.bounds
-    dx = max(x0 - px, 0.0, px - x1) * math.cos(math.radians(py)) * KM
-    dy = max(y0 - py, 0.0, py - y1) * KM
+    kx, ky = scales(py)
+    dx = max(x0 - px, 0.0, px - x1) * float(kx)
+    dy = max(y0 - py, 0.0, py - y1) * float(ky)
     return math.hypot(dx, dy)
 
 
@@ -464,9 +534,9 @@ def rect_km(px: float, py: float, box: shapely.Polygon) -> float:
 def test_distance_from_a_line_at_latitude_40(km: float, near: bool) -> None:
     # two squares stacked on the line lat = 40, in different groups
     _, index = grid_of_squares([0, 1], cols=1)
-    lat = 40.0 + km / KM  # straight north of the line: the y part is the whole distance
+    lat = north_of(40.0, km)  # straight north of the line: the y part is the whole distance
     assert index.near_other([-99.95], [lat], [1]).tolist() == [near]
-    assert index.near_other([-99.95], [40.0 - km / KM], [0]).tolist() == [near]
+    assert index.near_other([-99.95], [north_of(40.0, -km)], [0]).tolist() == [near]
     assert dict(index.within(-99.95, lat)).get(0, math.inf) == pytest.approx(
         km if near else math.inf, abs=1e-9
     )
@@ -476,7 +546,7 @@ def test_distance_from_a_line_at_latitude_40(km: float, near: bool) -> None:
 def test_distance_from_a_meridian_is_scaled_by_the_points_latitude(km: float, near: bool) -> None:
     _, index = grid_of_squares([0, 1], cols=2)  # side by side on lon -99.9
     lat = 39.95
-    lon = -99.9 + km / (math.cos(math.radians(lat)) * KM)
+    lon = -99.9 + km / float(scales(lat)[0])
     assert index.near_other([lon], [lat], [1]).tolist() == [near]
 
 
@@ -520,11 +590,11 @@ def test_equally_near_counties_go_to_the_lowest_index(swap: bool) -> None:
         boxes.reverse()
     edges, owner = polygon_edges(boxes)
     index = NearIndex.build(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
-    ys = 39.9 - np.linspace(0.1, 4.5, 25) / KM
+    ys = np.array([north_of(39.9, -d) for d in np.linspace(0.1, 4.5, 25)])
     xs = np.full(len(ys), -99.9)
     who, km = index.nearest(xs, ys)
     assert who.tolist() == [0] * len(ys)
-    np.testing.assert_allclose(km, (39.9 - ys) * KM, atol=1e-9)
+    np.testing.assert_allclose(km, (39.9 - ys) * scales(ys)[1], atol=1e-9)
     assert [c for c, _ in index.within(-99.9, float(ys[3]))] == [0, 1]
 
 
@@ -541,7 +611,8 @@ def test_a_corner_is_equally_far_through_both_coasts_that_meet_there(swap: bool)
     xs, ys = -99.9 + h * rng.uniform(-0.1, 0.1, 300), 39.9 - h  # well inside the corner's cone
     who, km = index.nearest(xs, ys)
     assert (who == 0).all()
-    np.testing.assert_allclose(km, np.hypot((xs + 99.9) * np.cos(np.radians(ys)) * KM, h * KM))
+    kx, ky = scales(ys)
+    np.testing.assert_allclose(km, np.hypot((xs + 99.9) * kx, h * ky))
     for x, y in zip(xs.tolist(), ys.tolist(), strict=True):
         (c0, d0), (c1, d1) = index.within(x, y)
         assert (c0, c1, d0) == (0, 1, d1)

@@ -1,8 +1,11 @@
 """Is a point within the boundary tolerance of another territory? Exact, vectorised, numpy only.
 
 The kernel (every answer here equals it): the distance in km from p = (lon, lat) to a segment is
-the point-segment distance in the equirectangular frame at p,
-    x = (lon - lon_p) * cos(radians(lat_p)) * K,  y = (lat - lat_p) * K,  K = pi * 6371.0088 / 180,
+the point-segment distance in the local equirectangular frame at p on the WGS84 ellipsoid,
+    x = (lon - lon_p) * cos(phi) * N(phi) * pi / 180,  y = (lat - lat_p) * M(phi) * pi / 180,
+with phi = radians(lat_p) and WGS84's radii of curvature at p: N = a / sqrt(w) (prime vertical),
+M = a (1 - e2) / w^(3/2) (meridian), w = 1 - e2 sin^2(phi), a = 6378.137 km, e2 = 0.00669437999014
+(within about 1.5 m of the WGS84 geodesic at the tolerance; a sphere is off by up to ~20 m);
 and the distance to a county is the least over its kept boundary edges. An edge is kept unless the
 very same segment (either direction) also bounds another county of the same group: the nearest
 point of a union of same-group counties is on its outer boundary, so dropping inner edges changes
@@ -39,9 +42,17 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEG = math.pi * EARTH_RADIUS_KM / 180.0
-FORMAT_VERSION = 1
+WGS84_A_KM = 6378.137
+WGS84_E2 = 0.00669437999014
+_RAD = math.pi / 180.0
+# Bounds on the frame's scales over every latitude: km per degree of latitude is least at the
+# equator (M(0) = a (1 - e2)), and km per degree of longitude at least a * cos(phi) (N >= a).
+KM_PER_DEG_LAT_MIN = WGS84_A_KM * (1.0 - WGS84_E2) * _RAD
+# w = 1 - e2 sin^2 = (1 - e2) + e2 cos^2; kx = cos * _KX0 / sqrt(w), ky = _KY0 / w^(3/2)
+_W0 = 1.0 - WGS84_E2
+_KX0 = WGS84_A_KM * _RAD
+_KY0 = KM_PER_DEG_LAT_MIN
+FORMAT_VERSION = 2  # 1: the kernel on a sphere of 6371.0088 km
 
 NO, YES, CHECK = 0, 1, 2
 
@@ -66,17 +77,19 @@ for _shared in (_NONE_I64, _NONE_I32, _ZERO_I64):
     _shared.setflags(write=False)
 
 
-def _seg_km(px: F64, py: F64, kx: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
-    """The kernel, with kx = cos(radians(py)) * KM_PER_DEG given (per point). In place on fresh
-    temporaries: it is the hot loop."""
+def _seg_km(
+    px: F64, py: F64, kx: F64 | float, ky: F64 | float, ax: F64, ay: F64, bx: F64, by: F64
+) -> F64:
+    """The kernel, with the frame's scales kx, ky = km_per_degree(py) given (per point, or one
+    for all). In place on fresh temporaries: it is the hot loop."""
     a_x = ax - px
     a_x *= kx
     a_y = ay - py
-    a_y *= KM_PER_DEG
+    a_y *= ky
     b_x = bx - px
     b_x *= kx
     b_y = by - py
-    b_y *= KM_PER_DEG
+    b_y *= ky
     d_x = b_x - a_x
     d_y = b_y - a_y
     t = a_x * d_x
@@ -110,14 +123,35 @@ def segment_km(
     p_x, p_y = np.asarray(px, dtype=np.float64), np.asarray(py, dtype=np.float64)
     rest = [np.asarray(v, dtype=np.float64) for v in (ax, ay, bx, by)]
     shape = np.broadcast_shapes(p_x.shape, *(v.shape for v in rest))
-    args = [np.broadcast_to(v, shape) for v in (p_x, p_y, _x_scale(p_y), *rest)]
+    args = [np.broadcast_to(v, shape) for v in (p_x, p_y, *km_per_degree(p_y), *rest)]
     return _seg_km(*args)
 
 
-def _x_scale(lat: F64) -> F64:
-    out: F64 = np.cos(np.radians(lat))
-    out *= KM_PER_DEG
-    return out
+def km_per_degree(lat: npt.ArrayLike) -> tuple[F64, F64]:
+    """The kernel's frame at latitude `lat` (degrees): km per degree of longitude, cos N pi / 180,
+    and of latitude, M pi / 180, with WGS84's radii of curvature there (see the module docstring).
+
+    kx decreases and ky increases with |lat| (kx is the parallel's radius, whose derivative is
+    -M sin(phi); M grows as w shrinks): the build's bounds rely on both."""
+    c: F64 = np.cos(np.radians(np.asarray(lat, dtype=np.float64)))
+    w = c * c
+    w *= WGS84_E2
+    w += _W0
+    root = np.sqrt(w)
+    kx = c * _KX0
+    kx /= root
+    root *= w
+    ky: F64 = _KY0 / root
+    return kx, ky
+
+
+def _km_per_degree_of_cos(c: float) -> tuple[float, float]:
+    """km_per_degree for one point from its cos(radians(lat)), in floats: the very same
+    operations in the same order (+ - * / and sqrt round alike in numpy and Python), so a single
+    point is measured exactly as in a batch, without numpy's cost per call."""
+    w = c * c * WGS84_E2 + _W0
+    root = math.sqrt(w)
+    return c * _KX0 / root, _KY0 / (root * w)
 
 
 def canonical(edges: F64) -> F64:
@@ -160,13 +194,13 @@ def _segments(c: F64) -> tuple[F64, I64]:
     return s[new], seg_of
 
 
-def _seg_km2(px: F64, py: F64, kx: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
+def _seg_km2(px: F64, py: F64, kx: F64, ky: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
     """Squared kernel distance without the care for ties (the build's bounds have slack);
     broadcasts, as the build measures edges against several cells at once."""
     a_x = (ax - px) * kx
-    a_y = (ay - py) * KM_PER_DEG
+    a_y = (ay - py) * ky
     d_x = (bx - ax) * kx
-    d_y = (by - ay) * KM_PER_DEG
+    d_y = (by - ay) * ky
     t = a_x * d_x
     t += a_y * d_y
     den = d_x * d_x
@@ -185,32 +219,39 @@ def _seg_km2(px: F64, py: F64, kx: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F
 
 def _row_bounds(
     oy: float, size: float, n_rows: int, tol_hi: float, tol_lo: float
-) -> tuple[F64, F64, F64, F64]:
-    """Per row of cells `size` degrees tall from latitude oy: the centre latitude, its x scale,
-    and two thresholds on the squared distance d_c^2 of an edge from the cell centre c (in c's
-    frame): above `reach`, no point of the padded cell is within tol_hi of the edge; at most
-    `full`, every point of it is within tol_lo.
+) -> tuple[F64, F64, F64, F64, F64]:
+    """Per row of cells `size` degrees tall from latitude oy: the centre latitude, its x and y
+    scales, and two thresholds on the squared distance d_c^2 of an edge from the cell centre c
+    (in c's frame): above `reach`, no point of the padded cell is within tol_hi of the edge; at
+    most `full`, every point of it is within tol_lo.
 
     For p in the cell, in p's own frame: rho_lo * d_c - r <= d_p <= rho_hi * d_c + r. The frames
-    of p and c differ only in the x scale, by rho = cos(lat_p) / cos(lat_c), which scales any
-    distance by between min(rho, 1) and max(rho, 1); and distance to a set is 1-Lipschitz in a
-    fixed frame, with |p - c| at most r, the padded half diagonal in the widest frame of the row.
+    of p and c differ only in their scales, p's being c's times rx = kx(p) / kx(c) across and
+    ry = ky(p) / ky(c) along: that scales any vector by between min(rx, ry) and max(rx, ry), so
+    rho_lo and rho_hi are the least and greatest of rx and ry over the padded latitudes of the
+    row (and 1), taken at its ends, as kx falls and ky rises with |lat| (see km_per_degree).
+    And distance to a set is 1-Lipschitz in p's frame, with |p - c| there at most r (the padded
+    half diagonal with the row's widest kx and tallest ky): so, in p's frame, the edge is as far
+    from p as from c give or take r, and from c between rho_lo * d_c and rho_hi * d_c.
     """
     rows = np.arange(n_rows, dtype=np.float64)
     y_c = oy + (rows + 0.5) * size
     y_a, y_b = oy + rows * size - _PAD_DEG, oy + (rows + 1) * size + _PAD_DEG
-    cos_c = np.cos(np.radians(y_c))
+    kx_c, ky_c = km_per_degree(y_c)
     far = np.minimum(np.maximum(np.abs(y_a), np.abs(y_b)), 90.0)
     near = np.where((y_a <= 0) & (y_b >= 0), 0.0, np.minimum(np.abs(y_a), np.abs(y_b)))
-    cos_min, cos_max = np.cos(np.radians(far)), np.cos(np.radians(np.minimum(near, 90.0)))
+    kx_min, ky_max = km_per_degree(far)
+    kx_max, ky_min = km_per_degree(np.minimum(near, 90.0))
     half = size / 2 + _PAD_DEG
-    r = KM_PER_DEG * np.hypot(cos_max * half, half)
+    r = np.hypot(kx_max * half, ky_max * half)
     with np.errstate(divide="ignore", invalid="ignore"):
-        rho_lo = np.minimum(1.0, np.nan_to_num(cos_min / cos_c, nan=0.0, posinf=0.0))
-        rho_hi = np.maximum(1.0, np.nan_to_num(cos_max / cos_c, nan=np.inf, posinf=np.inf))
+        rx_lo = np.nan_to_num(kx_min / kx_c, nan=0.0, posinf=0.0)
+        rx_hi = np.nan_to_num(kx_max / kx_c, nan=np.inf, posinf=np.inf)
+        rho_lo = np.minimum(np.minimum(1.0, rx_lo), ky_min / ky_c)
+        rho_hi = np.maximum(np.maximum(1.0, rx_hi), ky_max / ky_c)
         reach = np.nan_to_num(((tol_hi + r) / rho_lo) ** 2, nan=np.inf)
         full = np.where(tol_lo > r, ((tol_lo - r) / rho_hi) ** 2, -1.0)
-    return y_c, cos_c * KM_PER_DEG, reach, full
+    return y_c, kx_c, ky_c, reach, full
 
 
 def _codes(n_s: I64, n_f: I64, f_grp: I64, lone_grp: I64) -> tuple[I32, U8]:
@@ -357,14 +398,15 @@ class NearIndex:
         seg_n = np.bincount(seg_of, minlength=len(seg))
         seg_first = np.cumsum(seg_n) - seg_n
 
-        # Each segment's box grown by every point that could be within tol_hi of it: |dy| <= d
-        # and |dx| <= d / cos(lat of the point), and that point's |lat| is at most the box's.
-        reach_y = tol_hi / KM_PER_DEG + 2 * _PAD_DEG
+        # Each segment's box grown by every point that could be within tol_hi of it: |dy| <= d / ky
+        # and |dx| <= d / kx at the point, ky is least at the equator, and kx at the point is at
+        # least kx at the box's greatest |lat| (kx falls with |lat|).
+        reach_y = tol_hi / KM_PER_DEG_LAT_MIN + 2 * _PAD_DEG
         ylo = np.minimum(seg[:, 1], seg[:, 3]) - reach_y
         yhi = np.maximum(seg[:, 1], seg[:, 3]) + reach_y
         top = np.minimum(np.maximum(np.abs(ylo), np.abs(yhi)), 90.0)
-        cos_top = np.maximum(np.cos(np.radians(top)), 1e-12)
-        reach_x = np.minimum(tol_hi / (KM_PER_DEG * cos_top), 360.0) + 2 * _PAD_DEG
+        kx_top = np.maximum(km_per_degree(top)[0], 1e-9)
+        reach_x = np.minimum(tol_hi / kx_top, 360.0) + 2 * _PAD_DEG
         if len(seg):  # the grid: the grown boxes, aligned to coarse_deg, and an empty border
             xlo = float(np.minimum(seg[:, 0], seg[:, 2]).min() - reach_x.max())
             xhi = float(np.maximum(seg[:, 0], seg[:, 2]).max() + reach_x.max())
@@ -378,7 +420,7 @@ class NearIndex:
         nxf = nx * sub
         j0 = np.floor((ylo - oy) / fdeg).astype(np.int64)
         j1 = np.floor((yhi - oy) / fdeg).astype(np.int64)
-        y_c, kx_c, thr_in, thr_full = _row_bounds(oy, fdeg, ny * sub, tol_hi, tol_lo)
+        y_c, kx_c, ky_c, thr_in, thr_full = _row_bounds(oy, fdeg, ny * sub, tol_hi, tol_lo)
 
         # Every (fine cell, segment) within reach, row by row: in a row, only the columns within
         # reach_x of the stretch of the segment within reach_y of the row. A pair is kept if some
@@ -413,7 +455,7 @@ class NearIndex:
             fj = row[at]
             pe = s_of[at]
             d2 = _seg_km2(
-                ox + (fi + 0.5) * fdeg, y_c[fj], kx_c[fj],
+                ox + (fi + 0.5) * fdeg, y_c[fj], kx_c[fj], ky_c[fj],
                 seg[pe, 0], seg[pe, 1], seg[pe, 2], seg[pe, 3],
             )  # fmt: skip
             sel = np.flatnonzero(d2 <= thr_in[fj])
@@ -534,13 +576,13 @@ class NearIndex:
             fi, fj = cell_key[cells] % nxf, cell_key[cells] // nxf
             row = (fj * refine)[cell_of][:, None] + qy
             r_min = int(row.min())
-            y_c, kx_c, thr_in, thr_full = _row_bounds(
+            y_c, kx_c, ky_c, thr_in, thr_full = _row_bounds(
                 oy + r_min * size, size, int(row.max()) - r_min + 1, tol_hi, tol_lo
             )
             row -= r_min
             x_c = ox + ((fi * refine)[cell_of][:, None] + qx + 0.5) * size
             d2 = _seg_km2(
-                x_c.astype(np.float64), y_c[row], kx_c[row], e[edge, 0][:, None],
+                x_c.astype(np.float64), y_c[row], kx_c[row], ky_c[row], e[edge, 0][:, None],
                 e[edge, 1][:, None], e[edge, 2][:, None], e[edge, 3][:, None],
             )  # fmt: skip
             reach = d2 <= thr_in[row]
@@ -679,10 +721,16 @@ class NearIndex:
         return owner, self._list_edge[pair], starts
 
     def _km(self, x: F64, y: F64, owner: I64, e: npt.NDArray[np.integer[Any]]) -> F64:
-        kx = _x_scale(y)
+        if len(x) == 1:  # one point: its scales as floats (the same numbers, less overhead)
+            kx1, ky1 = _km_per_degree_of_cos(float(np.cos(np.radians(y))[0]))
+            return _seg_km(
+                x[owner], y[owner], kx1, ky1, self._ex0[e], self._ey0[e], self._ex1[e], self._ey1[e]
+            )
+        kx, ky = km_per_degree(y)
         return _seg_km(
-            x[owner], y[owner], kx[owner], self._ex0[e], self._ey0[e], self._ex1[e], self._ey1[e]
-        )
+            x[owner], y[owner], kx[owner], ky[owner],
+            self._ex0[e], self._ey0[e], self._ex1[e], self._ey1[e],
+        )  # fmt: skip
 
     def _other(self, x: F64, y: F64, key: npt.NDArray[np.integer[Any]], table: I32 | None) -> Bools:
         """Near an edge of another group than each point's (see _actions for key and table)."""
