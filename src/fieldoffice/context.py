@@ -6,8 +6,9 @@ building. Three snapshots make a context, each keyed by what it is built from:
 
 - "geo": the gazetteer's tables (counties, states, ZIP codes, places), from the packaged data files;
 - "regions": regions.toml resolved to counties;
-- "context": every version of the directory file(s) (checked against the schema when built, so not
-  again), with each version's compiled territories, keyed by the files' contents and paths.
+- "context": a directory file (checked against the schema when built, so not again), with its
+  compiled territories, keyed by the file's contents and path. Of a folder of versions only the
+  files' effective dates are read (cheaply) to choose one, and only that one is loaded.
 
 The point index and the polygons are snapshots of their own, made when first used, and so are the
 arrays other modules derive and keep through `Context.derived_arrays`.
@@ -16,6 +17,7 @@ arrays other modules derive and keep through `Context.derived_arrays`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import pickle
 import threading
@@ -216,22 +218,12 @@ def shared_regions() -> tuple[dict[str, Any], dict[str, Region]]:
     return version, regions
 
 
-def _directory_sources(directory_path: Path | None) -> list[list[str]] | None:
-    """(path, SHA-256) of each file `load_versions` reads; None if they cannot be read.
+def _directory_source(path: Path) -> list[list[str]]:
+    """[(path, SHA-256)] of the directory file, read as `load_directory` reads it (a DataError
+    for a file that is no regular file, too large or unreadable)."""
+    from fieldoffice.directory import read_bytes
 
-    The same files as directory.directory_files (kept in step with it), without importing it.
-    """
-    path = directory_path or data_path("directory.toml")
-    try:
-        if path.is_dir():
-            files = sorted(
-                p for p in path.iterdir() if p.suffix in (".toml", ".json") and p.is_file()
-            )
-        else:
-            files = [path]
-        return [[str(f), snapshot.content_hash(f)] for f in files]
-    except OSError:
-        return None
+    return [[str(path), hashlib.sha256(read_bytes(path)).hexdigest()]]
 
 
 @dataclass(frozen=True)
@@ -253,28 +245,27 @@ def _interned(t: TerritoryMap) -> TerritoryMap:
     return TerritoryMap(by_office, by_county, t.all_counties)
 
 
-def _build_versions(
-    directory_path: Path | None, gaz: Gazetteer, regions: dict[str, Region]
-) -> _Versions:
-    from fieldoffice.directory import load_versions
+def _build_version(path: Path, gaz: Gazetteer, regions: dict[str, Region]) -> _Versions:
+    from fieldoffice.directory import load_directory
     from fieldoffice.territory import compile_territories
 
-    versions = load_versions(directory_path)
-    territories: list[TerritoryMap | None] = []
-    for d in versions:
-        try:
-            territories.append(_interned(compile_territories(d, gaz.counties, regions)))
-        except DataError:
-            territories.append(None)
-    return _Versions(versions, territories)
+    directory = load_directory(path)
+    try:
+        territories: TerritoryMap | None = _interned(
+            compile_territories(directory, gaz.counties, regions)
+        )
+    except DataError:
+        territories = None
+    return _Versions([directory], [territories])
 
 
 @lru_cache(maxsize=8)
-def _load(directory_path: Path | None, as_of: dt.date | None, root: str) -> Context:
+def _load_file(path: Path, root: str) -> Context:
+    """The context of one directory file, from its snapshot (keyed by its path and contents)."""
     store = _store(root)
     gaz = _gazetteer(root)
     regions_version, regions, regions_key = _regions(root)
-    sources = _directory_sources(directory_path)
+    sources = _directory_source(path)
     key = snapshot.digest(
         "context",
         snapshot.FORMAT_VERSION,
@@ -283,38 +274,55 @@ def _load(directory_path: Path | None, as_of: dt.date | None, root: str) -> Cont
         snapshot.code_stamp(CONTEXT_CODE),
     )
     found = None
-    if store is not None and sources is not None:
+    if store is not None:
         found = _unpickled(store.get("context", key))
-    if not isinstance(found, _Versions):
-        found = _build_versions(directory_path, gaz, regions)
-        # stored only if the files did not change while they were read
-        if (
-            store is not None
-            and sources is not None
-            and sources == _directory_sources(directory_path)
-        ):
+    if not isinstance(found, _Versions) or len(found.versions) != 1:
+        found = _build_version(path, gaz, regions)
+        # stored only if the file did not change while it was read
+        if store is not None and sources == _directory_source(path):
             store.put("context", key, {"pickle": _pickled(found)})
-    versions = found.versions
-    index = len(versions) - 1
-    if as_of is not None:
-        index = max((i for i, d in enumerate(versions) if d.effective_date <= as_of), default=-1)
-        if index < 0:
-            from fieldoffice.directory import version_in_effect
-
-            version_in_effect(versions, as_of)  # raises: nothing was in effect then
-    directory = versions[index]
-    territories = found.territories[index]
+    directory = found.versions[0]
+    territories = found.territories[0]
     if territories is None:  # raises the clause's error
         from fieldoffice.territory import compile_territories
 
         territories = compile_territories(directory, gaz.counties, regions)
-    context_key = snapshot.digest(key, index) if sources is not None else ""
+    context_key = snapshot.digest(key, 0)
     return Context(directory, gaz, regions, regions_version, territories, context_key, store)
+
+
+@lru_cache(maxsize=8)
+def _load(directory_path: Path | None, as_of: dt.date | None, root: str) -> Context:
+    """A folder of versions: only the files' effective dates are read to choose one (cheap, and
+    remembered), then only the chosen file is loaded."""
+    from fieldoffice.directory import (
+        choose_version,
+        default_path,
+        effective_date_of,
+        version_in_effect,
+    )
+
+    path = directory_path or default_path()
+    if path.is_dir():
+        chosen = choose_version(path, as_of)
+        ctx = _load_file(chosen, root)
+        if ctx.directory.effective_date != effective_date_of(chosen):  # the quick read was wrong
+            ctx = _load_file(choose_version(path, as_of, quick=False), root)
+    else:
+        ctx = _load_file(path, root)
+    if as_of is not None and ctx.directory.effective_date > as_of:
+        version_in_effect([ctx.directory], as_of)  # raises: nothing was in effect then
+    return ctx
 
 
 def resolve_directory_path(directory_path: Path | str | None = None) -> Path | None:
     chosen = directory_path or os.environ.get(DIRECTORY_ENV) or None
-    return Path(chosen).resolve() if chosen else None
+    if not chosen:
+        return None
+    try:
+        return Path(chosen).resolve()
+    except (RuntimeError, OSError):  # a symlink loop: reading it says so
+        return Path(os.path.abspath(chosen))
 
 
 def load_context(
@@ -331,5 +339,5 @@ def load_context(
 
 def clear_caches() -> None:
     """Forget the contexts, gazetteers and stores loaded in this process (tests use it)."""
-    for f in (_load, _regions, _gazetteer, _store):
+    for f in (_load, _load_file, _regions, _gazetteer, _store):
         f.cache_clear()

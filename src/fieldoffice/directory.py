@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import itertools
 import json
+import os
+import re
+import stat
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import jsonschema
+from typing import TYPE_CHECKING, Any
 
 from fieldoffice.errors import DataError
 from fieldoffice.models import Clause, Contact, Directory, Notice, Office
+
+if TYPE_CHECKING:
+    import jsonschema
 
 DEFAULT_DIRECTORY = "directory.toml"
 
@@ -65,25 +71,144 @@ def where(error: jsonschema.ValidationError) -> str:
     return "".join(parts) or "(top level)"
 
 
-def read_raw(path: Path) -> dict[str, Any]:
+MAX_BYTES = 5 * 1024 * 1024  # a directory file is a few hundred KB; 5 MB is far beyond any real one
+MAX_DEPTH = 32  # tables and lists nested deeper than this are no directory file
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _os_error(path: Path, exc: OSError) -> DataError:
+    if exc.errno == errno.ELOOP:
+        why = "too many levels of symbolic links (a symlink loop?)"
+    else:
+        why = exc.strerror or str(exc)
+    return DataError(f"cannot read directory file {path}: {why}", hint="check the path")
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES, *, prefix: bool = False) -> bytes:
+    """A directory file's bytes: only a regular file, only up to `limit` bytes, never blocking.
+
+    Folders, FIFOs, devices (/dev/zero), sockets, symlink loops, unreadable and oversized files
+    are a DataError saying which, at once. With `prefix`, the first `limit` bytes of any size.
+    """
     try:
-        text = path.read_text(encoding="utf-8")
+        before = os.stat(path)
+        if not stat.S_ISREG(before.st_mode):
+            raise DataError(
+                f"cannot read directory file {path}: it is {_kind(before.st_mode)}",
+                hint="give the path of a .toml or .json directory file",
+            )
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            st = os.fstat(fd)  # the file opened, not the one stat()ed (it may have been swapped)
+            if not stat.S_ISREG(st.st_mode):
+                raise DataError(
+                    f"cannot read directory file {path}: it is {_kind(st.st_mode)}",
+                    hint="give the path of a .toml or .json directory file",
+                )
+            if st.st_size > limit and not prefix:
+                raise DataError(_too_big(path, limit), hint="a directory file is far smaller")
+            chunks: list[bytes] = []
+            size = 0
+            while size <= limit:
+                chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                size += len(chunk)
+            if prefix:
+                return b"".join(chunks)[:limit]
+            if size > limit:  # it grew while being read
+                raise DataError(_too_big(path, limit), hint="a directory file is far smaller")
+            return b"".join(chunks)
+        finally:
+            os.close(fd)
     except OSError as exc:
-        raise DataError(
-            f"cannot read directory file {path}: {exc.strerror}",
-            hint="check the path",
-        ) from exc
+        raise _os_error(path, exc) from exc
+
+
+def _too_big(path: Path, limit: int) -> str:
+    return f"directory file {path} is larger than the limit of {limit // (1024 * 1024)} MB"
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text, or a DataError naming the line and byte offset of the first bad byte."""
     try:
-        raw: dict[str, Any] = json.loads(text) if path.suffix == ".json" else tomllib.loads(text)
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise DataError(
+            f"{path}: byte 0x{data[exc.start]:02x} at offset {exc.start} (line {line}) "
+            "is not UTF-8",
+            hint="a directory file must be UTF-8 text; save it as UTF-8",
+        ) from exc
+
+
+def _depth(obj: object) -> int:
+    """How deeply tables and lists nest (iteratively: a deep value cannot exhaust the stack)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(obj, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((c, level + 1) for c in children)
+    return deepest
+
+
+def _too_deep(path: Path) -> DataError:
+    return DataError(
+        f"{path}: tables or lists are nested more than {MAX_DEPTH} deep",
+        hint="a directory file nests only a few levels; check the brackets",
+    )
+
+
+def parse(text: str, path: Path) -> dict[str, Any]:
+    """The file's contents as TOML (or JSON for .json), nested no deeper than MAX_DEPTH."""
+    is_json = path.suffix == ".json"
+    try:
+        raw: Any = json.loads(text) if is_json else tomllib.loads(text)
     except (tomllib.TOMLDecodeError, json.JSONDecodeError) as exc:
         raise DataError(
-            f"{path}: not valid {'JSON' if path.suffix == '.json' else 'TOML'}: {exc}",
+            f"{path}: not valid {'JSON' if is_json else 'TOML'}: {exc}",
             hint="fix the syntax at the line shown",
         ) from exc
+    except RecursionError as exc:
+        raise _too_deep(path) from exc
+    if not isinstance(raw, dict):
+        raise DataError(
+            f"{path}: the top level is a JSON {type(raw).__name__}, not an object",
+            hint="a directory file is an object with 'directory' and 'office'",
+        )
+    if _depth(raw) > MAX_DEPTH:
+        raise _too_deep(path)
     return raw
 
 
+def read_raw(path: Path) -> dict[str, Any]:
+    return parse(decode(read_bytes(path), path), path)
+
+
 def validate(raw: dict[str, Any], path: Path) -> None:
+    import jsonschema
+
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(raw), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
@@ -178,7 +303,12 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
 def directory_files(path: Path) -> list[Path]:
     """The directory file itself, or every .toml/.json directory file in a folder of versions."""
     if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix in (".toml", ".json") and p.is_file())
+        try:
+            files = sorted(
+                p for p in path.iterdir() if p.suffix in (".toml", ".json") and p.is_file()
+            )
+        except OSError as exc:
+            raise _os_error(path, exc) from exc
         if not files:
             raise DataError(
                 f"{path} holds no directory files (.toml or .json)",
@@ -186,6 +316,85 @@ def directory_files(path: Path) -> list[Path]:
             )
         return files
     return [path]
+
+
+# effective_date = "YYYY-MM-DD" on a line of its own, and table headers such as [directory]
+_DATE_LINE = re.compile(rb'[ \t]*effective_date[ \t]*=[ \t]*"(\d{4}-\d{2}-\d{2})"[ \t]*(#.*)?\r?')
+_HEADER_LINE = re.compile(rb"[ \t]*\[\[?[ \t]*([A-Za-z0-9_.-]+)[ \t]*\]\]?[ \t]*(#.*)?\r?")
+_HEAD_BYTES = 8192
+_dates: dict[tuple[str, int, int], dt.date] = {}
+
+
+def _quick_date(head: bytes, complete: bool) -> dt.date | None:
+    """directory.effective_date from the start of a TOML file; None if not plainly there."""
+    lines = head.split(b"\n")
+    if not complete:
+        lines = lines[:-1]  # cut off mid-line
+    table: bytes | None = None
+    for line in lines:
+        if b'"""' in line or b"'''" in line:
+            return None  # a multi-line string: only a real parse knows what is inside
+        header = _HEADER_LINE.fullmatch(line)
+        if header:
+            table = header.group(1)
+            continue
+        if line.lstrip().startswith(b"["):
+            return None  # a header this scan does not understand
+        found = _DATE_LINE.fullmatch(line)
+        if found and table == b"directory":
+            try:
+                return dt.date.fromisoformat(found.group(1).decode())
+            except ValueError:
+                return None
+    return None
+
+
+def effective_date_of(path: Path, *, quick: bool = True) -> dt.date:
+    """A version file's effective date, read cheaply when it can be (from the file's first few KB,
+    remembered by path, mtime and size), else by parsing the file (and checking it when even that
+    does not give a date)."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        raise _os_error(path, exc) from exc
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    if quick and key in _dates:
+        return _dates[key]
+    date = None
+    if quick and path.suffix != ".json":
+        head = read_bytes(path, _HEAD_BYTES, prefix=True)
+        date = _quick_date(head, complete=len(head) < _HEAD_BYTES)
+    if date is None:
+        raw = read_raw(path)
+        try:
+            date = dt.date.fromisoformat(raw["directory"]["effective_date"])
+        except (KeyError, TypeError, ValueError):
+            date = load_directory(path).effective_date  # raises what is wrong with the file
+    if len(_dates) > 100_000:
+        _dates.clear()
+    _dates[key] = date
+    return date
+
+
+def choose_version(path: Path, as_of: dt.date | None, *, quick: bool = True) -> Path:
+    """The file of a folder of versions in effect on `as_of` (the latest when None).
+
+    Only the files' effective dates are read (see effective_date_of), not the whole files.
+    """
+    dated = sorted((effective_date_of(f, quick=quick), f) for f in directory_files(path))
+    for (a, _), (b, _) in itertools.pairwise(dated):
+        if a == b:
+            raise DataError(
+                f"two directory versions take effect on {a.isoformat()}",
+                hint="give each version its own effective_date",
+            )
+    chosen = [f for d, f in dated if as_of is None or d <= as_of]
+    if not chosen:
+        raise DataError(
+            f"no directory version was in effect on {as_of}",
+            hint=f"the earliest version takes effect on {dated[0][0].isoformat()}",
+        )
+    return chosen[-1]
 
 
 def load_versions(path: Path | None = None) -> list[Directory]:
