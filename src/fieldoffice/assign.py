@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -22,7 +25,7 @@ from fieldoffice.batch import (
     result_columns,
     status_counts,
 )
-from fieldoffice.batch_io import OUTPUT_COLUMNS, Roles, Writer, choose_columns, read_batches
+from fieldoffice.batch_io import OUTPUT_COLUMNS, Block, Roles, Writer, choose_columns, read_blocks
 from fieldoffice.context import Context
 from fieldoffice.decide import decider
 from fieldoffice.errors import InvalidInput
@@ -70,6 +73,52 @@ def with_answers(ctx: Context, batch: pa.RecordBatch, a: Assignment) -> pa.Recor
     return pa.RecordBatch.from_arrays(arrays, names=[*batch.schema.names, *OUTPUT_COLUMNS])
 
 
+def mark_unreadable(out: pa.RecordBatch, problems: dict[int, str]) -> pa.RecordBatch:
+    """Rows the reader could not parse: status invalid, the reader's reason, no answer."""
+    if not problems:
+        return out
+    n = out.num_rows
+    rows = sorted(problems)
+    mask = pa.array(np.isin(np.arange(n), rows))
+    reasons = [""] * n
+    for i in rows:
+        reasons[i] = problems[i]
+    fixed = {"office_id": "", "office_name": "", "status": "invalid", "county_fips": ""}
+    arrays = []
+    for name, column in zip(out.schema.names, out.columns, strict=True):
+        if name == "reason":
+            column = pc.if_else(mask, pa.array(reasons, type=pa.string()), column)
+        elif name in fixed and name in OUTPUT_COLUMNS:
+            column = pc.if_else(mask, pa.scalar(fixed[name], pa.string()), column)
+        arrays.append(column)
+    return pa.RecordBatch.from_arrays(arrays, names=out.schema.names)
+
+
+def check_types(schema: pa.Schema, roles: Roles) -> None:
+    """A column read for the location must hold numbers or text."""
+    for role, col in (("latitude", roles.lat), ("longitude", roles.lon), ("ZIP code", roles.zip),
+                      ("place", roles.place)):  # fmt: skip
+        if col is None:
+            continue
+        t = schema.field(col).type
+        base = t.value_type if pa.types.is_dictionary(t) else t
+        numeric = (
+            pa.types.is_integer(base) or pa.types.is_floating(base) or pa.types.is_decimal(base)
+        )
+        text = pa.types.is_string(base) or pa.types.is_large_string(base)
+        if not (text or (numeric and role != "place")):
+            raise InvalidInput(f"column {col!r} is {t}, which cannot be read as a {role}",
+                               hint="use a column of numbers or text")  # fmt: skip
+
+
+class Interrupted(Exception):
+    """SIGTERM during a run: the partial output is removed on the way out."""
+
+
+def _on_term(signum: int, frame: Any) -> None:
+    raise Interrupted(signum)
+
+
 def check_names(names: list[str]) -> None:
     clash = [n for n in OUTPUT_COLUMNS if n in names]
     if clash:
@@ -78,11 +127,18 @@ def check_names(names: list[str]) -> None:
 
 
 def run_assign(
-    ctx: Context, source: str, target: str, flags: dict[str, str | None], *, progress: bool
+    ctx: Context,
+    source: str,
+    target: str,
+    flags: dict[str, str | None],
+    *,
+    progress: bool,
+    encoding: str = "utf-8",
 ) -> Summary:
-    names, batches = read_batches(source)
+    names, blocks = read_blocks(source, encoding)
     check_names(names)
     roles, note = choose_columns(names, **flags)
+    blocks = _checked(blocks, roles)
     if note:
         sys.stderr.write(note + "\n")
     summary = Summary()
@@ -99,15 +155,23 @@ def run_assign(
         bar.start()
         task = bar.add_task("assign", total=None, rate="")
     ok = False
+    old_term = signal.signal(signal.SIGTERM, _on_term) if _main_thread() else None
     try:
-        for batch in batches:
+        for block in blocks:
+            batch = block.batch
             a = assign_batch(ctx, batch, roles)
-            out = with_answers(ctx, batch, a)
+            out = mark_unreadable(with_answers(ctx, batch, a), block.problems)
             if writer is None:
                 writer = Writer(target, out.schema)
             writer.write(out)
             summary.rows += batch.num_rows
-            summary.statuses.update(status_counts(a))
+            if block.problems:
+                counts = pc.value_counts(out.column(out.schema.get_field_index("status")))
+                summary.statuses.update(
+                    {str(c["values"]): int(c["counts"]) for c in counts.to_pylist()}
+                )
+            else:
+                summary.statuses.update(status_counts(a))
             if bar is not None:
                 rate = summary.rows / max(time.perf_counter() - started, 1e-9)
                 bar.update(task, completed=summary.rows, rate=f"{rate:,.0f} rows/s")
@@ -121,12 +185,29 @@ def run_assign(
             writer = Writer(target, empty)
         ok = True
     finally:
+        if old_term is not None:
+            signal.signal(signal.SIGTERM, old_term)
         if bar is not None:
             bar.stop()
         if writer is not None:
             writer.close(ok=ok)
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _checked(blocks: Iterator[Block], roles: Roles) -> Iterator[Block]:
+    first = True
+    for block in blocks:
+        if first:
+            check_types(block.batch.schema, roles)
+            first = False
+        yield block
 
 
 def stderr_is_terminal() -> bool:

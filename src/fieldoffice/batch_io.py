@@ -6,6 +6,7 @@ their leading zeros), and the five answer columns are added at the end.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -125,81 +127,237 @@ def input_kind(path: str) -> str:
                        hint="use .csv, .tsv or .parquet (or a folder of Parquet files, or - for CSV on stdin)")  # fmt: skip
 
 
-class _Prefixed(io.RawIOBase):
-    """A stream that first gives back bytes already read (the header line), then the rest."""
+@dataclass
+class Block:
+    """Rows read from the input, and the rows among them that could not be read (index: why)."""
 
-    def __init__(self, head: bytes, rest: IO[bytes]) -> None:
-        self.head, self.rest = head, rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: Any) -> int:
-        if self.head:
-            n = min(len(b), len(self.head))
-            b[:n], self.head = self.head[:n], self.head[n:]
-            return n
-        data = self.rest.read(len(b))
-        b[: len(data)] = data
-        return len(data)
+    batch: pa.RecordBatch
+    problems: dict[int, str]
 
 
-def read_batches(path: str) -> tuple[list[str], Iterator[pa.RecordBatch]]:
-    """Column names and the record batches of the input, streamed."""
-    kind = input_kind(path)
-    if kind == "parquet":
-        p = Path(path)
-        files = sorted(x for x in p.rglob("*.parquet")) if p.is_dir() else [p]
-        if not files:
-            raise InvalidInput(f"{path} holds no .parquet files")
+def read_batches(path: str, encoding: str = "utf-8") -> tuple[list[str], Iterator[pa.RecordBatch]]:
+    """Column names and the record batches of the input, streamed (unreadable rows left empty)."""
+    names, blocks = read_blocks(path, encoding)
+    return names, (b.batch for b in blocks)
+
+
+def read_blocks(path: str, encoding: str = "utf-8") -> tuple[list[str], Iterator[Block]]:
+    """Column names and the blocks of the input, streamed, every row kept in order.
+
+    A CSV row that cannot be parsed (wrong number of fields, text not in the encoding) is kept
+    with its input cells empty (or the cells that could be read) and a reason naming its line.
+    """
+    if input_kind(path) == "parquet":
+        return _parquet_blocks(path)
+    return _csv_blocks(path, encoding)
+
+
+def _parquet_blocks(path: str) -> tuple[list[str], Iterator[Block]]:
+    p = Path(path)
+    files = sorted(x for x in p.rglob("*.parquet")) if p.is_dir() else [p]
+    if not files:
+        raise InvalidInput(f"{path} holds no .parquet files")
+    schemas = []
+    for f in files:
         try:
-            schema = pq.read_schema(files[0])
+            schemas.append(pq.read_schema(f))
         except (OSError, pa.ArrowInvalid) as exc:
-            raise InvalidInput(f"cannot read {files[0]} as Parquet: {exc}") from exc
+            raise InvalidInput(f"cannot read {f} as Parquet: {exc}") from exc
+    schema = schemas[0]
+    for f, s in zip(files[1:], schemas[1:], strict=True):
+        missing = [n for n in schema.names if n not in s.names]
+        extra = [n for n in s.names if n not in schema.names]
+        if missing or extra:
+            what = (
+                f"has no column {missing[0]!r}" if missing else f"has an extra column {extra[0]!r}"
+            )
+            raise InvalidInput(f"{f} {what}, unlike {files[0]}",
+                               hint="every part of a folder must have the same columns")  # fmt: skip
+        for name in schema.names:
+            want, got = schema.field(name).type, s.field(name).type
+            if got != want and not _castable(got, want):
+                raise InvalidInput(f"{f}: column {name!r} is {got}, but {want} in {files[0]}",
+                                   hint="every part of a folder must have the same column types")  # fmt: skip
 
-        def parquet_batches() -> Iterator[pa.RecordBatch]:
-            for f in files:
-                yield from pq.ParquetFile(f).iter_batches(batch_size=1 << 18)
+    def blocks() -> Iterator[Block]:
+        for f in files:
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=1 << 18):
+                batch = batch.select(schema.names)  # by name: parts may order columns differently
+                if not batch.schema.equals(schema):
+                    try:
+                        batch = (
+                            pa.Table.from_batches([batch])
+                            .cast(schema)
+                            .combine_chunks()
+                            .to_batches()[0]
+                        )
+                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                        raise InvalidInput(f"{f}: cannot read its columns as in {files[0]}: {exc}",
+                                           hint="every part of a folder must have the same column types") from exc  # fmt: skip
+                yield Block(batch, {})
 
-        return schema.names, parquet_batches()
+    return schema.names, blocks()
+
+
+def _castable(got: pa.DataType, want: pa.DataType) -> bool:
+    numeric = (pa.types.is_integer, pa.types.is_floating)
+    text = (pa.types.is_string, pa.types.is_large_string)
+    return (any(f(got) for f in numeric) and any(f(want) for f in numeric)) or (
+        any(f(got) for f in text) and any(f(want) for f in text)
+    )
+
+
+def _csv_blocks(path: str, encoding: str) -> tuple[list[str], Iterator[Block]]:
+    try:
+        utf8 = codecs.lookup(encoding).name == "utf-8"
+    except LookupError as exc:
+        raise InvalidInput(
+            f"unknown encoding {encoding!r}", hint="e.g. --encoding latin-1"
+        ) from exc
+    if not utf8 and '\n\r,\t"'.encode(encoding, "replace") != b'\n\r,\t"':
+        raise InvalidInput(f"the encoding {encoding!r} is not ASCII-compatible",
+                           hint="convert the file to UTF-8 first")  # fmt: skip
+    kind = input_kind(path)
     delimiter = "\t" if kind == "tsv" else ","
+    where = "standard input" if path == "-" else path
     raw = sys.stdin.buffer if path == "-" else _open(path)
     header = raw.readline()
     if not header.strip():
-        raise InvalidInput(
-            f"{'standard input' if path == '-' else path} is empty",
-            hint="the first line must name the columns",
-        )
-    names = next(csv.reader([header.decode("utf-8-sig").rstrip("\r\n")], delimiter=delimiter))
+        raise InvalidInput(f"{where} is empty", hint="the first line must name the columns")
+    try:
+        text = header.decode("utf-8-sig" if utf8 else encoding)
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{where}, line 1 (the header): not {encoding} text (byte {exc.start + 1})",
+                           hint="if the file is in Latin-1 or Windows-1252, add --encoding latin-1") from exc  # fmt: skip
+    names = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter))
     if len(set(names)) != len(names):
         raise InvalidInput(
             "the header repeats a column name", hint="give every column its own name"
         )
-    stream = pa.PythonFile(io.BufferedReader(_Prefixed(header, raw)), mode="r")
+
+    def blocks() -> Iterator[Block]:
+        line = 2  # the line the next chunk starts on
+        for chunk in _chunks(raw, BLOCK_BYTES):
+            data = (
+                chunk
+                if utf8
+                else chunk.decode(encoding, "surrogateescape").encode("utf-8", "surrogateescape")
+            )
+            if data.strip():
+                yield from _parse_chunk(data, names, delimiter, line, encoding)
+            line += chunk.count(b"\n")
+
+    return names, blocks()
+
+
+def _chunks(raw: IO[bytes], size: int) -> Iterator[bytes]:
+    """The input in pieces of whole records: each ends at a newline outside quotes."""
+    buf = b""
+    while True:
+        data = raw.read(size)
+        if not data:
+            if buf:
+                yield buf
+            return
+        buf += data
+        cut = _safe_cut(buf)
+        if cut == 0 and len(buf) > 4 * size:  # quotes never balance: cut at a line anyway
+            cut = buf.rfind(b"\n") + 1
+        if cut > 0:
+            yield buf[:cut]
+            buf = buf[cut:]
+
+
+def _safe_cut(buf: bytes) -> int:
+    quotes, end = buf.count(b'"'), len(buf)
+    for _ in range(1000):
+        p = buf.rfind(b"\n", 0, end)
+        if p < 0:
+            return 0
+        quotes -= buf.count(b'"', p + 1, end)
+        if quotes % 2 == 0:
+            return p + 1
+        end = p
+    return 0
+
+
+def _parse_chunk(
+    data: bytes, names: list[str], delimiter: str, line: int, encoding: str
+) -> Iterator[Block]:
+    """Arrow's parser for a clean chunk; Python's, row by row, for a chunk with a bad row."""
     try:
-        reader = _open_csv(stream, delimiter, names)
-    except pa.ArrowInvalid as exc:  # the first block is read at once
-        raise InvalidInput(f"cannot read the CSV: {exc}",
-                           hint="check the quoting, the encoding (UTF-8) and the number of fields per line") from exc  # fmt: skip
+        table = pacsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.binary() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )  # fmt: skip
+        table = pa.table([pc.cast(c, pa.string()) for c in table.columns], names=names)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        yield _parse_slowly(data, names, delimiter, line, encoding)
+        return
+    for batch in table.combine_chunks().to_batches():
+        yield Block(batch, {})
 
-    def csv_batches() -> Iterator[pa.RecordBatch]:
+
+def _parse_slowly(data: bytes, names: list[str], delimiter: str, line: int, encoding: str) -> Block:
+    csv.field_size_limit(1 << 30)
+    text = data.decode("utf-8", "surrogateescape")
+    lines = text.split("\n")
+    columns: list[list[str]] = [[] for _ in names]
+    problems: dict[int, str] = {}
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    before, row = 0, 0
+    while True:
         try:
-            yield from reader
-        except pa.ArrowInvalid as exc:
-            raise InvalidInput(f"cannot read the CSV: {exc}",
-                               hint="check the quoting, the encoding (UTF-8) and the number of fields per line") from exc  # fmt: skip
+            fields = next(reader)
+        except StopIteration:
+            break
+        except (
+            csv.Error
+        ) as exc:  # e.g. a field past the size limit: the rest of the chunk is one row
+            fields, reason = [], f"cannot parse: {exc}"
+        else:
+            reason = ""
+        first, before = line + before, reader.line_num
+        if not fields and not reason:
+            continue  # a blank line, skipped as Arrow skips it
+        raw = "\n".join(lines[first - line : before]).rstrip("\r")
+        shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        shown = shown if len(shown) <= 200 else shown[:200] + "..."
+        if not reason and len(fields) != len(names):
+            reason = (
+                f"{len(fields)} field{'' if len(fields) == 1 else 's'}, the header has {len(names)}"
+            )
+        if not reason:
+            bad = [i for i, f in enumerate(fields) if not _is_text(f)]
+            if bad:
+                reason = f"not {encoding} text in {names[bad[0]]!r}"
+                if codecs.lookup(encoding).name == "utf-8":
+                    reason += " (try --encoding latin-1)"
+                fields = ["" if i in bad else f for i, f in enumerate(fields)]
+        if reason:
+            problems[row] = f"line {first}: {reason}: {shown}"
+            if len(fields) != len(names):
+                fields = [""] * len(names)
+        for col, value in zip(columns, fields, strict=True):
+            col.append(value)
+        row += 1
+        if reason.startswith("cannot parse"):
+            break
+    batch = pa.RecordBatch.from_arrays(
+        [pa.array(c, type=pa.string()) for c in columns], names=names
+    )
+    return Block(batch, problems)
 
-    return names, csv_batches()
 
-
-def _open_csv(stream: Any, delimiter: str, names: list[str]) -> Any:
-    return pacsv.open_csv(
-        stream,
-        read_options=pacsv.ReadOptions(block_size=BLOCK_BYTES, encoding="utf8"),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )  # fmt: skip
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _open(path: str) -> IO[bytes]:
@@ -220,8 +378,13 @@ class Writer:
                 f"{path} is a folder", hint="give an output file name, e.g. -o out.parquet"
             )
         self.kind = kind
+        if kind != "parquet":
+            for f in schema:
+                if not _csv_writable(f.type):
+                    raise InvalidInput(f"column {f.name!r} is {f.type}, which CSV cannot hold",
+                                       hint="write Parquet instead, e.g. -o out.parquet")  # fmt: skip
+        self.tmp: Path | None = None
         if path == "-":
-            self.tmp = None
             self.sink: Any = pa.PythonFile(sys.stdout.buffer, mode="w")
         else:
             parent = Path(path).parent
@@ -229,21 +392,40 @@ class Writer:
                 raise InvalidInput(f"the folder {parent} does not exist", hint="create it first")
             self.tmp = Path(path).with_name(f".{Path(path).name}.{os.getpid()}.tmp")
             self.sink = str(self.tmp)
-        if kind == "parquet":
-            self.writer: Any = pq.ParquetWriter(self.sink, schema)
-        else:
-            opts = pacsv.WriteOptions(
-                delimiter="\t" if kind == "tsv" else ",", quoting_style="needed"
-            )
-            self.writer = pacsv.CSVWriter(self.sink, schema, write_options=opts)
+        try:
+            if kind == "parquet":
+                self.writer: Any = pq.ParquetWriter(self.sink, schema)
+            else:
+                opts = pacsv.WriteOptions(
+                    delimiter="\t" if kind == "tsv" else ",", quoting_style="needed"
+                )
+                self.writer = pacsv.CSVWriter(self.sink, schema, write_options=opts)
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {path}: {exc}",
+                               hint="check that the folder exists and can be written to") from exc  # fmt: skip
 
     def write(self, batch: pa.RecordBatch) -> None:
-        self.writer.write_batch(batch)
+        try:
+            self.writer.write_batch(batch)
+        except OSError as exc:
+            raise InvalidInput(
+                f"cannot write {self.path}: {exc}", hint="check the free space"
+            ) from exc
 
     def close(self, *, ok: bool) -> None:
-        self.writer.close()
-        if self.tmp is not None:
-            if ok:
+        try:
+            self.writer.close()
+            if self.tmp is not None and ok:
                 self.tmp.replace(self.path)
-            else:
+        except OSError as exc:
+            raise InvalidInput(f"cannot write {self.path}: {exc}", hint="check the path") from exc
+        finally:
+            if self.tmp is not None:
                 self.tmp.unlink(missing_ok=True)
+
+
+def _csv_writable(t: pa.DataType) -> bool:
+    if pa.types.is_dictionary(t):
+        return _csv_writable(t.value_type)
+    return not (pa.types.is_nested(t) or pa.types.is_binary(t) or pa.types.is_large_binary(t)
+                or pa.types.is_fixed_size_binary(t))  # fmt: skip

@@ -335,14 +335,22 @@ def assign(
         str | None,
         typer.Option("--scheduler", help="Dask scheduler address (default: a local cluster)."),
     ] = None,
+    encoding: Annotated[
+        str,
+        typer.Option(
+            "--encoding",
+            help="Text encoding of a CSV/TSV input (default utf-8; e.g. latin-1 for old exports).",
+        ),
+    ] = "utf-8",
     directory: DirectoryOpt = None,
 ) -> None:
     """Add office_id, office_name, status, county_fips and reason to every row of a file.
 
-    Every input row is kept, in order; a row that cannot be read is kept with status 'invalid'
-    and a reason. A summary goes to stderr. Exit code 1 if any row was invalid.
+    Every input row is kept, in order; a row that cannot be read (even one that cannot be
+    parsed, or is not in the --encoding) is kept with status 'invalid' and a reason naming its
+    line. A summary goes to stderr. Exit code 1 if any row was invalid.
     """
-    from fieldoffice.assign import run_assign, stderr_is_terminal
+    from fieldoffice.assign import Interrupted, run_assign, stderr_is_terminal
 
     ctx = load_context(directory)
     flags = {"lat": lat, "lon": lon, "zip": zip_column, "address": address, "place": place}
@@ -351,7 +359,13 @@ def assign(
 
         summary = run_assign_dask(ctx, source, output, flags, scheduler=scheduler)
     elif engine == "local":
-        summary = run_assign(ctx, source, output, flags, progress=stderr_is_terminal())
+        try:
+            summary = run_assign(
+                ctx, source, output, flags, progress=stderr_is_terminal(), encoding=encoding
+            )
+        except Interrupted as exc:
+            sys.stderr.write("fieldoffice: stopped; no output was written\n")
+            raise typer.Exit(128 + int(exc.args[0])) from None
     else:
         raise InvalidInput(f"unknown engine {engine!r}", hint="use 'local' or 'dask'")
     sys.stderr.write(summary.text() + "\n")
