@@ -205,3 +205,25 @@ def test_a_signal_removes_the_temp_output(
     assert "Traceback" not in err, err
     assert not list(tmp_path.glob(".*tmp*"))
     assert not out.exists()
+
+
+def test_a_stray_quote_costs_one_row_and_a_tsv_row_too(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text('id,lat,lon\n3,"x\ny",-80\n1,"39.53,-119.81\n2,25.77,-80.19\n4,39.53,-119.81\n')
+    out = tmp_path / "out.csv"
+    r = run("assign", str(src), "-o", str(out))
+    no_traceback(r)
+    assert r.returncode == 1, r.stderr
+    got = rows(out)
+    assert [g["id"] for g in got] == ["3", "", "2", "4"]
+    assert got[0]["lat"] == "x\ny" and got[0]["status"] == "invalid"  # a quoted newline: one row
+    assert got[1]["status"] == "invalid" and got[1]["reason"].startswith("line 4: 2 fields")
+    assert [g["office_id"] for g in got[2:]] == ["miami|tampa", "san-francisco"]
+    tsv = tmp_path / "in.tsv"
+    tsv.write_bytes(b"zip\tname\n89501\tReno\n\xff\xfe\tbad\n89501\t\tx\n")
+    r = run("assign", str(tsv), "-o", str(tmp_path / "out.tsv"))
+    no_traceback(r)
+    assert r.returncode == 1, r.stderr
+    text = (tmp_path / "out.tsv").read_text(encoding="utf-8").splitlines()
+    assert text[0].split("\t")[:3] == ['"zip"', '"name"', '"office_id"']
+    assert len(text) == 4 and "line 3: " in text[2] and "line 4: 3 fields" in text[3]

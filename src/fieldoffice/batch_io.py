@@ -302,54 +302,85 @@ def _parse_chunk(
 
 
 def _parse_slowly(data: bytes, names: list[str], delimiter: str, line: int, encoding: str) -> Block:
+    """Row by row: a bad row is kept as a row of empty cells (or the cells that could be read).
+
+    A bad record that spans several lines (a stray quote) is taken line by line instead, so a
+    stray quote costs one row, not every row after it."""
     csv.field_size_limit(1 << 30)
     text = data.decode("utf-8", "surrogateescape")
     lines = text.split("\n")
     columns: list[list[str]] = [[] for _ in names]
     problems: dict[int, str] = {}
+
+    def add(fields: list[str], reason: str, at: int, span: slice) -> None:
+        if not reason:
+            fields, reason = _check(fields, names, encoding)
+        if reason:
+            raw = "\n".join(lines[span]).rstrip("\r")
+            shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            shown = shown if len(shown) <= 200 else shown[:200] + "..."
+            problems[len(columns[0])] = f"line {line + at}: {reason}: {shown}"
+        for col, value in zip(columns, fields or [""] * len(names), strict=True):
+            col.append(value)
+
+    def one_by_one(start: int, stop: int) -> None:
+        for i in range(start, min(stop, len(lines))):
+            if not lines[i].strip():
+                continue
+            try:
+                fields, reason = (
+                    next(csv.reader([lines[i].rstrip("\r")], delimiter=delimiter), []),
+                    "",
+                )
+            except csv.Error as exc:
+                fields, reason = [], f"cannot parse: {exc}"
+            add(fields, reason, i, slice(i, i + 1))
+
+    def any_row(start: int, stop: int) -> bool:  # does some line of a bad record read alone?
+        for i in range(start, min(stop, len(lines))):
+            try:
+                fields = next(csv.reader([lines[i].rstrip("\r")], delimiter=delimiter), [])
+            except csv.Error:
+                continue
+            if fields and not _check(fields, names, encoding)[1]:
+                return True
+        return False
+
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    before, row = 0, 0
+    before = 0
     while True:
         try:
             fields = next(reader)
         except StopIteration:
             break
-        except (
-            csv.Error
-        ) as exc:  # e.g. a field past the size limit: the rest of the chunk is one row
-            fields, reason = [], f"cannot parse: {exc}"
-        else:
-            reason = ""
-        first, before = line + before, reader.line_num
-        if not fields and not reason:
-            continue  # a blank line, skipped as Arrow skips it
-        raw = "\n".join(lines[first - line : before]).rstrip("\r")
-        shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-        shown = shown if len(shown) <= 200 else shown[:200] + "..."
-        if not reason and len(fields) != len(names):
-            reason = (
-                f"{len(fields)} field{'' if len(fields) == 1 else 's'}, the header has {len(names)}"
-            )
-        if not reason:
-            bad = [i for i, f in enumerate(fields) if not _is_text(f)]
-            if bad:
-                reason = f"not {encoding} text in {names[bad[0]]!r}"
-                if codecs.lookup(encoding).name == "utf-8":
-                    reason += " (try --encoding latin-1)"
-                fields = ["" if i in bad else f for i, f in enumerate(fields)]
-        if reason:
-            problems[row] = f"line {first}: {reason}: {shown}"
-            if len(fields) != len(names):
-                fields = [""] * len(names)
-        for col, value in zip(columns, fields, strict=True):
-            col.append(value)
-        row += 1
-        if reason.startswith("cannot parse"):
+        except csv.Error:  # the rest of the chunk, line by line
+            one_by_one(before, len(lines))
             break
+        start, before = before, reader.line_num
+        if not fields:
+            continue  # a blank line, skipped as Arrow skips it
+        if before - start > 1 and _check(fields, names, encoding)[1] and any_row(start, before):
+            one_by_one(start, before)
+        else:
+            add(fields, "", start, slice(start, before))
     batch = pa.RecordBatch.from_arrays(
         [pa.array(c, type=pa.string()) for c in columns], names=names
     )
     return Block(batch, problems)
+
+
+def _check(fields: list[str], names: list[str], encoding: str) -> tuple[list[str], str]:
+    """The cells to keep and why the row is invalid ("" if it is not)."""
+    if len(fields) != len(names):
+        n = len(fields)
+        return [], f"{n} field{'' if n == 1 else 's'}, the header has {len(names)}"
+    bad = [i for i, f in enumerate(fields) if not _is_text(f)]
+    if not bad:
+        return fields, ""
+    reason = f"not {encoding} text in {names[bad[0]]!r}"
+    if codecs.lookup(encoding).name == "utf-8":
+        reason += " (try --encoding latin-1)"
+    return ["" if i in bad else f for i, f in enumerate(fields)], reason
 
 
 def _is_text(value: str) -> bool:
