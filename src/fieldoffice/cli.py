@@ -357,6 +357,11 @@ def assign(
     if engine == "dask":
         from fieldoffice.batch_dask import run_assign_dask
 
+        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            raise InvalidInput(
+                "--encoding is read by the local engine only", hint="convert the file to UTF-8"
+            )
+
         summary = run_assign_dask(ctx, source, output, flags, scheduler=scheduler)
     elif engine == "local":
         try:
