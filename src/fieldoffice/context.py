@@ -299,11 +299,12 @@ def _load(directory_path: Path | None, as_of: dt.date | None, root: str) -> Cont
         choose_version,
         default_path,
         effective_date_of,
+        is_folder,
         version_in_effect,
     )
 
     path = directory_path or default_path()
-    if path.is_dir():
+    if is_folder(path):
         chosen = choose_version(path, as_of)
         ctx = _load_file(chosen, root)
         if ctx.directory.effective_date != effective_date_of(chosen):  # the quick read was wrong

@@ -300,9 +300,22 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
     )
 
 
+def is_folder(path: Path) -> bool:
+    """Is `path` a folder (of versions)? False when it is missing or a symlink loop (reading it
+    then says so); a DataError for a path that cannot even be looked at (a name too long, say)."""
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return False
+        raise _os_error(path, exc) from exc
+
+
 def directory_files(path: Path) -> list[Path]:
     """The directory file itself, or every .toml/.json directory file in a folder of versions."""
-    if path.is_dir():
+    if is_folder(path):
         try:
             files = sorted(
                 p for p in path.iterdir() if p.suffix in (".toml", ".json") and p.is_file()
