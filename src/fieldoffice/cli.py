@@ -508,6 +508,18 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write("fieldoffice: interrupted\n")
         sys.exit(130)
+    except OSError as exc:  # a path that cannot be opened, read or written, said in one line
+        name = "" if exc.filename is None else str(exc.filename)
+        name = name if len(name) <= 200 else name[:200] + "..."
+        where = f"{name}: " if name else ""
+        sys.stderr.write(f"fieldoffice: error: {where}{exc.strerror or exc}\n")
+        sys.exit(2)
+    except UnicodeError as exc:
+        sys.stderr.write(f"fieldoffice: error: text not in the expected encoding: {exc}\n")
+        sys.exit(2)
+    except RecursionError:
+        sys.stderr.write("fieldoffice: error: the input is nested too deeply to read\n")
+        sys.exit(2)
 
 
 if __name__ == "__main__":
