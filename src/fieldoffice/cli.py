@@ -392,15 +392,11 @@ def ingest(
 
     A dry run unless --commit. Exit code 1 if some part of the page could not be understood.
     """
-    from fieldoffice.ingest import ingest_page
+    from fieldoffice.directory import read_bytes
+    from fieldoffice.ingest import MAX_PAGE_BYTES, ingest_page
 
     ctx = load_context(directory)
-    try:
-        data = page.read_bytes()
-    except OSError as exc:
-        raise InvalidInput(
-            f"cannot read {page}: {exc.strerror}", hint="give the saved page's path"
-        ) from exc
+    data = read_bytes(page, MAX_PAGE_BYTES, what="saved page")  # a regular file, capped
     target = output or resolve_directory_path(directory)
     report = ingest_page(ctx, data, source=page, target=target, commit=commit)
     for line in report.lines():

@@ -87,16 +87,19 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _os_error(path: Path, exc: OSError) -> DataError:
+def _os_error(path: Path, exc: OSError, what: str = "directory file") -> DataError:
     if exc.errno == errno.ELOOP:
         why = "too many levels of symbolic links (a symlink loop?)"
     else:
         why = exc.strerror or str(exc)
-    return DataError(f"cannot read directory file {path}: {why}", hint="check the path")
+    return DataError(f"cannot read {what} {path}: {why}", hint="check the path")
 
 
-def read_bytes(path: Path, limit: int = MAX_BYTES, *, prefix: bool = False) -> bytes:
-    """A directory file's bytes: only a regular file, only up to `limit` bytes, never blocking.
+def read_bytes(
+    path: Path, limit: int = MAX_BYTES, *, prefix: bool = False, what: str = "directory file"
+) -> bytes:
+    """A file's bytes (a directory file unless `what` says otherwise): only a regular file, only
+    up to `limit` bytes, never blocking.
 
     Folders, FIFOs, devices (/dev/zero), sockets, symlink loops, unreadable and oversized files
     are a DataError saying which, at once. With `prefix`, the first `limit` bytes of any size.
@@ -105,19 +108,19 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, *, prefix: bool = False) -> b
         before = os.stat(path)
         if not stat.S_ISREG(before.st_mode):
             raise DataError(
-                f"cannot read directory file {path}: it is {_kind(before.st_mode)}",
-                hint="give the path of a .toml or .json directory file",
+                f"cannot read {what} {path}: it is {_kind(before.st_mode)}",
+                hint=f"give the path of a regular {what}",
             )
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
         try:
             st = os.fstat(fd)  # the file opened, not the one stat()ed (it may have been swapped)
             if not stat.S_ISREG(st.st_mode):
                 raise DataError(
-                    f"cannot read directory file {path}: it is {_kind(st.st_mode)}",
-                    hint="give the path of a .toml or .json directory file",
+                    f"cannot read {what} {path}: it is {_kind(st.st_mode)}",
+                    hint=f"give the path of a regular {what}",
                 )
             if st.st_size > limit and not prefix:
-                raise DataError(_too_big(path, limit), hint="a directory file is far smaller")
+                raise DataError(_too_big(path, limit, what), hint=f"a {what} is far smaller")
             chunks: list[bytes] = []
             size = 0
             while size <= limit:
@@ -129,16 +132,16 @@ def read_bytes(path: Path, limit: int = MAX_BYTES, *, prefix: bool = False) -> b
             if prefix:
                 return b"".join(chunks)[:limit]
             if size > limit:  # it grew while being read
-                raise DataError(_too_big(path, limit), hint="a directory file is far smaller")
+                raise DataError(_too_big(path, limit, what), hint=f"a {what} is far smaller")
             return b"".join(chunks)
         finally:
             os.close(fd)
     except OSError as exc:
-        raise _os_error(path, exc) from exc
+        raise _os_error(path, exc, what) from exc
 
 
-def _too_big(path: Path, limit: int) -> str:
-    return f"directory file {path} is larger than the limit of {limit // (1024 * 1024)} MB"
+def _too_big(path: Path, limit: int, what: str = "directory file") -> str:
+    return f"{what} {path} is larger than the limit of {limit // (1024 * 1024)} MB"
 
 
 def decode(data: bytes, path: Path) -> str:
