@@ -77,6 +77,18 @@ for _shared in (_NONE_I64, _NONE_I32, _ZERO_I64):
     _shared.setflags(write=False)
 
 
+def _along(a_x: F64, a_y: F64, d_x: F64, d_y: F64) -> F64:
+    """Where along segment a->a+d the point (the origin) projects, as a fraction (unclipped);
+    one order of operations for every kernel, so they agree to the bit."""
+    t = a_x * d_x
+    t += a_y * d_y
+    den = d_x * d_x
+    den += d_y * d_y
+    t /= den
+    np.negative(t, out=t)
+    return t
+
+
 def _seg_km(
     px: F64, py: F64, kx: F64 | float, ky: F64 | float, ax: F64, ay: F64, bx: F64, by: F64
 ) -> F64:
@@ -92,12 +104,7 @@ def _seg_km(
     b_y *= ky
     d_x = b_x - a_x
     d_y = b_y - a_y
-    t = a_x * d_x
-    t += a_y * d_y
-    den = d_x * d_x
-    den += d_y * d_y
-    t /= den
-    np.negative(t, out=t)
+    t = _along(a_x, a_y, d_x, d_y)
     np.clip(t, 0.0, 1.0, out=t)  # the nearest point of the segment, not of its line
     far_end = t >= 1.0
     d_x *= t
@@ -201,12 +208,7 @@ def _seg_km2(px: F64, py: F64, kx: F64, ky: F64, ax: F64, ay: F64, bx: F64, by: 
     a_y = (ay - py) * ky
     d_x = (bx - ax) * kx
     d_y = (by - ay) * ky
-    t = a_x * d_x
-    t += a_y * d_y
-    den = d_x * d_x
-    den += d_y * d_y
-    t /= den
-    np.negative(t, out=t)
+    t = _along(a_x, a_y, d_x, d_y)
     np.clip(t, 0.0, 1.0, out=t)
     d_x *= t
     a_x += d_x
