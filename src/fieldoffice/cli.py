@@ -482,17 +482,78 @@ def serve(
         int, typer.Option(help="Worker processes (one per core is a good start).")
     ] = 1,
     directory: DirectoryOpt = None,
+    rate_limit: Annotated[
+        str,
+        typer.Option(
+            help="Requests per client address (per worker), e.g. 120/minute, 10/second; "
+            "'off' for benchmarks. Answers that search every name or send large pages "
+            "count more; over it: 429 with Retry-After."
+        ),
+    ] = "120/minute",
+    allowed_hosts: Annotated[
+        str | None,
+        typer.Option(
+            help="Host names this server answers for, comma-separated ('*.example.org' "
+            "for subdomains, '*' for any). Default: localhost, 127.0.0.1, [::1] and --host."
+        ),
+    ] = None,
+    max_header_bytes: Annotated[
+        int, typer.Option(help="Largest request line plus headers, in bytes; over it: 431.")
+    ] = 16 * 1024,
+    max_headers: Annotated[
+        int, typer.Option(help="Most header fields per request; over it: 431.")
+    ] = 100,
+    header_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a request may take to arrive, first byte to last; then 408."),
+    ] = 10.0,
+    keep_alive: Annotated[
+        int, typer.Option(help="Seconds an idle connection is kept open (new or between requests).")
+    ] = 5,
+    max_connections: Annotated[
+        int, typer.Option(help="Open connections per worker; over it: 503 and close.")
+    ] = 1000,
+    max_pending: Annotated[
+        int, typer.Option(help="Requests being answered at once per worker; over it: 503.")
+    ] = 64,
 ) -> None:
     """Serve the contact page, the lookup, the map and the JSON API (http://HOST:PORT/)."""
-    import uvicorn
+    from fieldoffice.web.settings import ServeSettings, SettingsError, host_list
 
+    try:
+        hosts = (
+            host_list(allowed_hosts)
+            if allowed_hosts is not None
+            else (
+                "localhost",
+                "127.0.0.1",
+                "[::1]",
+                *((host,) if host not in ("0.0.0.0", "::", "") else ()),
+            )
+        )
+        settings = ServeSettings(
+            rate_limit=None if rate_limit.strip().lower() == "off" else rate_limit,
+            allowed_hosts=hosts,
+            max_header_bytes=max_header_bytes,
+            max_headers=max_headers,
+            header_timeout=header_timeout,
+            keep_alive=keep_alive,
+            max_connections=max_connections,
+            max_pending=max_pending,
+            workers=workers,
+        )
+    except SettingsError as exc:
+        raise InvalidInput(str(exc)) from None
+    if workers < 1:
+        raise InvalidInput("--workers must be at least 1")
     path = resolve_directory_path(directory)
     load_context(path)  # a bad directory file fails here, with its message, not in a worker
     if path is not None:
         os.environ[DIRECTORY_ENV] = str(path)
+    from fieldoffice.web.server import run
+
     sys.stderr.write(f"fieldoffice: serving http://{host}:{port}/ (Ctrl-C to stop)\n")
-    uvicorn.run("fieldoffice.web.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning", access_log=False)  # fmt: skip
+    run(host, port, settings)
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,6 +22,8 @@ from fieldoffice.errors import FieldOfficeError
 from fieldoffice.web.api import error_response, locate_answer
 from fieldoffice.web.api import router as api_router
 from fieldoffice.web.pages import Pages
+from fieldoffice.web.ratelimit import FairShare
+from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
 from fieldoffice.web.site import Site
 
 MAX_URL = 8192  # above any valid request: 300 characters of q, each up to 12 bytes encoded
@@ -39,50 +41,96 @@ SECURITY_HEADERS = [
 
 
 class Guard:
-    """Pure ASGI: size limits, security headers, and ETag / If-None-Match for every GET."""
+    """Pure ASGI, outermost: request limits (URL, body however encoded, header count, Host),
+    security headers, relative redirects, and ETag / If-None-Match where the answer is a 200."""
 
-    def __init__(self, app: ASGIApp, etag: str) -> None:
+    def __init__(self, app: ASGIApp, etag: str, settings: ServeSettings | None) -> None:
         self.app = app
         self.etag = etag.encode()
+        self.max_headers = settings.max_headers if settings else 1000
+        self.hosts = HostCheck(settings.allowed_hosts if settings else ("*",))
+        self.threads = max(2, 2 * (os.cpu_count() or 1))
+        self.started = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if not self.started:  # CPU-bound handlers gain nothing from more threads than cores
+            import anyio.to_thread
+
+            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            self.started = True
+        refused = self._refusal(scope)
+        if refused is not None:
+            await self._reply(send, *refused)
+            return
         headers = dict(scope["headers"])
-        url_len = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
-        if url_len > MAX_URL:
-            await self._reply(
-                send, 414, "uri_too_long", f"the address is longer than {MAX_URL} characters"
-            )
-            return
-        length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            await self._reply(
-                send, 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
-            )
-            return
+        if headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers:
+            body = await _read_body(receive, MAX_BODY)
+            if body is None:
+                await self._reply(
+                    send, 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
+                )
+                return
+            receive = _replay(body, receive)
         is_get = scope["method"] in ("GET", "HEAD")
-        if is_get and self.etag in headers.get(b"if-none-match", b"").split(b", "):
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 304,
-                    "headers": [(b"etag", self.etag), *SECURITY_HEADERS],
-                }
-            )
-            await send({"type": "http.response.body", "body": b""})
-            return
+        fresh = is_get and self.etag in headers.get(b"if-none-match", b"").split(b", ")
+        host = headers.get(b"host", b"")
+        not_modified = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal not_modified
             if message["type"] == "http.response.start":
-                extra = list(SECURITY_HEADERS)
-                if is_get and message["status"] == 200:
+                status = message["status"]
+                own = message.get("headers", [])
+                names = {k.lower() for k, _ in own}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in names]
+                if 300 <= status < 400:
+                    own = [
+                        (k, _relative(v, host) if k.lower() == b"location" else v) for k, v in own
+                    ]
+                if is_get and status == 200:
                     extra.append((b"etag", self.etag))
-                message["headers"] = [*message.get("headers", []), *extra]
+                    if fresh:  # the same 200 the client already holds: say so, send nothing
+                        not_modified = True
+                        keep = {b"cache-control", b"vary", b"content-location", b"expires"}
+                        own = [(k, v) for k, v in own if k.lower() in keep]
+                        message = {**message, "status": 304}
+                message = {**message, "headers": [*own, *extra]}
+            elif not_modified:
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def _refusal(self, scope: Scope) -> tuple[int, str, str] | None:
+        url_len = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
+        if url_len > MAX_URL:
+            return 414, "uri_too_long", f"the address is longer than {MAX_URL} characters"
+        if len(scope["headers"]) > self.max_headers:
+            return (
+                431,
+                "headers_too_large",
+                f"a request may carry at most {self.max_headers} headers",
+            )
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > MAX_BODY:
+            return 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
+        host = dict(scope["headers"]).get(b"host")
+        if not self.hosts.allows(host):
+            shown = (host or b"").decode("latin-1")[:100]
+            return (
+                400,
+                "host_not_allowed",
+                (
+                    f"this server does not answer for the host {shown!r}; its operator can add it "
+                    "with `fieldoffice serve --allowed-hosts`"
+                ),
+            )
+        return None
 
     async def _reply(self, send: Send, status: int, code: str, message: str) -> None:
         response = error_response(status, code, message)
@@ -94,6 +142,69 @@ class Guard:
             }
         )
         await send({"type": "http.response.body", "body": response.body})
+
+
+class HostCheck:
+    """Allowed Host names: exact, '*.example.org' for any subdomain, or '*' for any host."""
+
+    def __init__(self, hosts: tuple[str, ...]) -> None:
+        self.any = "*" in hosts
+        self.exact = {h for h in hosts if not h.startswith("*.")}
+        self.suffixes = tuple(h[1:] for h in hosts if h.startswith("*."))
+
+    def allows(self, header: bytes | None) -> bool:
+        if self.any:
+            return True
+        if not header:
+            return False
+        host = header.decode("latin-1").lower()
+        if host.startswith("["):  # [::1]:8000
+            host = host[: host.find("]") + 1] if "]" in host else host
+        else:
+            host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        host = host.rstrip(".")
+        return host in self.exact or (bool(self.suffixes) and host.endswith(self.suffixes))
+
+
+def _relative(location: bytes, host: bytes) -> bytes:
+    """A redirect to this very host says only the path: a forged Host header is never echoed."""
+    parts = urlsplit(location.decode("latin-1"))
+    if not parts.netloc:
+        return location
+    if parts.netloc.encode("latin-1").lower() != host.lower():
+        return location
+    path = parts.path if parts.path.startswith("/") and not parts.path.startswith("//") else "/"
+    return (path + ("?" + parts.query if parts.query else "")).encode("latin-1")
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or None past `limit` bytes, whatever the encoding (length or chunked)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 class HotPath:
@@ -136,7 +247,11 @@ class HotPath:
         await self.app(scope, receive, send)
 
 
-def create_app(directory: str | Path | None = None) -> FastAPI:
+def create_app(
+    directory: str | Path | None = None, settings: ServeSettings | None = None
+) -> FastAPI:
+    """The web app. `settings` are serve's limits; None (embedding, tests) means no rate limit
+    and any Host; `fieldoffice serve` always passes them, with its defaults on."""
     site = Site(load_context(directory))
     site.warm_up()
     app = FastAPI(
@@ -194,8 +309,11 @@ def create_app(directory: str | Path | None = None) -> FastAPI:
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
     )
     app.add_middleware(HotPath, site=site)
-    app.add_middleware(Guard, etag=site.etag)
+    if settings is not None:
+        app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending)
+    app.add_middleware(Guard, etag=site.etag, settings=settings)
     _keep_verify_out_of_access_log()
+    _keep_asked_out_of_error_log()
     return app
 
 
@@ -205,6 +323,33 @@ def _keep_verify_out_of_access_log() -> None:
     import logging
 
     logging.getLogger("uvicorn.access").addFilter(_redact_verify_request)  # once: a set, in effect
+
+
+def _keep_asked_out_of_error_log() -> None:
+    """An unexpected error is logged by uvicorn with its traceback, and an exception's message
+    can quote what was asked (a contact, an address). Keep the frames, drop every message."""
+    import logging
+
+    logging.getLogger("uvicorn.error").addFilter(_scrub_exception)
+
+
+def _scrub_exception(record: Any) -> bool:
+    if record.exc_info and record.exc_info[1] is not None:
+        import traceback
+
+        exc = record.exc_info[1]
+        lines = [f"{record.getMessage()} (messages withheld: they may quote what was asked)"]
+        seen: set[int] = set()
+        while exc is not None and id(exc) not in seen:
+            seen.add(id(exc))
+            frames = traceback.format_tb(exc.__traceback__)
+            lines.append(
+                "".join(frames).rstrip() + f"\n{type(exc).__module__}.{type(exc).__qualname__}"
+            )
+            exc = exc.__cause__ or exc.__context__
+        record.msg, record.args = "\n".join(lines), None
+        record.exc_info, record.exc_text = None, None
+    return True
 
 
 def _redact_verify_request(record: Any) -> bool:
@@ -247,5 +392,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` and worker processes: the directory comes from the env."""
-    return create_app(os.environ.get("FIELDOFFICE_DIRECTORY") or None)
+    """Factory for `uvicorn --factory` and worker processes: the directory and the limits come
+    from the environment (`fieldoffice serve` sets both)."""
+    settings = ServeSettings.from_env() if os.environ.get(SETTINGS_ENV) else None
+    return create_app(os.environ.get("FIELDOFFICE_DIRECTORY") or None, settings)

@@ -1,0 +1,76 @@
+"""The limits `fieldoffice serve` enforces, with their defaults, and how they reach workers.
+
+Settings reach worker processes through one environment variable, as the directory path does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SETTINGS_ENV = "FIELDOFFICE_SERVE_SETTINGS"
+RATE = re.compile(r"^\s*(\d+)\s*(?:/|\s+per\s+)\s*(\d+\s*)?(second|minute|hour|day)s?\s*$", re.I)
+
+
+class SettingsError(ValueError):
+    """A serve setting that cannot be used; the message says what to give instead."""
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """Every limit the server enforces, with the defaults `serve --help` shows."""
+
+    rate_limit: str | None = "120/minute"  # per client address; None: off (benchmarks)
+    allowed_hosts: tuple[str, ...] = ("localhost", "127.0.0.1", "[::1]")
+    max_header_bytes: int = 16 * 1024  # request line and headers together; over it: 431
+    max_headers: int = 100  # header fields; over it: 431
+    header_timeout: float = 10.0  # seconds from a request's first byte to its last
+    keep_alive: int = 5  # seconds an idle connection (new or between requests) is kept
+    max_connections: int = 1000  # open at once, per process; over it: 503 and close
+    max_pending: int = 64  # requests being answered at once, per process; over it: 503
+    workers: int = 1
+    trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))
+
+    def __post_init__(self) -> None:
+        if self.rate_limit is not None:
+            parse_rate(self.rate_limit)
+        for name in ("max_header_bytes", "max_headers", "max_connections", "max_pending"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"--{name.replace('_', '-')} must be at least 1")
+        if self.header_timeout <= 0 or self.keep_alive < 1:
+            raise SettingsError("--header-timeout and --keep-alive must be positive")
+
+    def to_env(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_env(cls) -> ServeSettings:
+        raw = os.environ.get(SETTINGS_ENV)
+        if not raw:
+            return cls()
+        data: dict[str, Any] = json.loads(raw)
+        for key in ("allowed_hosts", "trusted_proxies"):
+            data[key] = tuple(data[key])
+        return cls(**data)
+
+
+def parse_rate(text: str) -> tuple[int, int, str]:
+    """'120/minute', '10 per second', '1000/5 minutes' as (amount, multiples, granularity)."""
+    m = RATE.match(text)
+    if not m or int(m.group(1)) < 1:
+        raise SettingsError(
+            f"cannot read the rate {text[:40]!r}: give requests per period, "
+            "e.g. 120/minute, 10/second or 5000/hour, or 'off'"
+        )
+    return int(m.group(1)), int(m.group(2) or 1), m.group(3).lower()
+
+
+def host_list(text: str) -> tuple[str, ...]:
+    """--allowed-hosts: comma-separated names; '*' allows any, '*.example.org' any subdomain."""
+    hosts = tuple(h.strip().lower() for h in text.split(",") if h.strip())
+    if not hosts:
+        raise SettingsError("--allowed-hosts needs at least one host name, or '*' for any")
+    return hosts
