@@ -56,7 +56,8 @@ def main() -> None:
     exe = str(Path(sys.executable).parent / "fieldoffice")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([exe, "serve", "--port", str(port), "--workers", str(args.workers)],
+    server = subprocess.Popen([exe, "serve", "--port", str(port), "--workers", str(args.workers),
+                               "--rate-limit", "off", "--max-pending", "100000"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         for _ in range(300):
