@@ -8,7 +8,8 @@ whole national map stays small enough to send with the page.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -205,43 +206,78 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
     return "".join(parts)
 
 
+class SmallMaps:
+    """Small maps of county sets, drawn once each and kept in a bounded LRU: the same answer
+    page (a state, a popular city) must not redraw its map per request. One per context, so a
+    new directory version starts empty."""
+
+    SIZE = 512
+
+    def __init__(self, ctx: Context) -> None:
+        gaz = ctx.gazetteer
+        self.ctx = ctx
+        self.index = {c.fips: i for i, c in enumerate(gaz.counties)}
+        self.tree = shapely.STRtree(gaz.polygons)
+        self.bounds = shapely.bounds(gaz.polygons)
+        self.empty = shapely.is_empty(gaz.polygons)
+        self._drawn: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def draw(self, highlight: Iterable[str], label: str) -> str:
+        chosen = tuple(
+            sorted({f for f in highlight if f in self.index and not self.empty[self.index[f]]})
+        )
+        if not chosen:
+            return ""
+        with self._lock:
+            drawn = self._drawn.get(chosen)
+            if drawn is not None:
+                self._drawn.move_to_end(chosen)
+        if drawn is None:
+            drawn = self._draw(chosen)
+            with self._lock:
+                self._drawn[chosen] = drawn
+                while len(self._drawn) > self.SIZE:
+                    self._drawn.popitem(last=False)
+        viewbox, paths = drawn
+        return (
+            f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{viewbox}" role="img" '
+            f'aria-label="{escape(label)}" class="small-map">{paths}</svg>'
+        )
+
+    def _draw(self, chosen: tuple[str, ...]) -> tuple[str, str]:
+        gaz = self.ctx.gazetteer
+        b = self.bounds[[self.index[f] for f in chosen]]
+        minx, miny = float(b[:, 0].min()), float(b[:, 1].min())
+        maxx, maxy = float(b[:, 2].max()), float(b[:, 3].max())
+        pad = max(maxx - minx, maxy - miny) * 0.15 + 0.05
+        box = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
+        near = self.tree.query(box, predicate="intersects")
+        k = math.cos(math.radians((miny + maxy) / 2))
+        x0, y1 = minx - pad, maxy + pad
+        w, h = (maxx - minx + 2 * pad) * k, maxy - miny + 2 * pad
+        s = 320.0 / max(w, h)
+
+        def fn(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+            return np.column_stack([(xy[:, 0] - x0) * k * s, (y1 - xy[:, 1]) * s])
+
+        tol = max(w, h) * s / 800
+        chosen_set = set(chosen)
+        order = sorted(near.tolist(), key=lambda i: gaz.counties[i].fips in chosen_set)
+        clipped = shapely.intersection(gaz.polygons[order], box)
+        shapes = shapely.simplify(shapely.transform(clipped, fn), tol)
+        parts = []
+        for i, geom in zip(order, shapes, strict=True):
+            d = path_data(geom)
+            if not d:
+                continue
+            c = gaz.counties[i]
+            cls = "county highlight" if c.fips in chosen_set else "county"
+            parts.append(f'<path d="{d}" class="{cls}"><title>{escape(c.label)}</title></path>')
+        return f"0 0 {w * s:.0f} {h * s:.0f}", "".join(parts)
+
+
 def small_map(ctx: Context, highlight: Iterable[str], t: Mapping[str, str], label: str) -> str:
     """A map of the highlighted counties and their neighbours, in a local projection."""
-    gaz = ctx.gazetteer
-    index = {c.fips: i for i, c in enumerate(gaz.counties)}
-    chosen = [f for f in highlight if f in index and not gaz.polygons[index[f]].is_empty]
-    if not chosen:
-        return ""
-    focus = shapely.union_all([gaz.polygons[index[f]] for f in chosen])
-    minx, miny, maxx, maxy = focus.bounds
-    pad = max(maxx - minx, maxy - miny) * 0.15 + 0.05
-    box = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
-    tree = shapely.STRtree(gaz.polygons)
-    near = tree.query(box, predicate="intersects")
-    k = math.cos(math.radians((miny + maxy) / 2))
-    w, h = (box.bounds[2] - box.bounds[0]) * k, box.bounds[3] - box.bounds[1]
-    size = 320.0
-    s = size / max(w, h)
-    vw, vh = w * s, h * s
-
-    def fn(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        return np.column_stack([(xy[:, 0] - box.bounds[0]) * k * s, (box.bounds[3] - xy[:, 1]) * s])
-
-    tol = max(w, h) * s / 800
-    chosen_set = set(chosen)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {vw:.0f} {vh:.0f}" role="img" '
-        f'aria-label="{escape(label)}" class="small-map">'
-    ]
-    for i in sorted(near.tolist(), key=lambda i: gaz.counties[i].fips in chosen_set):
-        c = gaz.counties[i]
-        geom = shapely.simplify(
-            shapely.transform(shapely.intersection(gaz.polygons[i], box), fn), tol
-        )
-        d = path_data(geom)
-        if not d:
-            continue
-        cls = "county highlight" if c.fips in chosen_set else "county"
-        parts.append(f'<path d="{d}" class="{cls}"><title>{escape(c.label)}</title></path>')
-    parts.append("</svg>")
-    return "".join(parts)
+    maps = ctx.memo("web-small-maps", lambda: SmallMaps(ctx))
+    return maps.draw(highlight, label)
