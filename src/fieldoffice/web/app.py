@@ -21,6 +21,7 @@ from fieldoffice.context import load_context
 from fieldoffice.errors import FieldOfficeError
 from fieldoffice.web.api import error_response, locate_answer
 from fieldoffice.web.api import router as api_router
+from fieldoffice.web.cache import ResponseCache
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.ratelimit import FairShare
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
@@ -308,6 +309,7 @@ def create_app(
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
     )
+    app.add_middleware(ResponseCache, etag=site.etag)
     app.add_middleware(HotPath, site=site)
     if settings is not None:
         app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending)
