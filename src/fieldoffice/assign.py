@@ -119,11 +119,27 @@ def _on_term(signum: int, frame: Any) -> None:
     raise Interrupted(signum)
 
 
-def check_names(names: list[str]) -> None:
+def input_columns(names: list[str], *, replace_answers: bool = False) -> list[str]:
+    """The input columns to keep. Columns named like the answer columns (an earlier output of
+    assign) are refused, unless replace_answers: then they are dropped, and answered anew."""
     clash = [n for n in OUTPUT_COLUMNS if n in names]
-    if clash:
-        raise InvalidInput(f"the input already has a column named {', '.join(clash)}",
-                           hint="rename it, so the answer columns do not overwrite it")  # fmt: skip
+    if not clash:
+        return names
+    if not replace_answers:
+        listed = ", ".join(clash)
+        if len(clash) == len(OUTPUT_COLUMNS):
+            raise InvalidInput(f"the input already has the answer columns {listed} (an earlier output of assign?)",
+                               hint="add --replace-answers to replace them with new answers")  # fmt: skip
+        raise InvalidInput(f"the input already has {'a column' if len(clash) == 1 else 'columns'} named {listed}",
+                           hint="rename it, or add --replace-answers to replace it with the answer column")  # fmt: skip
+    return [n for n in names if n not in OUTPUT_COLUMNS]
+
+
+def replacing_note(names: list[str], kept: list[str]) -> str | None:
+    dropped = [n for n in names if n not in kept]
+    if not dropped:
+        return None
+    return f"fieldoffice: replacing the input's {', '.join(dropped)} with new answers"
 
 
 def run_assign(
@@ -134,13 +150,15 @@ def run_assign(
     *,
     progress: bool,
     encoding: str = "utf-8",
+    replace_answers: bool = False,
 ) -> Summary:
     names, blocks = read_blocks(source, encoding)
-    check_names(names)
-    roles, note = choose_columns(names, **flags)
+    kept = input_columns(names, replace_answers=replace_answers)
+    roles, note = choose_columns(kept, **flags)
     blocks = _checked(blocks, roles)
-    if note:
-        sys.stderr.write(note + "\n")
+    for line in (note, replacing_note(names, kept)):
+        if line:
+            sys.stderr.write(line + "\n")
     summary = Summary()
     writer: Writer | None = None
     started = time.perf_counter()
@@ -158,7 +176,7 @@ def run_assign(
     old_term = signal.signal(signal.SIGTERM, _on_term) if _main_thread() else None
     try:
         for block in blocks:
-            batch = block.batch
+            batch = block.batch if kept == names else block.batch.select(kept)
             a = assign_batch(ctx, batch, roles)
             out = mark_unreadable(with_answers(ctx, batch, a), block.problems)
             if writer is None:
@@ -178,7 +196,7 @@ def run_assign(
         if writer is None:  # no data rows: still write the header with the answer columns
             empty = pa.schema(
                 [
-                    *(pa.field(n, pa.string()) for n in names),
+                    *(pa.field(n, pa.string()) for n in kept),
                     *(pa.field(n, pa.string()) for n in OUTPUT_COLUMNS),
                 ]
             )

@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -52,6 +52,7 @@ class KeyTable:
         self.county = np.full(k, NO_POLYGON, dtype=np.int32)
         self._office_index = {oid: i for i, oid in enumerate(dec.offices)}
         self._lock = threading.Lock()
+        self._read_as: dict[tuple[str, int], tuple[Decision, str]] = {}
 
     def ensure(self, keys: I32) -> None:
         seen = np.bincount(keys[keys < len(self.known)], minlength=len(self.known)) > 0
@@ -63,6 +64,19 @@ class KeyTable:
                 d = self.dec.entry(key)
                 self.status[key], self.office[key], self.county[key] = self.codes(d)
             self.known[missing] = True
+
+    def read_as_zip(self, raw: str, number: int, key: int) -> tuple[Decision, str]:
+        """A ZIP code's decision for a cell that had to be repaired to read as it, worded with
+        how it was read ('read 2108 as ZIP 02108; ...'). The decision is the key's own."""
+        found = self._read_as.get((raw, key))
+        if found is None:
+            d = self.dec.entry(key)
+            params = dict(d.reason.params, zip_read={"raw": raw, "zip": f"{number:05d}"})
+            reason = Reason(d.reason.code, params)
+            found = (replace(d, reason=reason), short(reason))
+            if len(self._read_as) < 1_000_000:
+                self._read_as[(raw, key)] = found
+        return found
 
     def codes(self, d: Decision | Answer) -> tuple[int, int, int]:
         ids = [o.id for o in d.responsible]
@@ -82,7 +96,7 @@ class Assignment:
 
     key: I32
     table: KeyTable
-    extra: tuple[tuple[Answer, str], ...] = ()
+    extra: tuple[tuple[Decision | Answer, str], ...] = ()
 
     def _per_row(self, table_values: npt.NDArray[Any], extra_values: list[int]) -> npt.NDArray[Any]:
         self.table.ensure(self.key)
@@ -182,54 +196,125 @@ def assign_points(
     return Assignment(key, table)
 
 
-def assign_zips(
-    ctx: Context, zips: pa.Array | pa.ChunkedArray | Sequence[str | None]
-) -> Assignment:
-    """Office per ZIP code ('89501', '89501-1234', ' 89501'); anything else is invalid, and kept."""
+ZIP_TEXT = r"^[0-9]{5}(?:[-\s]?[0-9]{4})?$"
+# A number a spreadsheet made of a ZIP code: leading zeros lost (2108 for 02108: 3 or 4 digits,
+# never starting with 0), or written as a float (10001.0). Read as the ZIP, and the row says so.
+ZIP_AS_NUMBER = r"^(?:[1-9][0-9]{2,3}|[0-9]{5})(?:\.0+)?$"
+
+
+@dataclass(frozen=True)
+class ZipCells:
+    """What a column of ZIP codes says, per row: the 5-digit number, whether it reads as a ZIP
+    (and whether a spreadsheet's number had to be repaired to read so), or is empty."""
+
+    number: I32
+    ok: npt.NDArray[np.bool_]
+    missing: npt.NDArray[np.bool_]
+    repaired: npt.NDArray[np.bool_]
+    shown: pa.Array  # the cell as text, for saying how a repaired one was read
+
+
+def zip_cells(zips: pa.Array | pa.ChunkedArray | Sequence[str | None]) -> ZipCells:
+    """Read a column of ZIP codes: text ('89501', '89501-1234', ' 89501 ', and the spreadsheet
+    forms '2108' and '10001.0') or numbers (integers 0 < n < 100000, or whole floats)."""
     if isinstance(zips, pa.ChunkedArray):
         zips = zips.combine_chunks()
-    if isinstance(zips, pa.Array) and pa.types.is_integer(zips.type):
-        # numbers lose leading zeros: 2108 is 02108 (and a ZIP stored as a number has no ZIP+4)
-        zips = pc.utf8_lpad(pc.cast(zips, pa.string()), 5, "0")
-    arr = (
-        pa.array(zips, type=pa.string())
-        if not isinstance(zips, pa.Array)
-        else pc.cast(zips, pa.string())
+    arr = zips if isinstance(zips, pa.Array) else pa.array(zips, type=pa.string())
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    if pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type) or pa.types.is_decimal(arr.type):  # fmt: skip
+        return _numeric_zips(arr)
+    return _text_zips(pc.cast(arr, pa.string()))
+
+
+def _numeric_zips(arr: pa.Array) -> ZipCells:
+    """A number is a ZIP code when it is whole and 0 < n < 100000; under 10000 it lost its
+    leading zeros (2108 is 02108), and a float (10001.0) is read as the whole number: both said."""
+    whole_type = pa.types.is_integer(arr.type) or (
+        pa.types.is_decimal(arr.type) and arr.type.scale == 0
     )
+    values = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    missing = np.asarray(pc.is_null(arr).to_numpy(zero_copy_only=False)) | np.isnan(values)
+    with np.errstate(invalid="ignore"):
+        ok = ~missing & (values > 0) & (values < 100_000) & (values == np.floor(values))
+    number = np.where(ok, values, 0).astype(np.int32)
+    repaired = ok & (number < 10_000) if whole_type else ok.copy()
+    if pa.types.is_floating(arr.type):  # 10001.0 as it was written, not Arrow's '10001'
+        shown_values = np.full(len(arr), None, dtype=object)
+        unique, where = np.unique(values[repaired], return_inverse=True)
+        shown_values[repaired] = np.array([repr(float(u)) for u in unique], dtype=object)[where]
+        shown = pa.array(shown_values, type=pa.string())
+    else:
+        shown = pc.cast(arr, pa.string())
+    return ZipCells(number, ok, missing, repaired, shown)
+
+
+def _text_zips(arr: pa.Array) -> ZipCells:
     n = len(arr)
-    numbers = np.zeros(n, dtype=np.int32)
-    well_formed = np.zeros(n, dtype=bool)
+    number = np.zeros(n, dtype=np.int32)
+    ok = np.zeros(n, dtype=bool)
     missing = np.zeros(n, dtype=bool)
+    repaired = np.zeros(n, dtype=bool)
+    shown = [arr]
 
     def work(s: slice) -> None:
         text = arr.slice(s.start, s.stop - s.start)
         # the common case first: exactly five digits, no regex needed
         plain = pc.and_(pc.equal(pc.utf8_length(text), 5), pc.ascii_is_decimal(text))
         plain_np = pc.fill_null(plain, False).to_numpy(zero_copy_only=False)
-        ok = plain_np.copy()
+        good = plain_np.copy()
         five = text
         if not plain_np.all():
             trimmed = pc.utf8_trim_whitespace(text)
-            other = pc.fill_null(
-                pc.match_substring_regex(trimmed, r"^[0-9]{5}(?:[-\s]?[0-9]{4})?$"), False
-            )
-            ok |= other.to_numpy(zero_copy_only=False)
+            zip_text = pc.fill_null(pc.match_substring_regex(trimmed, ZIP_TEXT), False)
+            good |= zip_text.to_numpy(zero_copy_only=False)
             five = pc.utf8_slice_codeunits(trimmed, 0, 5)
+            as_number = pc.fill_null(pc.match_substring_regex(trimmed, ZIP_AS_NUMBER), False)
+            fixed = as_number.to_numpy(zero_copy_only=False) & ~good
+            if fixed.any():
+                digits = pc.replace_substring_regex(trimmed, r"\.0+$", "")
+                five = pc.if_else(pa.array(fixed), pc.utf8_lpad(digits, 5, "0"), five)
+                good |= fixed
+                repaired[s] = fixed
             missing[s] = pc.fill_null(pc.equal(pc.utf8_length(trimmed), 0), True).to_numpy(
                 zero_copy_only=False
             )
-        well_formed[s] = ok
-        safe = pc.if_else(pa.array(ok), five, pa.scalar("0"))
-        numbers[s] = pc.cast(safe, pa.int32()).to_numpy(zero_copy_only=False)
+        ok[s] = good
+        safe = pc.if_else(pa.array(good), five, pa.scalar("0"))
+        number[s] = pc.cast(safe, pa.int32()).to_numpy(zero_copy_only=False)
 
     _in_chunks(n, work)
+    if repaired.any():
+        shown[0] = pc.utf8_trim_whitespace(arr)
+    return ZipCells(number, ok, missing, repaired, shown[0])
+
+
+def assign_zips(
+    ctx: Context, zips: pa.Array | pa.ChunkedArray | Sequence[str | None]
+) -> Assignment:
+    """Office per ZIP code ('89501', '89501-1234', ' 89501'); anything else is invalid, and kept.
+
+    A number a spreadsheet made of a ZIP code (2108, 10001.0) is read as that ZIP code (02108,
+    10001), with the same decision as the ZIP code itself, and its reason says how it was read."""
+    cells = zip_cells(zips)
     dec = decider(ctx)
-    key = np.where(well_formed, dec.zip_keys[numbers], dec.fixed_key(ReasonCode.BAD_ZIP))
-    key[missing] = dec.fixed_key(ReasonCode.MISSING)
+    key = np.where(cells.ok, dec.zip_keys[cells.number], dec.fixed_key(ReasonCode.BAD_ZIP))
+    key[cells.missing] = dec.fixed_key(ReasonCode.MISSING)
     key = key.astype(np.int32)
     table = key_table(ctx)
     table.ensure(key)
-    return Assignment(key, table)
+    extra: tuple[tuple[Decision | Answer, str], ...] = ()
+    if cells.repaired.any():
+        rows = np.flatnonzero(cells.repaired)
+        encoded = pc.dictionary_encode(cells.shown.take(pa.array(rows)))
+        firsts = np.unique(encoded.indices.to_numpy(zero_copy_only=False), return_index=True)[1]
+        extra = tuple(
+            table.read_as_zip(raw, int(cells.number[rows[i]]), int(key[rows[i]]))
+            for raw, i in zip(encoded.dictionary.to_pylist(), firsts, strict=True)
+        )
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        key[rows] = (len(table.known) + codes).astype(np.int32)
+    return Assignment(key, table, extra)
 
 
 def assign_texts(ctx: Context, texts: pa.Array | Sequence[str | None]) -> Assignment:

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,15 +25,26 @@ import pyarrow.parquet as pq
 from fieldoffice.errors import InvalidInput
 
 OUTPUT_COLUMNS = ("office_id", "office_name", "status", "county_fips", "reason")
-# The only header names looked for without flags (compared without case, spaces or punctuation).
+# The header names looked for without flags, as header_key() writes them: a header is compared
+# without case, punctuation, a unit in brackets ("Latitude (deg)") or a qualifier such as _DD,
+# _deg or decimal ("LAT_DD", "decimalLatitude"). Only names that cannot mean anything else.
 KNOWN_HEADERS = {
     "lat": ("lat", "latitude"),
     "lon": ("lon", "lng", "long", "longitude"),
-    "zip": ("zip", "zipcode", "zip_code", "zip5", "postal_code", "postcode"),
-    "address": ("address", "street_address", "full_address"),
-    "place": ("place", "city_state", "location"),
+    "zip": ("zip", "zipcode", "zip5", "zip4", "zipplus4", "postalcode", "postcode"),
+    "address": ("address", "streetaddress", "fulladdress"),
+    "place": ("place", "citystate", "location"),
 }
+# words that say how a number is written, not what it is: dropped from either end of a header
+QUALIFIERS = frozenset({"dd", "deg", "degs", "degree", "degrees", "decimal", "dec", "wgs84"})
+ROLE_NAMES = {"lat": "latitude", "lon": "longitude", "zip": "ZIP code", "address": "address",
+              "place": "place"}  # fmt: skip
+ROLE_FLAGS = {"lat": "--lat COLUMN --lon COLUMN", "lon": "--lat COLUMN --lon COLUMN",
+              "zip": "--zip COLUMN", "address": "--address COLUMN", "place": "--place COLUMN"}  # fmt: skip
 BLOCK_BYTES = 16 << 20
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\[\]]*\]|\{[^{}]*\}")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -43,15 +55,33 @@ class Roles:
     place: str | None = None  # a place name or a full address: both go to the locator
 
     def describe(self) -> str:
-        if self.lat:
-            return f"--lat {self.lat} --lon {self.lon}"
+        if self.lat and self.lon:
+            return f"--lat {_shown(self.lat)} --lon {_shown(self.lon)}"
         if self.zip:
-            return f"--zip {self.zip}"
-        return f"--place {self.place}"
+            return f"--zip {_shown(self.zip)}"
+        return f"--place {_shown(self.place or '')}"
 
 
-def _key(name: str) -> str:
-    return "".join(ch for ch in name.lower() if ch.isalnum())
+def _shown(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
+
+
+def header_key(name: str) -> str:
+    """A header as it is compared: 'Latitude (deg)', 'LAT_DD', 'lat_deg' and 'Lat' are all 'lat'
+    or 'latitude'; 'Zip Code', 'ZIP_CODE' and 'zipcode' are 'zipcode'."""
+    text = _CAMEL.sub(" ", _BRACKETED.sub(" ", name))
+    words = [w for w in _NOT_WORD.split(text.casefold()) if w]
+    while len(words) > 1 and words[-1] in QUALIFIERS:
+        words.pop()
+    while len(words) > 1 and words[0] in QUALIFIERS:
+        words.pop(0)
+    return "".join(words)
+
+
+def _listed(names: list[str]) -> str:
+    return ", ".join(repr(n) for n in names)
 
 
 def choose_columns(names: list[str], *, lat: str | None, lon: str | None, zip: str | None,
@@ -77,13 +107,14 @@ def choose_columns(names: list[str], *, lat: str | None, lon: str | None, zip: s
         return Roles(lat=lat, lon=lon, zip=zip, place=address or place), None
     found: dict[str, list[str]] = {role: [] for role in KNOWN_HEADERS}
     for name in names:
+        key = header_key(name)
         for role, headers in KNOWN_HEADERS.items():
-            if _key(name) in {_key(h) for h in headers}:
+            if key in headers:
                 found[role].append(name)
     for role, cols in found.items():
         if len(cols) > 1:
-            raise InvalidInput(f"several columns could be the {role}: {', '.join(cols)}",
-                               hint=f"say which with --{role} COLUMN")  # fmt: skip
+            raise InvalidInput(f"several columns could be the {ROLE_NAMES[role]}: {_listed(cols)}",
+                               hint=f"say which with {ROLE_FLAGS[role]}")  # fmt: skip
     kinds: list[str] = []
     if found["lat"] or found["lon"]:
         if not (found["lat"] and found["lon"]):
@@ -94,12 +125,13 @@ def choose_columns(names: list[str], *, lat: str | None, lon: str | None, zip: s
     if not kinds:
         raise InvalidInput(
             "no column says where each row is",
-            hint="name one with --lat/--lon, --zip, --address or --place (the known headers are "
+            hint="name one with --lat/--lon, --zip, --address or --place (known headers: "
             + ", ".join(h for hs in KNOWN_HEADERS.values() for h in hs)
-            + ")",
+            + ", in any case, with any punctuation, a unit in brackets or a suffix such as _DD)",
         )
     if len(kinds) > 1:
-        raise InvalidInput(f"the columns could mean more than one kind of location ({', '.join(kinds)})",
+        cols = [*found["lat"], *found["lon"], *(found[k][0] for k in ("zip", "address", "place") if found[k])]  # fmt: skip
+        raise InvalidInput(f"the columns {_listed(cols)} could mean more than one kind of location ({', '.join(kinds)})",
                            hint="say which with --lat/--lon, --zip, --address or --place")  # fmt: skip
     if kinds == ["lat/lon"]:
         roles = Roles(lat=found["lat"][0], lon=found["lon"][0])
@@ -152,15 +184,31 @@ def read_blocks(path: str, encoding: str = "utf-8") -> tuple[list[str], Iterator
     return _csv_blocks(path, encoding)
 
 
-def _parquet_blocks(path: str) -> tuple[list[str], Iterator[Block]]:
+@dataclass(frozen=True)
+class ParquetSource:
+    """A Parquet file or a folder of them, checked: every part has the first part's columns (by
+    name, in any order) and types it can be cast to. `pieces` are (file, row groups) to read, in
+    order, each about PIECE_BYTES of data: what a Dask partition reads."""
+
+    files: tuple[str, ...]
+    schema: pa.Schema
+    pieces: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+PIECE_BYTES = 64 << 20
+
+
+def parquet_source(path: str) -> ParquetSource:
     p = Path(path)
     files = sorted(x for x in p.rglob("*.parquet")) if p.is_dir() else [p]
     if not files:
         raise InvalidInput(f"{path} holds no .parquet files")
-    schemas = []
+    metas, schemas = [], []
     for f in files:
         try:
-            schemas.append(pq.read_schema(f))
+            opened = pq.ParquetFile(f)
+            metas.append(opened.metadata)
+            schemas.append(opened.schema_arrow)
         except (OSError, pa.ArrowInvalid) as exc:
             raise InvalidInput(f"cannot read {f} as Parquet: {exc}") from exc
     schema = schemas[0]
@@ -178,25 +226,54 @@ def _parquet_blocks(path: str) -> tuple[list[str], Iterator[Block]]:
             if got != want and not _castable(got, want):
                 raise InvalidInput(f"{f}: column {name!r} is {got}, but {want} in {files[0]}",
                                    hint="every part of a folder must have the same column types")  # fmt: skip
+    pieces: list[tuple[str, tuple[int, ...]]] = []
+    for f, m in zip(files, metas, strict=True):
+        group: list[int] = []
+        size = 0
+        for i in range(m.num_row_groups):
+            group.append(i)
+            size += m.row_group(i).total_byte_size
+            if size >= PIECE_BYTES:
+                pieces.append((str(f), tuple(group)))
+                group, size = [], 0
+        if group or m.num_row_groups == 0:
+            pieces.append((str(f), tuple(group)))
+    return ParquetSource(tuple(str(f) for f in files), schema, tuple(pieces))
+
+
+def read_parquet_piece(source: ParquetSource, piece: tuple[str, tuple[int, ...]],
+                       columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:  # fmt: skip
+    """The record batches of one piece, its columns by name in the first part's order and types
+    (or `columns` of them, in that order)."""
+    f, groups = piece
+    names = columns if columns is not None else source.schema.names
+    schema = pa.schema([source.schema.field(n) for n in names])
+    if not groups:
+        return
+    try:
+        reader = pq.ParquetFile(f)
+        batches = reader.iter_batches(batch_size=1 << 18, row_groups=list(groups), columns=names)
+        for batch in batches:
+            batch = batch.select(names)  # by name: parts may order columns differently
+            if not batch.schema.equals(schema):
+                batch = batch.cast(schema)
+            yield batch
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise InvalidInput(f"{f}: cannot read its columns as in {source.files[0]}: {exc}",
+                           hint="every part of a folder must have the same column types") from exc  # fmt: skip
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {f} as Parquet: {exc}") from exc
+
+
+def _parquet_blocks(path: str) -> tuple[list[str], Iterator[Block]]:
+    source = parquet_source(path)
 
     def blocks() -> Iterator[Block]:
-        for f in files:
-            for batch in pq.ParquetFile(f).iter_batches(batch_size=1 << 18):
-                batch = batch.select(schema.names)  # by name: parts may order columns differently
-                if not batch.schema.equals(schema):
-                    try:
-                        batch = (
-                            pa.Table.from_batches([batch])
-                            .cast(schema)
-                            .combine_chunks()
-                            .to_batches()[0]
-                        )
-                    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-                        raise InvalidInput(f"{f}: cannot read its columns as in {files[0]}: {exc}",
-                                           hint="every part of a folder must have the same column types") from exc  # fmt: skip
+        for piece in source.pieces:
+            for batch in read_parquet_piece(source, piece):
                 yield Block(batch, {})
 
-    return schema.names, blocks()
+    return source.schema.names, blocks()
 
 
 def _castable(got: pa.DataType, want: pa.DataType) -> bool:
@@ -248,6 +325,13 @@ def _csv_blocks(path: str, encoding: str) -> tuple[list[str], Iterator[Block]]:
             line += chunk.count(b"\n")
 
     return names, blocks()
+
+
+def parse_csv_block(data: bytes, names: list[str], delimiter: str, line: int) -> Iterator[Block]:
+    """A piece of a UTF-8 CSV/TSV file, whole lines starting on line `line` (the header is line
+    1), parsed as the local engine parses its chunks: a bad row kept, with the reason why."""
+    if data.strip():
+        yield from _parse_chunk(data, names, delimiter, line, "utf-8")
 
 
 def _chunks(raw: IO[bytes], size: int) -> Iterator[bytes]:

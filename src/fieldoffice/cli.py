@@ -342,13 +342,22 @@ def assign(
             help="Text encoding of a CSV/TSV input (default utf-8; e.g. latin-1 for old exports).",
         ),
     ] = "utf-8",
+    replace_answers: Annotated[
+        bool,
+        typer.Option(
+            "--replace-answers",
+            help="The input is an earlier output of assign: replace its answer columns.",
+        ),
+    ] = False,
     directory: DirectoryOpt = None,
 ) -> None:
     """Add office_id, office_name, status, county_fips and reason to every row of a file.
 
     Every input row is kept, in order; a row that cannot be read (even one that cannot be
     parsed, or is not in the --encoding) is kept with status 'invalid' and a reason naming its
-    line. A summary goes to stderr. Exit code 1 if any row was invalid.
+    line. A ZIP code a spreadsheet turned into a number (2108, 10001.0) is read as the ZIP code
+    (02108, 10001), and its reason says so. A summary goes to stderr. Exit code 1 if any row was
+    invalid.
     """
     from fieldoffice.assign import Interrupted, run_assign, stderr_is_terminal
 
@@ -362,11 +371,19 @@ def assign(
                 "--encoding is read by the local engine only", hint="convert the file to UTF-8"
             )
 
-        summary = run_assign_dask(ctx, source, output, flags, scheduler=scheduler)
+        summary = run_assign_dask(
+            ctx, source, output, flags, scheduler=scheduler, replace_answers=replace_answers
+        )
     elif engine == "local":
         try:
             summary = run_assign(
-                ctx, source, output, flags, progress=stderr_is_terminal(), encoding=encoding
+                ctx,
+                source,
+                output,
+                flags,
+                progress=stderr_is_terminal(),
+                encoding=encoding,
+                replace_answers=replace_answers,
             )
         except Interrupted as exc:
             sys.stderr.write("fieldoffice: stopped; no output was written\n")

@@ -89,6 +89,13 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
         text += " " + w(_("Also a place of that name: %(places)s."), places=_alternatives(w, p))
     if p.get("read_as") and not brief:
         text = w(_("Read as %(place)s."), place=p["read_as"]) + " " + text
+    if p.get("zip_read"):  # a batch cell repaired before it was read: 2108 for 02108
+        read = p["zip_read"]
+        if brief:
+            text = w(_("read %(raw)s as ZIP %(zip)s; %(reason)s"), raw=read["raw"], zip=read["zip"],
+                     reason=text)  # fmt: skip
+        else:
+            text = w(_("Read %(raw)s as ZIP %(zip)s."), raw=read["raw"], zip=read["zip"]) + " " + text  # fmt: skip
     if p.get("whole_state") and not brief:
         text = w(_("%(where)s has no county in the data, so this answers for all of %(state)s."),
                  where=place, state=p["whole_state"]) + " " + text  # fmt: skip
