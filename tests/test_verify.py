@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -184,7 +185,9 @@ def test_nothing_logged_in_process_at_any_level(
 
 
 PHONE, EMAIL, FORWARDED = "(555) 867-5309", "tipster.q7x@example.net", "198.51.100.7"
-TRACES = ["867-5309", "8675309", "5558675309", "tipster", "q7x", "example.net", FORWARDED]
+BRACKETED = "http://[alice.smith@gmail.com]/"  # once a 500 whose traceback logged the address
+TRACES = ["867-5309", "8675309", "5558675309", "tipster", "q7x", "example.net", FORWARDED,
+          "alice.smith", "gmail"]  # fmt: skip
 
 
 def _free_port() -> int:
@@ -206,7 +209,10 @@ def test_nothing_logged_identifies_the_asker(tmp_path: Path) -> None:
         ("/verify", PHONE), ("/api/v1/verify", PHONE), ("/verify", EMAIL),
         ("/api/v1/verify", EMAIL), ("/es/verify", PHONE), ("/verify/", PHONE),
         ("/api/v1/verify", PHONE + "x" * 9000),  # refused as too long, before any route
+        ("/verify", BRACKETED), ("/api/v1/verify", BRACKETED), ("/es/verify", "ab.cd["),
     ]  # fmt: skip
+    posted = [("/verify", PHONE), ("/es/verify", BRACKETED), ("/api/v1/verify", EMAIL),
+              ("/api/v1/verify", BRACKETED)]  # fmt: skip
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -223,6 +229,17 @@ def test_nothing_logged_identifies_the_asker(tmp_path: Path) -> None:
                       headers={"X-Forwarded-For": FORWARDED}, timeout=30).status_code
             for path, contact in asked
         ]  # fmt: skip
+        for path, contact in posted:  # the site's form, and the API with a JSON body
+            body: dict[str, Any] = (
+                {"json": {"contact": contact}}
+                if "/api/" in path
+                else {"data": {"contact": contact}}
+            )
+            statuses.append(
+                httpx.post(
+                    base + path, headers={"X-Forwarded-For": FORWARDED}, timeout=30, **body
+                ).status_code
+            )
     finally:
         server.terminate()
         try:
@@ -230,13 +247,15 @@ def test_nothing_logged_identifies_the_asker(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
-    assert statuses == [200, 200, 200, 200, 200, 307, 414]
+    assert statuses == [200, 200, 200, 200, 200, 307, 414, 400, 400, 400, 200, 400, 200, 400]
     out.seek(0)
     err.seek(0)
     logged = out.read().decode() + err.read().decode()
     # the access log is on and did log each of these requests: only not what was asked, or by whom
     for path, _ in asked:
         assert f'"GET {path}' in logged, logged
+    for path, _ in posted:
+        assert f'"POST {path}' in logged, logged
     assert "GET /api/v1/offices HTTP/1.1" in logged
     assert [t for t in TRACES if t in logged] == [], logged
 

@@ -20,6 +20,7 @@ Maintained data, not hand-written tables:
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import re
 import unicodedata
@@ -51,6 +52,10 @@ FREE_MAIL = {
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _EXTENSION = re.compile(r"(?i)\s*(?:ext\.?|extension|x|#)\s*\d{1,6}\s*$")
 _KEYPAD_LETTERS = re.compile(r"[A-Za-z]")
+# a host in any alphabet: labels of letters, digits and hyphens (no '_'), at least two of them
+_UNICODE_HOST = re.compile(r"^(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+[^\W_](?:[\w-]{0,61}[^\W_])?$")
+# control characters (other than tab and line ends) and lone surrogates (undecodable bytes)
+_UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # labels that say nothing about who owns a domain (beyond the public suffixes themselves)
 _GENERIC = {"www", "mail", "web", "online", "help", "support", "info", "official"}
 
@@ -178,7 +183,10 @@ class Channel:
 def show(value: str) -> str:
     """A number as people write it ((202) 732-4646); anything else as it is."""
     if value.startswith("+"):
-        number = phonenumbers.parse(value)
+        try:
+            number = phonenumbers.parse(value)
+        except phonenumbers.NumberParseException:
+            return value
         region = "US" if number.country_code == 1 else None
         fmt = (
             phonenumbers.PhoneNumberFormat.NATIONAL
@@ -227,11 +235,70 @@ def _email(text: str) -> str | None:
 def _host(text: str) -> str | None:
     t = text.strip().lower()
     try:
-        host = urlsplit(t if "//" in t else "//" + t).hostname or ""
-    except ValueError:
+        parts = urlsplit(t if "//" in t else "//" + t)
+        host = parts.hostname or ""
+    except ValueError:  # brackets that are not an IPv6 literal, characters that change under NFKC
+        return None
+    if "@" in parts.netloc or "[" in parts.netloc:  # a user name, or a host given by number
         return None
     host = host.removeprefix("www.").rstrip(".")
     return host if _is_domain(host) else None
+
+
+def _other_alphabet(text: str) -> str | None:
+    """A host written in letters of another alphabet that is not a registrable domain as it stands
+    (`ice.gоv` with a Cyrillic о): kept as typed, to be compared by its look. Only dot-separated
+    labels of letters, digits and hyphens: never brackets, '%', '@', '/' or spaces."""
+    t = unicodedata.normalize("NFC", text.strip().lower()).removeprefix("www.").rstrip(".")
+    if t.isascii() or len(t) > 253 or not _UNICODE_HOST.match(t):
+        return None
+    return t
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+def _has_userinfo(url: str) -> bool:
+    """A web address with a name before its host (https://ice.gov@evil.com/ opens evil.com)."""
+    if not re.match(r"^[a-z][a-z0-9+.-]*://", url, re.I):
+        return False
+    netloc = url.partition("://")[2]
+    return "@" in re.split(r"[/?#\\]", netloc, maxsplit=1)[0]
+
+
+def _url_host(url: str) -> str:
+    """The host a web address opens, or InvalidInput saying what is wrong with it. The messages
+    never repeat the address: what people check may be private, and messages can reach logs."""
+    hint = "type the site's name as the address bar shows it, e.g. ice.gov or https://www.ice.gov/contact"
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # '[' without ']', a bracketed host that is no IPv6 address, NFKC changes
+        raise InvalidInput(
+            "that web address cannot be read: its brackets or characters are not an address's",
+            hint=hint,
+        ) from None
+    netloc_host = parts.netloc.rpartition("@")[2]
+    if netloc_host.startswith("[") or _is_ip(host):
+        raise InvalidInput(
+            "that web address names a computer by its number (an IP address), not a site by name; "
+            "the organization's own sites have names",
+            hint=hint,
+        )
+    host = host.rstrip(".").removeprefix("www.")
+    if not host:
+        raise InvalidInput("that web address has no site name in it", hint=hint)
+    found = host if _is_domain(host) else _other_alphabet(host)
+    if found is None:
+        raise InvalidInput(
+            "the site in that web address is not a domain name (such as ice.gov)", hint=hint
+        )
+    return found
 
 
 def _name_labels(domain: str) -> list[str]:
@@ -276,38 +343,30 @@ class Verifier:
             self.channels.append(Channel(who, name, channel, normalized, purpose))
 
     def _normalize(self, text: str) -> tuple[str, str]:
+        """Kind and normalized value. Odd input of any kind is InvalidInput, whose message never
+        repeats what was typed (it is shown beside the typed text, and must never reach a log)."""
         t = _unwrap(text)
         if re.match(r"^[a-z][a-z0-9+.-]*://", t, re.I):  # a URL: its host, whatever is before '@'
-            try:
-                host = (urlsplit(t).hostname or "").removeprefix("www.")
-            except ValueError:
-                host = ""
-            if not host:
-                raise InvalidInput(
-                    f"{t[:60]!r} is not a web address", hint="e.g. https://www.ice.gov/contact"
-                )
-            return "web", host
+            return "web", _url_host(t)
         if "@" in t:
             email = _email(t)
             if email is None:
                 raise InvalidInput(
-                    f"{t[:60]!r} is not a valid email address", hint="check it letter by letter"
+                    "that is not a valid email address", hint="check it letter by letter"
                 )
             return "email", email
         if re.search(r"\w{2,}\.\w{2,}", t) and not re.search(r"\d{3}.*\d{4}", t):
-            found = _host(t)
-            if found is None and not t.isascii() and " " not in t:
-                found = t.lower().removeprefix("www.")  # letters from another alphabet: keep them
+            found = _host(t) or _other_alphabet(t)
             if found is None:
                 raise InvalidInput(
-                    f"{t[:60]!r} is not a web address or domain",
+                    "that is not a web address or domain",
                     hint="e.g. ice.gov or https://www.ice.gov/contact",
                 )
             return "web", found
         phone = _phone(t)
         if phone is None:
             raise InvalidInput(
-                f"{t[:60]!r} is not a phone number, email address or web address",
+                "that is not a phone number, email address or web address",
                 hint="type it as you saw it, e.g. (202) 732-4646, someone@agency.gov or agency.gov",
             )
         return "phone", phone
@@ -320,6 +379,11 @@ class Verifier:
         if len(text) > MAX_CONTACT:
             raise InvalidInput(f"that is {len(text)} characters; a contact is at most {MAX_CONTACT}",
                                hint="type one phone number, email address or web address")  # fmt: skip
+        if _UNTYPABLE.search(text):
+            raise InvalidInput(
+                "that has characters no one types (control characters, or bytes that are not text)",
+                hint="type the contact as you saw it",
+            )
         kind, value = self._normalize(text)
         guidance = self.directory.guidance.get(language) or self.directory.guidance.get("en", [])
         v = Verdict(
@@ -336,6 +400,10 @@ class Verifier:
             letters = keypad(_unwrap(text))
             if letters:
                 read = f"{_unwrap(text)} reads {show(value)} on a phone keypad; "
+        elif kind == "web" and _has_userinfo(_unwrap(text)):
+            read = (
+                f"what comes before '@' in a web address is not the site: this one opens {value}; "
+            )
         if value in self.reported:
             r = self.reported[value]
             v.status, v.reported = "reported", {"date": r["date"], "note": r.get("note", "")}

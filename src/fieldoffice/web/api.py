@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 import orjson
 from fastapi import APIRouter, Query, Request
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 from fieldoffice.answer import AnswerBody
 from fieldoffice.errors import InvalidInput, NotFound
@@ -128,28 +133,124 @@ class VerdictModel(BaseModel):
     notices: list[str] = Field(description="the directory's own scam warnings, as published")
 
 
-@router.get("/verify", response_model=VerdictModel, responses=ERRORS,
-            summary="Is this phone number, email or web address one the directory lists?")  # fmt: skip
+CONTACT_DOC = "as you saw it: (202) 732-4646, someone@agency.gov, agency.gov"
+LANG_DOC = "language of the guidance"
+# verify answers are about what one person asked: never kept by a cache, never sent on as a referrer
+VERIFY_PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+_VERIFY_BODY = {
+    "type": "object",
+    "required": ["contact"],
+    "properties": {
+        "contact": {"type": "string", "maxLength": 200, "description": CONTACT_DOC},
+        "lang": {"type": "string", "enum": ["en", "es"], "default": "en", "description": LANG_DOC},
+    },
+}
+
+
 def verify(
     request: Request,
-    contact: Annotated[
-        str,
-        Query(
-            max_length=200,
-            description="as you saw it: (202) 732-4646, someone@agency.gov, agency.gov",
-        ),
-    ],
-    lang: Annotated[str, Query(pattern="^(en|es)$", description="language of the guidance")] = "en",
+    # limits are checked by the route itself, so that every refusal carries the privacy headers
+    contact: Annotated[str, Query(description=CONTACT_DOC, json_schema_extra={"maxLength": 200})],
+    lang: Annotated[
+        str, Query(description=LANG_DOC, json_schema_extra={"enum": ["en", "es"]})
+    ] = "en",
 ) -> Response:
+    return verify_answer(_site(request), contact, lang)
+
+
+async def verify_post(request: Request) -> Response:
     site = _site(request)
     try:
+        contact, lang = _verify_body(request.headers.get("content-type", ""), await request.body())
+    except InvalidInput as exc:
+        details = None if exc.http_status == 415 else {"guidance": _guidance(site, "en")}
+        response = error_response(exc.http_status, exc.code, str(exc), details)
+        response.headers.update(VERIFY_PRIVATE)
+        return response
+    return await run_in_threadpool(verify_answer, site, contact, lang)
+
+
+class _VerifyRoute(APIRoute):
+    """GET and POST /verify are two routes; a 405 on either names the methods of both."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:
+            raise HTTPException(status_code=405, headers={"Allow": "GET, POST"})
+        await super().handle(scope, receive, send)
+
+
+_VERIFY_SUMMARY = "Is this phone number, email or web address one the directory lists?"
+router.add_api_route("/verify", verify, methods=["GET"], response_model=VerdictModel, responses=ERRORS,
+                     summary=_VERIFY_SUMMARY, route_class_override=_VerifyRoute,
+                     description="Kept for links; POST keeps the contact out of addresses and the logs of "
+                                 "proxies on the way.")  # fmt: skip
+router.add_api_route("/verify", verify_post, methods=["POST"], response_model=VerdictModel,
+                     summary=_VERIFY_SUMMARY + " (the contact in the body)", route_class_override=_VerifyRoute,
+                     responses={**ERRORS, 415: {"model": ErrorEnvelope, "description": "the body is neither JSON nor a form"}},
+                     openapi_extra={"requestBody": {"required": True, "content": {
+                         "application/json": {"schema": _VERIFY_BODY},
+                         "application/x-www-form-urlencoded": {"schema": _VERIFY_BODY},
+                     }}})  # fmt: skip
+
+
+class _UnsupportedBody(InvalidInput):
+    http_status = 415
+    code = "unsupported_media_type"
+
+
+def _verify_body(content_type: str, body: bytes) -> tuple[str, str]:
+    """contact and lang from a JSON object or a form-urlencoded body (UTF-8)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    data: Any
+    if kind == "application/json" or kind.endswith("+json"):
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise InvalidInput(
+                "the body is not JSON", hint='send {"contact": "(202) 732-4646"}'
+            ) from None
+    elif kind == "application/x-www-form-urlencoded":
+        try:
+            fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
+        except (UnicodeDecodeError, ValueError):
+            raise InvalidInput("the form body cannot be read as UTF-8 fields") from None
+        data = {k: v[0] if len(v) == 1 else v for k, v in fields.items()}
+    else:
+        raise _UnsupportedBody(
+            "send the contact as JSON or as a form (application/x-www-form-urlencoded)"
+        )
+    if not isinstance(data, dict):
+        raise InvalidInput("the body must be an object", hint='send {"contact": "(202) 732-4646"}')
+    contact, lang = data.get("contact"), data.get("lang", "en")
+    if contact is None:
+        raise InvalidInput("say which contact to check", hint='send {"contact": "(202) 732-4646"}')
+    if not isinstance(contact, str):
+        raise InvalidInput("contact must be a string, once")
+    if not isinstance(lang, str):
+        raise InvalidInput("lang must be en or es, once")
+    return contact, lang
+
+
+def _guidance(site: Site, lang: str) -> list[str]:
+    guidance: list[str] = site.ctx.directory.guidance.get(lang) or site.ctx.directory.guidance.get(
+        "en", []
+    )
+    return guidance
+
+
+def verify_answer(site: Site, contact: str, lang: str) -> Response:
+    """One verify answer, whichever method asked: the verdict, or 400 invalid_input with the
+    guidance (an error's message never repeats the contact). Always no-store and no-referrer."""
+    try:
+        if lang not in ("en", "es"):
+            raise InvalidInput("lang must be en or es")
         verdict = site.verifier.verify(contact, language=lang)
     except InvalidInput as exc:
-        guidance = site.ctx.directory.guidance.get(lang) or site.ctx.directory.guidance.get(
-            "en", []
-        )
-        return error_response(400, exc.code, str(exc), {"guidance": guidance})
-    return Response(orjson.dumps(verdict.to_dict()), media_type="application/json")
+        response = error_response(400, exc.code, str(exc), {"guidance": _guidance(site, lang)})
+    else:
+        response = Response(orjson.dumps(verdict.to_dict()), media_type="application/json")
+    response.headers.update(VERIFY_PRIVATE)
+    return response
 
 
 @router.get(

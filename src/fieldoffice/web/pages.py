@@ -6,15 +6,17 @@ import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode
 
 from fastapi import APIRouter, Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from rapidfuzz import fuzz, process
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from fieldoffice.answer import Answer
+from fieldoffice.errors import InvalidInput
 from fieldoffice.models import CONFIDENCE_RANK
 from fieldoffice.offices import office_summary
 from fieldoffice.query import MAX_QUERY
@@ -27,8 +29,20 @@ from fieldoffice.wording import sentence
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+OTHER = {"en": "es", "es": "en"}
+# what a verify page says to browsers and caches: keep the answer (and the contact) out of both
+PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+_PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
+
+
 def _tel(phone: str | None) -> str:
     return re.sub(r"[^0-9+]", "", phone or "")
+
+
+def is_site_path(url: str) -> bool:
+    """A link that stays on this site: '/' then a character that is neither '/' nor '\\'
+    (browsers read both '//x' and '/\\x' as another host), or '/' alone."""
+    return url == "/" or (url.startswith("/") and url[1:2] not in ("/", "\\", ""))
 
 
 class Pages:
@@ -42,6 +56,9 @@ class Pages:
             env.filters["tel"] = _tel
             self.envs[lang] = env
         self._maps: dict[str, str] = {}
+        # each page route's path template -> (its path without the language prefix, the query
+        # parameters its address keeps in the other language)
+        self._page_routes: dict[str, tuple[str, tuple[str, ...]]] = {}
         self.router = APIRouter(include_in_schema=False)
         for lang in LANGUAGES:
             self._routes(lang)
@@ -52,31 +69,60 @@ class Pages:
         return out % kw if kw else out
 
     def render(
-        self, request: Request, lang: str, template: str, status: int = 200, **ctx: Any
+        self,
+        request: Request,
+        lang: str,
+        template: str,
+        status: int = 200,
+        *,
+        other_lang_url: str | None = None,
+        **ctx: Any,
     ) -> HTMLResponse:
-        path = request.url.path
-        bare = path[3:] if lang == "es" else path
-        other = ("/es" + bare if lang == "en" else bare) or "/"
-        if request.url.query:
-            other += "?" + request.url.query
+        if other_lang_url is None:
+            other_lang_url = self.route_url(request, OTHER[lang])
         d = self.site.ctx.directory
         version = self.site.ctx.gazetteer.counties_version
         html = self.envs[lang].get_template(template).render(
-            lang=lang, prefix=PREFIX[lang], other_lang_url=other, directory=d,
+            lang=lang, prefix=PREFIX[lang], other_lang_url=other_lang_url, directory=d,
             # the directory's own words are English: say so inside pages in another language
             data_lang=Markup(' lang="en"') if lang != "en" else "",
             boundaries=f"{version.get('source', '')}, {version.get('scale', '')}", **ctx,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status)
 
+    def route_url(self, request: Request, lang: str) -> str:
+        """This page in `lang`, built from the route that matched (its path template and path
+        parameters, each quoted whole) and the few query parameters that page reads, never from
+        the path as requested: `/es//evil.com/` must not give a link to `//evil.com/`. Without a
+        page route (an unknown path), `lang`'s home page."""
+        home = PREFIX[lang] + "/"
+        route = request.scope.get("route")
+        known = self._page_routes.get(getattr(route, "path", None) or "")
+        if known is None:
+            return home
+        bare, keep = known
+        params = request.scope.get("path_params") or {}
+        try:
+            path = _PARAM.sub(lambda m: quote(str(params[m[1]]), safe=""), bare)
+        except KeyError:
+            return home
+        url = (PREFIX[lang] + path) if path != "/" else home
+        query = [(k, v) for k, v in request.query_params.multi_items() if k in keep]
+        if query:
+            url += "?" + urlencode(query)
+        return url if is_site_path(url) else home
+
     def error_page(self, request: Request, status: int, message: str) -> HTMLResponse:
+        """The 404, 400 and 500 page. Its language link goes to the other language's home page,
+        whatever was asked: an error page reflects nothing of the request in a link."""
         lang = "es" if request.url.path.startswith("/es/") or request.url.path == "/es" else "en"
         heading = {404: "Page not found", 400: "That request cannot be answered"}.get(
             status, "Something went wrong"
         )
         return self.render(
-            request, lang, "error.html", status, heading=self._(lang, heading), message=message
-        )
+            request, lang, "error.html", status, other_lang_url=PREFIX[OTHER[lang]] + "/",
+            heading=self._(lang, heading), message=message,
+        )  # fmt: skip
 
     def national_map(self, lang: str) -> str:
         if lang not in self._maps:
@@ -109,16 +155,32 @@ class Pages:
             return self.docs(request, lang)
 
         async def verify(request: Request, contact: str = "") -> Response:
-            return self.verify(request, lang, contact)
+            # old links and bookmarks (?contact=...) still answer; the site's own form posts
+            return await run_in_threadpool(self.verify, request, lang, contact)
 
-        self.router.add_api_route(p + "/", index, methods=["GET", "HEAD"])
+        async def verify_post(request: Request) -> Response:
+            try:
+                contact = posted_contact(
+                    request.headers.get("content-type", ""), await request.body()
+                )
+            except InvalidInput as exc:
+                return self.verify_problem(request, lang, "", str(exc))
+            return await run_in_threadpool(self.verify, request, lang, contact)
+
+        routes: list[tuple[str, Any, list[str], tuple[str, ...]]] = [
+            ("/", index, ["GET", "HEAD"], ()),
+            ("/locate", locate, ["GET", "HEAD"], ("q",)),
+            ("/offices/{office_id}", office, ["GET", "HEAD"], ()),
+            ("/search", search, ["GET", "HEAD"], ("q",)),
+            ("/docs", docs, ["GET", "HEAD"], ()),
+            ("/verify", verify, ["GET", "HEAD"], ()),  # never the contact, in any link
+            ("/verify", verify_post, ["POST"], ()),
+        ]
         if p:
-            self.router.add_api_route(p, index, methods=["GET", "HEAD"])
-        self.router.add_api_route(p + "/locate", locate, methods=["GET", "HEAD"])
-        self.router.add_api_route(p + "/offices/{office_id}", office, methods=["GET", "HEAD"])
-        self.router.add_api_route(p + "/search", search, methods=["GET", "HEAD"])
-        self.router.add_api_route(p + "/docs", docs, methods=["GET", "HEAD"])
-        self.router.add_api_route(p + "/verify", verify, methods=["GET", "HEAD"])
+            routes.append(("", index, ["GET", "HEAD"], ()))
+        for bare, endpoint, methods, keep in routes:
+            self.router.add_api_route(p + bare, endpoint, methods=methods)
+            self._page_routes[p + bare] = (bare or "/", keep)
 
     # -- pages ----------------------------------------------------------------------------------
     def index(self, request: Request, lang: str) -> Response:
@@ -240,18 +302,20 @@ class Pages:
     }
 
     def verify(self, request: Request, lang: str, contact: str) -> Response:
-        from fieldoffice.errors import InvalidInput
+        """The verify page, empty or with its answer. Sent with no-store and no-referrer, whatever
+        the answer: the contact is in the page, and old links carry it in their address."""
         from fieldoffice.verify import show
 
         d = self.site.ctx.directory
         guidance = d.guidance.get(lang) or d.guidance.get("en", [])
         if not contact.strip():
-            return self.render(request, lang, "verify.html", guidance=guidance, contact="")
+            return self._private(
+                self.render(request, lang, "verify.html", guidance=guidance, contact="")
+            )
         try:
             v = self.site.verifier.verify(contact[:201], language=lang)
         except InvalidInput as exc:
-            return self.render(request, lang, "verify.html", 400, guidance=guidance, contact=contact[:200],
-                               heading=self._(lang, "That cannot be checked"), error=str(exc))  # fmt: skip
+            return self.verify_problem(request, lang, contact[:200], str(exc))
         if v.status == "listed":
             m = v.matches[0]
             text = self._(lang, "%(value)s is the listed %(channel)s of the %(name)s.",
@@ -266,22 +330,46 @@ class Pages:
             text = self._(
                 lang, "%(value)s is not a contact this directory lists.", value=show(v.normalized)
             )
-        return self.render(request, lang, "verify.html", guidance=v.guidance, contact=contact[:200], verdict=v,
+        page = self.render(request, lang, "verify.html", guidance=v.guidance, contact=contact[:200], verdict=v,
                            heading=self._(lang, self.VERDICT_TEXT[v.status]), explanation=text)  # fmt: skip
+        return self._private(page)
+
+    def verify_problem(self, request: Request, lang: str, contact: str, error: str) -> Response:
+        """400: what cannot be checked, with the guidance that holds whatever the answer."""
+        d = self.site.ctx.directory
+        guidance = d.guidance.get(lang) or d.guidance.get("en", [])
+        page = self.render(request, lang, "verify.html", 400, guidance=guidance, contact=contact,
+                           heading=self._(lang, "That cannot be checked"), error=error)  # fmt: skip
+        return self._private(page)
+
+    @staticmethod
+    def _private(response: Response) -> Response:
+        response.headers.update(PRIVATE)
+        return response
 
     def docs(self, request: Request, lang: str) -> Response:
         spec = request.app.openapi()
         endpoints = []
-        for path, ops in spec["paths"].items():
-            op = ops.get("get")
-            if not op:
-                continue
+        for path, method, op in (
+            (path, method, ops[method])
+            for path, ops in spec["paths"].items()
+            for method in ("get", "post")
+            if method in ops
+        ):
             params = [{"name": x["name"], "where": x["in"], "required": x.get("required", False),
                        "description": x.get("description", "")} for x in op.get("parameters", [])]  # fmt: skip
             example = {"/api/v1/locate": "/api/v1/locate?q=Reno%2C%20NV", "/api/v1/offices": "/api/v1/offices",
                        "/api/v1/coverage": "/api/v1/coverage"}.get(path)  # fmt: skip
+            if method != "get":  # the fields of its body (every content type has the same)
+                example = None
+                content = list(op.get("requestBody", {}).get("content", {}).values())
+                body = content[0].get("schema", {}) if content else {}
+                params += [{"name": name, "where": "body", "required": name in body.get("required", ()),
+                            "description": prop.get("description", "")}
+                           for name, prop in body.get("properties", {}).items()]  # fmt: skip
             endpoints.append(
                 {
+                    "method": method.upper(),
                     "path": path,
                     "summary": op.get("summary", ""),
                     "params": params,
@@ -289,3 +377,17 @@ class Pages:
                 }
             )
         return self.render(request, lang, "docs.html", endpoints=endpoints)
+
+
+def posted_contact(content_type: str, body: bytes) -> str:
+    """The `contact` field of the verify form as browsers post it (form-urlencoded, UTF-8)."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    if kind not in ("", "application/x-www-form-urlencoded"):
+        raise InvalidInput(
+            "the form was not sent as this page sends it", hint="use the form on this page"
+        )
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
+    except (UnicodeDecodeError, ValueError):
+        raise InvalidInput("the form could not be read", hint="use the form on this page") from None
+    return fields.get("contact", [""])[0]
