@@ -281,10 +281,12 @@ def create_app(
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
         message = "no such page" if exc.status_code == 404 else str(exc.detail)
+        response: Response
         if wants_html(request):
-            return pages.error_page(request, exc.status_code, message)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        response = error_response(exc.status_code, code, message)
+            response = pages.error_page(request, exc.status_code, message)
+        else:
+            code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+            response = error_response(exc.status_code, code, message)
         response.headers.update(exc.headers or {})  # e.g. Allow, on a 405
         return response
 
@@ -307,7 +309,10 @@ def create_app(
 
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD"], allow_headers=["*"]
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST"],
+        allow_headers=["*"],
     )
     app.add_middleware(ResponseCache, etag=site.etag)
     app.add_middleware(HotPath, site=site)

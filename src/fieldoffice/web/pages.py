@@ -139,19 +139,20 @@ class Pages:
     def _routes(self, lang: str) -> None:
         p = PREFIX[lang]
 
-        async def index(request: Request) -> Response:
+        # plain functions: FastAPI runs them in its thread pool, never on the event loop
+        def index(request: Request) -> Response:
             return self.index(request, lang)
 
-        async def locate(request: Request, q: str = "") -> Response:
+        def locate(request: Request, q: str = "") -> Response:
             return self.locate(request, lang, q)
 
-        async def office(request: Request, office_id: str) -> Response:
+        def office(request: Request, office_id: str) -> Response:
             return self.office(request, lang, office_id)
 
-        async def search(request: Request, q: str = "") -> Response:
+        def search(request: Request, q: str = "") -> Response:
             return self.search(request, lang, q)
 
-        async def docs(request: Request) -> Response:
+        def docs(request: Request) -> Response:
             return self.docs(request, lang)
 
         async def verify(request: Request, contact: str = "") -> Response:
