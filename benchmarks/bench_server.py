@@ -1,29 +1,42 @@
 #!/usr/bin/env python3
-"""Load the real server from a second process (wrk, from Debian) and print the figures.
+"""Load the real server with the request mixes people send, in one run, and print them side by side.
 
     apt-get install wrk
-    .venv/bin/python benchmarks/bench_server.py [--workers 2] [--connections 50] [--seconds 15]
+    .venv/bin/python benchmarks/bench_server.py [--workers 2] [--connections 50] [--seconds 10]
 
-Starts `fieldoffice serve` on 127.0.0.1, waits until it answers, runs wrk against
-GET /api/v1/locate?lat=&lon= with random points over the lower 48 (a Lua script), measures the
-home page's size with gzip, and stops the server.
+Starts `fieldoffice serve --workers N --rate-limit off` on 127.0.0.1 and runs wrk (from Debian)
+against it, one mix after another, each reported as req/s, p50, p99 and its ratio to the
+lat/lon form:
+
+1. `/api/v1/locate?lat=&lon=` with random lower-48 points (the form the old benchmark measured);
+2. the text-query mix: 12 real queries (cities, ZIPs, an address, a county, a split state, two
+   not found), as people send them, repeated;
+3. the long tail: distinct text queries (real city names with their state, ZIP codes, county
+   names, typos and junk that is not found), each sent about once, so no answer is cached;
+4. HTML pages: `/`, `/locate?q=Reno, NV`, `/locate?q=Texas`, `/es/`, an office page;
+5. the noisy neighbour: one wrk hammering distinct not-found junk while a second wrk measures the
+   lat/lon form; its p99 beside the quiet lat/lon p99.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import random
 import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
-LUA = """
+LATLON_LUA = """
 math.randomseed(42)
 request = function()
   local lat = 24.5 + math.random() * 24.9
@@ -31,6 +44,35 @@ request = function()
   return wrk.format("GET", string.format("/api/v1/locate?lat=%.5f&lon=%.5f", lat, lon))
 end
 """
+
+LIST_LUA = """
+local paths = {}
+for line in io.lines("%s") do paths[#paths + 1] = line end
+local counter = 0
+local thread_id = 0
+setup = function(thread) thread:set("tid", thread_id); thread_id = thread_id + 1 end
+init = function(args) counter = tid * 7919 end
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", paths[(counter %% #paths) + 1], %s)
+end
+"""
+
+TEXT_MIX = [
+    "Reno, NV", "Sacramento", "89501", "10001", "1600 Pennsylvania Ave NW, Washington, DC 20500",
+    "Washoe County, NV", "Texas", "Miami, FL", "Springfield, IL", "Fresno County", "zzqx blorp",
+    "Renoo Nevadaa qq",
+]  # fmt: skip
+PAGES = ["/", "/locate?q=Reno%2C%20NV", "/locate?q=Texas", "/es/", "/offices/{office}"]
+
+
+@dataclass
+class Run:
+    name: str
+    rps: float
+    p50: float
+    p99: float
+    non2xx: int
 
 
 def free_port() -> int:
@@ -44,12 +86,55 @@ def ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
+def wrk(name: str, base: str, lua: str, args: argparse.Namespace, connections: int | None = None,
+        seconds: int | None = None) -> Run:  # fmt: skip
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
+        script.write(lua)
+        script.flush()
+        out = subprocess.run(
+            ["wrk", f"-t{args.threads}", f"-c{connections or args.connections}",
+             f"-d{seconds or args.seconds}s", "--latency", "-s", script.name, base],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return Run(name, rps, p50, p99, int(bad.group(1)) if bad else 0)
+
+
+def list_lua(paths: list[str], folder: Path, name: str, headers: str = "nil") -> str:
+    f = folder / f"{name}.txt"
+    f.write_text("\n".join(paths) + "\n")
+    return LIST_LUA % (f, headers)
+
+
+def long_tail(n: int) -> list[str]:
+    """Distinct real queries, in random order: counties, county seats' names with their state,
+    ZIP-shaped codes (most real), typos and junk."""
+    from fieldoffice.context import load_context
+
+    rng = random.Random(7)
+    counties = load_context(None).gazetteer.counties
+    queries = [f"{c.name}, {c.state}" for c in counties]
+    queries += [c.name.removesuffix(" County") + ", " + c.state for c in counties]
+    queries += [f"{rng.randint(1000, 99950):05d}" for _ in range(n // 3)]
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    queries += ["".join(rng.choice(letters) for _ in range(9)) + f" {i}" for i in range(n // 8)]
+    for c in counties:
+        q = f"{c.name}, {c.state}"
+        i = rng.randrange(1, len(q) - 4)
+        queries.append(q[:i] + q[i + 1 :])
+    rng.shuffle(queries)
+    return ["/api/v1/locate?q=" + quote(q) for q in dict.fromkeys(queries)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--seconds", type=int, default=15)
+    ap.add_argument("--seconds", type=int, default=10)
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -59,6 +144,7 @@ def main() -> None:
     server = subprocess.Popen([exe, "serve", "--port", str(port), "--workers", str(args.workers),
                                "--rate-limit", "off", "--max-pending", "100000"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    runs: list[Run] = []
     try:
         for _ in range(300):
             try:
@@ -73,36 +159,50 @@ def main() -> None:
             home_wire = len(raw)
             encoding = r.headers.get("Content-Encoding")
         home_html = len(gzip.decompress(raw)) if encoding == "gzip" else home_wire
-        with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
-            lua.write(LUA)
-            lua.flush()
-            out = subprocess.run(
-                ["wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.seconds}s", "--latency",
-                 "-s", lua.name, base], capture_output=True, text=True, check=True,
-            ).stdout  # fmt: skip
+        with urllib.request.urlopen(base + "/api/v1/offices") as r:
+            office = re.search(rb'"id":\s*"([^"]+)"', r.read()).group(1).decode()  # type: ignore[union-attr]
+        tail = long_tail(40_000)
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            text = ["/api/v1/locate?q=" + quote(q) for q in TEXT_MIX]
+            pages = [p.format(office=office) for p in PAGES]
+            gz = '{["Accept-Encoding"] = "gzip"}'
+            runs.append(wrk("lat/lon API (random points)", base, LATLON_LUA, args))
+            runs.append(wrk("text-query mix (12 real queries)", base, list_lua(text, folder, "text"), args))  # fmt: skip
+            runs.append(wrk("long tail (distinct queries)", base, list_lua(tail, folder, "tail"), args))  # fmt: skip
+            runs.append(wrk("HTML pages (5, gzip)", base, list_lua(pages, folder, "pages", gz), args))  # fmt: skip
+            junk = [f"/api/v1/locate?q=zq{i}x%20blorpt{i * 7 % 1000}" for i in range(200_000)]
+            noisy_lua = list_lua(junk, folder, "junk")
+            noisy: list[Run] = []
+            flood = threading.Thread(target=lambda: noisy.append(
+                wrk("  the flood (distinct not-found)", base, noisy_lua, args, connections=20,
+                    seconds=args.seconds + 2)))  # fmt: skip
+            flood.start()
+            time.sleep(1)
+            runs.append(wrk("lat/lon beside a not-found flood", base, LATLON_LUA, args))
+            flood.join()
+            runs.extend(noisy)
     finally:
         server.terminate()
         server.wait(timeout=10)
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p50 = ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    p99 = ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    print(
-        f"server: fieldoffice serve --workers {args.workers}; load: wrk -t{args.threads} "
-        f"-c{args.connections} -d{args.seconds}s, random lower-48 points"
-    )
-    print(f"{'':38}{'measured':>12}{'goal':>12}{'ratio':>9}")
-    print(f"{'GET /api/v1/locate?lat=&lon=, req/s':38}{rps:>12,.0f}{3000:>12,}{rps / 3000:>8.1f}x")
-    print(f"{'  p50 latency, ms':38}{p50:>12.2f}")
-    print(f"{'  p99 latency, ms':38}{p99:>12.2f}{20:>12}{20 / p99:>8.1f}x")
-    print(f"{'  answers outside any county (404)':38}{int(errors.group(1)) if errors else 0:>12,}")
-    print(
-        f"{'GET / transferred with gzip, KB':38}{home_wire / 1024:>12.1f}{150:>12}{150 / (home_wire / 1024):>8.1f}x"
-    )
-    print(f"{'  (uncompressed, KB)':38}{home_html / 1024:>12.1f}")
-    print(
-        "PostGIS single lookups (issue figure for orientation): about 5,000-6,000 queries/s over one connection"
-    )
+    base_rps, base_p99 = runs[0].rps, runs[0].p99
+    print(f"server: fieldoffice serve --workers {args.workers} --rate-limit off; load: wrk "
+          f"-t{args.threads} -c{args.connections} -d{args.seconds}s, on the same machine")  # fmt: skip
+    print(f"{'mix':36}{'req/s':>10}{'x lat/lon':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")
+    for r in runs:
+        print(
+            f"{r.name:36}{r.rps:>10,.0f}{r.rps / base_rps:>10.2f}{r.p50:>9.2f}{r.p99:>9.2f}{r.non2xx:>9,}"
+        )
+    print()
+    goals = [
+        ("text-query mix >= 50% of lat/lon, p99 <= 25 ms", runs[1].rps >= 0.5 * base_rps and runs[1].p99 <= 25),
+        ("HTML pages >= 20% of lat/lon, p99 <= 60 ms", runs[3].rps >= 0.2 * base_rps and runs[3].p99 <= 60),
+        ("noisy-neighbour p99 within 2x of quiet", runs[4].p99 <= 2 * base_p99),
+    ]  # fmt: skip
+    for text, met in goals:
+        print(f"{'met ' if met else 'NOT met '}{text}")
+    print(f"noisy/quiet lat/lon p99: {runs[4].p99 / base_p99:.2f}x")
+    print(f"GET / with gzip: {home_wire / 1024:.1f} KB ({home_html / 1024:.1f} KB uncompressed)")
 
 
 if __name__ == "__main__":
