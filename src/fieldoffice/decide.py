@@ -310,7 +310,12 @@ class Decider:
     # -- names that several places share ---------------------------------------------------------
     def alternative(self, name: str, state: str, counties: Sequence[str], zip_codes: int) -> Alternative:  # fmt: skip
         """Another place a query may mean, with the offices that answer for it."""
-        d = self.for_counties(counties) if counties else self.entry(self.no_county_key(state, name))
+        if len(counties) == 1:  # one county's decision is memoised, as for a point in it
+            d = self.entry(self.county_index[counties[0]])
+        elif counties:
+            d = self.for_counties(counties)
+        else:
+            d = self.entry(self.no_county_key(state, name))
         return Alternative(f"{name}, {state}", state, d.status, tuple(o.id for o in d.responsible),
                            tuple(o.name for o in d.responsible), zip_codes)  # fmt: skip
 

@@ -26,6 +26,7 @@ from fieldoffice.errors import InvalidInput
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.geo.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
 from fieldoffice.geo.typos import TypoReader
 from fieldoffice.query import MAX_QUERY, Place, Understander
 from fieldoffice.text import fold
@@ -49,6 +50,22 @@ def near_index(ctx: Context) -> NearIndex:
 
 def near_index_of(ctx: Context) -> NearIndex:
     return ctx.memo("near-index", lambda: near_index(ctx))
+
+
+def areas_of(ctx: Context) -> AreaIndex:
+    return ctx.memo("areas", lambda: AreaIndex(ctx.gazetteer, ctx.regions))
+
+
+def suggester_of(ctx: Context) -> Suggester:
+    """The suggestion index of every name the resolver knows (built once per context): the
+    gazetteer's names from their derived snapshot, areas and offices from their files."""
+
+    def build() -> Suggester:
+        names = ctx.derived_arrays("suggest-names", lambda: gazetteer_arrays(ctx.gazetteer))
+        extra = table_arrays(extra_rows(areas_of(ctx).by_key, ctx.directory.offices))
+        return Suggester([NameTable(names), NameTable(extra)])
+
+    return ctx.memo("suggester", build)
 
 
 def locator_of(ctx: Context) -> Locator:
@@ -112,7 +129,7 @@ class Locator:
             if _ZIP_ONLY.match(query):
                 d = self.decider.entry(self.decider.fixed_key(ReasonCode.UNKNOWN_ZIP))
                 return self.answer(query, None, d)
-            sugg = self.understander.suggestions(query)
+            sugg = self.suggestions(query)
             return self.answer(query, None, self.decider.nothing_matches(query, sugg))
         if place.kind == "point":
             assert place.lat is not None and place.lon is not None
@@ -136,11 +153,25 @@ class Locator:
 
     @property
     def areas(self) -> AreaIndex:
-        return self.ctx.memo("areas", lambda: AreaIndex(self.gaz, self.ctx.regions))
+        return areas_of(self.ctx)
 
     @property
     def placenames(self) -> PlaceNames:
         return self.ctx.memo("placenames", lambda: PlaceNames(self.gaz))
+
+    @property
+    def suggester(self) -> Suggester:
+        return suggester_of(self.ctx)
+
+    @property
+    def typos(self) -> TypoReader:
+        return self.ctx.memo("typos", lambda: TypoReader(self.suggester))
+
+    def suggestions(self, query: str, limit: int = 5) -> list[str]:
+        """Real names close to what was typed (states, counties, places, named areas): most
+        similar first, then the larger; none padded in when nothing is close."""
+        split = self.understander.split_state(query)
+        return self.suggester.suggest(query, split[1].usps if split else None, limit=limit)
 
     def _bare_name(self, query: str) -> Answer | None:
         """The largest place of that name when it clearly outranks the others (which come along as
@@ -172,8 +203,7 @@ class Locator:
         if split is None:
             return None
         rest, state = split
-        reader = self.ctx.memo("typos", lambda: TypoReader(self.gaz))
-        name = reader.read_as(rest, state.usps)
+        name = self.typos.read_as(rest, state.usps)
         place = self.understander.city(name, state) if name else None
         if place is None:
             return None
