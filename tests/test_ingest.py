@@ -126,9 +126,8 @@ def _write(tmp: Path, name: str, data: bytes) -> Path:
 def test_cli_diffs_for_moved_and_new_offices(tmp_path: Path) -> None:
     old_page = _write(tmp_path, "old.html", page_html(BASE))
     old_file = tmp_path / "dir.toml"
-    r = run(
-        "ingest", str(old_page), "--commit", "-o", str(old_file), "--directory", str(default_path())
-    )
+    r = run("ingest", str(old_page), "--commit", "-o", str(old_file),
+            "--directory", str(default_path()), "--allow-removals")  # fmt: skip
     assert r.returncode == 0, r.stdout + r.stderr
     assert tomllib.loads(old_file.read_text())["office"][1]["id"] == "reno"
     moved = [BASE[0], ("California", "Reno Office", "Sacramento", "CA", "Northern Nevada"), BASE[2],
@@ -149,8 +148,12 @@ def test_commit_refuses_problems_and_keeps_the_old_file(tmp_path: Path) -> None:
     bad = _write(
         tmp_path, "bad.html", page_html([("Nevada", "Reno Office", "Reno", "NV", "Atlantis")])
     )
-    r = run("ingest", str(bad), "--commit", "-o", str(target))
-    assert r.returncode == 1 and "unresolved" in r.stdout and "'Atlantis'" in r.stdout
+    r = run(
+        "ingest", str(bad), "--commit", "-o", str(target), "--allow-removals", "--allow-unreadable"
+    )
+    assert r.returncode == 2 and "unresolved" in r.stdout and "'Atlantis'" in r.stdout
+    assert "fieldoffice: error: unresolved: office 'Reno Office' under Nevada" in r.stderr
+    assert "Traceback" not in r.stderr
     assert target.read_text() == "old contents"
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -207,19 +210,25 @@ def test_ingest_page_writes_only_when_committed_to_a_target(ctx: Context, tmp_pa
     data, source, target = page_html(BASE), tmp_path / "page.html", tmp_path / "dir.toml"
     dry = ingest_page(ctx, data, source=source, target=target, commit=False)
     assert dry.problems == [] and dry.written is None and not target.exists()
+    assert dry.needs and dry.needs[0].startswith("--allow-removals (20 offices")
+    assert "would remove office 'seattle' (Seattle Office) of the current directory" in dry.refusals
+    refused = ingest_page(ctx, data, source=source, target=target, commit=True)
+    assert refused.written is None and not target.exists()
     assert dry.changes is not None and [x["id"] for x in dry.changes.added] == ["reno"]
     assert dry.lines()[0] == dry.diff_text and "+ office added: reno (Reno Office)" in dry.diff_text
     assert any(f.kind == "uncovered" for f in dry.findings)
     assert ingest_page(ctx, data, source=source, target=None, commit=True).written is None
-    done = ingest_page(ctx, data, source=source, target=target, commit=True)
-    assert done.written == target and done.lines() == dry.lines()
+    done = ingest_page(ctx, data, source=source, target=target, commit=True, allow_removals=True)
+    assert done.written == target and done.lines() == dry.lines()[:-1]  # (not "a commit needs")
+    assert dry.lines()[-1].startswith("a commit needs --allow-removals")
     assert [o["id"] for o in tomllib.loads(target.read_text())["office"]] == [
         "phoenix",
         "reno",
         "dallas",
     ]
     bad = page_html([("Nevada", "Reno Office", "Reno", "NV", "Atlantis")])
-    refused = ingest_page(ctx, bad, source=source, target=tmp_path / "x.toml", commit=True)
+    refused = ingest_page(ctx, bad, source=source, target=tmp_path / "x.toml", commit=True,
+                          allow_removals=True, allow_unreadable=True)  # fmt: skip
     assert (
         refused.written is None and refused.changes is None and not (tmp_path / "x.toml").exists()
     )

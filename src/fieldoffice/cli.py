@@ -403,32 +403,62 @@ def ingest(
     commit: Annotated[
         bool, typer.Option("--commit", help="Write the directory file (default: a dry run).")
     ] = False,
+    allow_removals: Annotated[
+        bool,
+        typer.Option(
+            "--allow-removals",
+            help="Commit even if offices of the current directory are removed, or fewer than "
+            "half of them are left.",
+        ),
+    ] = False,
+    allow_unreadable: Annotated[
+        bool,
+        typer.Option(
+            "--allow-unreadable",
+            help="Commit even if blocks that look like part of an office could not be read "
+            "(those offices are left out).",
+        ),
+    ] = False,
     directory: DirectoryOpt = None,
 ) -> None:
     """Read a contact page into a directory: show what changed against the current one, and check it.
 
-    A dry run unless --commit. Exit code 1 if some part of the page could not be understood.
+    A dry run unless --commit. Every block that looks like part of an office but could not be
+    read is listed with its line (or text block) and text. Exit code 1 if some part of the page
+    could not be understood. A commit is refused (exit 2, one line per reason on stderr, nothing
+    written) when part of the page could not be understood, unless --allow-unreadable for
+    blocks not read, or when it would remove offices of the current directory or leave fewer
+    than half of them, unless --allow-removals. Pages too large, too deeply nested or too slow
+    to read are refused.
     """
     from fieldoffice.directory import read_bytes
-    from fieldoffice.ingest import MAX_PAGE_BYTES, ingest_page
+    from fieldoffice.ingest import MAX_PAGE_BYTES, Interrupted, ingest_page
 
     ctx = load_context(directory)
     data = read_bytes(page, MAX_PAGE_BYTES, what="saved page")  # a regular file, capped
     target = output or resolve_directory_path(directory)
-    report = ingest_page(ctx, data, source=page, target=target, commit=commit)
+    try:
+        report = ingest_page(ctx, data, source=page, target=target, commit=commit,
+                             allow_removals=allow_removals, allow_unreadable=allow_unreadable)  # fmt: skip
+    except Interrupted as exc:
+        sys.stderr.write("fieldoffice: stopped; no partial file was written\n")
+        raise typer.Exit(128 + int(exc.args[0])) from None
     for line in report.lines():
         print(line)
-    if report.problems:
-        raise typer.Exit(1)
     if not commit:
         also = f" (-o {output} is used only with --commit)" if output else ""
         print(f"dry run: nothing written{also}; add --commit -o FILE to write the directory file")
-        return
-    if report.written is None:
+        raise typer.Exit(1 if report.problems else 0)
+    sys.stdout.flush()
+    for line in report.refusals:
+        sys.stderr.write(f"fieldoffice: error: {line}\n")
+    if target is None:
         raise InvalidInput(
             "--commit needs a file to write",
             hint="add -o FILE (the shipped directory is part of the package)",
         )
+    if report.written is None:
+        raise typer.Exit(2)
     print(f"wrote {report.written}")
 
 

@@ -4,18 +4,29 @@ The page is reduced to its visible text in blocks (HTML through a real parser, w
 whitespace handled); the blocks are read for the media contact, the notices, the credit line, and
 the offices listed under their state headings, each with "AOR: ...". Every AOR is resolved into
 clauses; whatever cannot be resolved is reported with the exact text and the office it came from.
+
+Nothing is lost silently: every block that looks like part of an office (a state heading, an
+office name, a city, a state code, an "AOR:" line, a phone number, an email address) but was not
+read as one is reported with its text and position. A page is refused, with one clear error,
+when it is larger, nested deeper or longer to read than any contact page (see the limits below):
+the reading runs in a child process that is stopped at the time limit.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldoffice.diff import DirectoryDiff, diff_directories, diff_text
 from fieldoffice.directory import build_directory, read_raw, validate
-from fieldoffice.errors import DataError, InvalidInput
+from fieldoffice.errors import DataError, FieldOfficeError, InvalidInput
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.lint import Finding, lint_directory
 from fieldoffice.models import Directory
@@ -25,18 +36,42 @@ from fieldoffice.territory import compile_territories
 if TYPE_CHECKING:
     from fieldoffice.context import Context
 
-MAX_PAGE_BYTES = 20 << 20
+# Limits. A saved contact page is tens or hundreds of KB, nested a few dozen elements deep, with a
+# few hundred blocks of text; the seed page reads in about 20 ms.
+MAX_PAGE_BYTES = 5 << 20
+MAX_DEPTH = 256  # elements nested in elements; browsers stop nesting at 512 (WebKit, Blink)
+MAX_BLOCKS = 50_000  # blocks of visible text
+MAX_OFFICES = 500
+MAX_AOR_CHARS = 1_000
+PARSE_SECONDS = 2.0  # reading the page into offices
+CHECK_SECONDS = 30.0  # then validating, compiling, diffing and linting what was read
+
 _PHONE = r"\(?\d{3}\)?[ .-]?\d{3}-\d{4}"
+# Each of these is tried at a few places the page names ("For media inquiries", ...), over a
+# bounded window, with atomic groups: never more than linear work whatever the page holds.
+_WINDOW = 4_000
+_TRIES = 20
 _MEDIA = re.compile(
-    rf"For media inquiries[^.]*?contact the (?P<name>[^.]+?) at (?P<phone>{_PHONE}) or email (?P<email>[\w.+-]+@[\w-]+(?:\.[a-z0-9-]+)+)"
+    rf"For media inquiries(?>[^.]*?contact the )(?P<name>[^.]+?) at (?P<phone>{_PHONE}) or email (?P<email>[\w.+-]+@[\w-]+(?:\.[a-z0-9-]+)+)"
 )
 _NOTE = re.compile(r"NOTE:.*?(?=\s*\*/|\s{3,}|$)", re.S)
-_CREDIT = re.compile(r"When using [^.]*?credit line.*?is requested\.", re.S)
-_ABOUT = re.compile(r"(?<=\.)\s*(OPA provides.*?page\.)(?=When using|\s{2,}|$)", re.S)
+_CREDIT = re.compile(r"When using (?>[^.]*?credit line).*?is requested\.", re.S)
+_ABOUT = re.compile(r"OPA provides.*?page\.(?=When using|\s{2,}|$)", re.S)
 _OFFICE_NAME = re.compile(r"^(?P<name>.+?(?:Office|Headquarters))$")
 _CITY = re.compile(r"^(?P<city>[^,]+),$")
 _USPS = re.compile(r"^[A-Z]{2}$")
 _AOR = re.compile(r"^AOR:\s*(?P<aor>.*)$")
+_TIP = re.compile(
+    r"Report Crimes:\s*(?:Email or Call\s*)?(?P<phone>1?[-. ]?\(?\d{3}\)?[-. ][0-9A-Z]{3}[-. ]?[0-9A-Z-]{4,6})"
+)
+
+# What makes a block look like part of an office (all linear: no unbounded run before a choice).
+_SIG_AOR = re.compile(r"\bAOR\b|\barea of responsibility\b", re.I)
+_SIG_OFFICE = re.compile(r"\b(?:Office|Headquarters)\b")
+_SIG_CITY_ST = re.compile(r"[A-Za-z.],[ \t\xa0]?([A-Z]{2})\b")
+_SIG_PHONE = re.compile(r"(?<!\d)\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}(?!\d)")
+_SIG_EMAIL = re.compile(r"[\w.+-]@[\w-]+\.\w")
+_OFFICE_SHAPE = "an office is 'NAME Office', 'CITY,', 'ST', 'AOR: ...', each its own block"
 
 
 @dataclass
@@ -44,6 +79,12 @@ class Problem:
     where: str
     text: str
     message: str
+    kind: str = "unresolved"  # an AOR phrase; "unreadable": a block not read; "duplicate": an id
+    position: str = ""  # "line 9, block 71" of a text page, "text block 71" of an HTML page
+
+    def line(self) -> str:
+        at = f" ({self.position})" if self.position and self.position not in self.where else ""
+        return f"{self.kind}: {self.where}{at}: {self.text!r}: {self.message}"
 
 
 @dataclass
@@ -55,99 +96,510 @@ class Ingested:
 
 @dataclass
 class IngestReport:
-    """What `ingest_page` found and did: problems, or the changes, the lint findings and the file."""
+    """What `ingest_page` found and did: problems, or the changes, the lint findings and the file.
+
+    `refusals` says, one line each, why a commit is (or would be) refused: problems, unreadable
+    blocks not acknowledged, offices removed without --allow-removals; `needs` the flags that
+    would acknowledge them."""
 
     problems: list[Problem]
     changes: DirectoryDiff | None = None
     diff_text: str = ""
     findings: list[Finding] = field(default_factory=list)
     written: Path | None = None  # the file written, when committed
+    raw: dict[str, Any] | None = None  # the new directory file's contents
+    refusals: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+
+    @property
+    def unresolved(self) -> list[Problem]:
+        """Problems no flag can acknowledge: the directory itself would be wrong."""
+        return [p for p in self.problems if p.kind != "unreadable"]
+
+    @property
+    def unreadable(self) -> list[Problem]:
+        return [p for p in self.problems if p.kind == "unreadable"]
 
     def lines(self) -> list[str]:
         """The report as the command line prints it."""
-        if self.problems:
+        if self.unresolved or self.changes is None:
             return [
-                *(f"unresolved: {p.where}: {p.text!r}: {p.message}" for p in self.problems),
+                *(p.line() for p in self.problems),
                 f"{len(self.problems)} problems: nothing written. Fix the page or the regions, then run again.",
             ]
-        return [
+        out = [
             self.diff_text,
             *(f"  {f.severity:<7}  {f.kind:<19}  {f.message}" for f in self.findings),
         ]
+        out += [p.line() for p in self.unreadable]
+        if self.unreadable:
+            out.append(f"{_n(len(self.unreadable), 'block')} that look like part of an office could not be read ({_OFFICE_SHAPE}); the offices they belong to are left out")  # fmt: skip
+        if self.needs:
+            out.append("a commit needs " + " and ".join(self.needs))
+        return out
+
+
+class Interrupted(Exception):
+    """SIGTERM or SIGHUP while ingesting: no partial file is left behind."""
 
 
 def ingest_page(
-    ctx: Context, data: bytes, *, source: Path, target: Path | None, commit: bool
+    ctx: Context,
+    data: bytes,
+    *,
+    source: Path,
+    target: Path | None,
+    commit: bool,
+    allow_removals: bool = False,
+    allow_unreadable: bool = False,
 ) -> IngestReport:
     """Read a saved page against the current directory; with `commit` and a target, write it.
 
-    Nothing is checked further or written when some part of the page could not be understood.
-    Otherwise the new directory is validated (errors name `source`), compiled strictly, compared
-    with `ctx`'s and linted; the file is written (atomically) only if `commit` and `target`.
+    Nothing is checked further or written when an AOR could not be resolved. Otherwise the new
+    directory is validated (errors name `source`), compiled strictly, compared with `ctx`'s and
+    linted. The file is written (atomically) only if `commit` and `target`, and only if every
+    block that looks like an office was read (or `allow_unreadable`) and no office of the current
+    directory is removed, nor fewer than half of them are left (or `allow_removals`).
+
+    Reading runs in a child process, stopped after PARSE_SECONDS (then CHECK_SECONDS for the
+    checks): a page that takes longer is refused with an InvalidInput.
     """
+    with _signals_interrupt():
+        report = _run_limited(lambda mark: _analyse(ctx, data, source, target, mark))
+        _judge(report, ctx.directory, allow_removals, allow_unreadable)
+        if commit and target is not None and not report.refusals and report.raw is not None:
+            write_directory_file(report.raw, target)
+            report.written = target
+    return report
+
+
+def _analyse(
+    ctx: Context, data: bytes, source: Path, target: Path | None, mark: Callable[[], None]
+) -> IngestReport:
     result = ingest(data, ctx.gazetteer, PhraseResolver(ctx.gazetteer, ctx.regions), ctx.directory)
-    if result.problems:
+    mark()  # the page is read: what follows has its own time limit
+    if any(p.kind != "unreadable" for p in result.problems):
         return IngestReport(result.problems)
     validate(result.raw, source)
     new = build_directory(result.raw, target or source)
     territories = compile_territories(new, ctx.gazetteer.counties, ctx.regions)
     changes = diff_directories(ctx.directory, new, ctx.territories, territories)
-    report = IngestReport(
-        [],
+    return IngestReport(
+        result.problems,
         changes,
         diff_text(changes, {c.fips: c.label for c in ctx.gazetteer.counties}),
         lint_directory(new, ctx.gazetteer, ctx.regions),
+        raw=result.raw,
     )
-    if commit and target is not None:
-        write_directory_file(result.raw, target)
-        report.written = target
-    return report
+
+
+_LISTED = 20  # problems of one kind named one per line in a refusal; the rest are counted
+
+
+def _judge(
+    report: IngestReport, current: Directory, allow_removals: bool, allow_unreadable: bool
+) -> None:
+    """Fill `refusals` and `needs`: what stops a commit, given the flags."""
+    out, needs = report.refusals, report.needs
+
+    def listed(lines: list[str], what: str) -> None:
+        out.extend(lines[:_LISTED])
+        if len(lines) > _LISTED:
+            out.append(f"... and {len(lines) - _LISTED:,} more {what} (listed above)")
+
+    if report.unresolved or report.changes is None:
+        listed([p.line() for p in report.problems], "problems")
+        out.append(
+            f"{_n(len(report.problems), 'problem')}: fix the page or the regions, then run again"
+        )
+        return
+    if report.unreadable and not allow_unreadable:
+        listed([p.line() for p in report.unreadable], "unreadable blocks")
+        needs.append(f"--allow-unreadable ({_n(len(report.unreadable), 'block')} that look like part of an office left out)")  # fmt: skip
+    removed = report.changes.removed
+    have = len(report.raw["office"]) if report.raw else 0
+    before = len(current.offices)
+    if (removed or 2 * have < before) and not allow_removals:
+        out.extend(f"would remove office {x['id']!r} ({x['name']}) of the current directory" for x in removed)  # fmt: skip
+        if 2 * have < before:
+            out.append(f"the page yields {_n(have, 'office')}, fewer than half of the {before} in the current directory")  # fmt: skip
+        needs.append(
+            f"--allow-removals ({_n(len(removed), 'office')} of the current directory removed)"
+        )
+    if needs:
+        out.append("nothing written: add " + " and ".join(needs) + " to commit anyway")
+
+
+# -- reading the page under a time limit ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _signals_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise Interrupted (so the child and any temp file are cleaned up)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: Any) -> None:
+        raise Interrupted(signum)
+
+    old = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+
+
+def _run_limited(work: Callable[[Callable[[], None]], IngestReport]) -> IngestReport:
+    """`work(mark)` in a forked child: PARSE_SECONDS until it calls mark(), CHECK_SECONDS after.
+
+    A C parser or a regular expression cannot be interrupted in-process, so the child is killed
+    at the limit. Where there is no fork (or not on the main thread) the work runs here.
+    """
+    import pickle
+    import select
+    import threading
+
+    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
+        return work(lambda: None)
+    import selectolax.lexbor  # noqa: F401  (imported once, before the fork)
+
+    rfd, wfd = os.pipe()
+    parent = os.getpid()
+    pid = os.fork()
+    if pid == 0:  # the child: read, send the result, exit without running any cleanup
+        code = 0
+        try:
+            os.close(rfd)
+            _child_setup(parent)
+
+            def mark() -> None:
+                os.write(wfd, b"P")
+
+            try:
+                payload: tuple[Any, ...] = ("ok", work(mark))
+            except FieldOfficeError as exc:
+                payload = ("error", type(exc), exc.message, exc.hint)
+            except BaseException as exc:  # (re-raised in the parent)
+                payload = ("raise", exc)
+            try:
+                data = pickle.dumps(payload)
+            except Exception:
+                data = pickle.dumps(("raise", RuntimeError(repr(payload[-1]))))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(wfd, view) :]
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(wfd)
+    buf = bytearray()
+    phase, limit = "read", PARSE_SECONDS
+    deadline = time.monotonic() + limit
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise InvalidInput(
+                    f"reading the page took longer than {limit:g} s; refused"
+                    if phase == "read"
+                    else f"checking what was read from the page took longer than {limit:g} s; refused",
+                    hint="a contact page reads in well under a second: save the page as it is published",
+                )
+            ready, _, _ = select.select([rfd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(rfd, 1 << 20)
+            if not chunk:
+                break
+            buf += chunk
+            if phase == "read" and buf[:1] == b"P":
+                phase, limit = "check", CHECK_SECONDS
+                deadline = time.monotonic() + limit
+    finally:
+        os.close(rfd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)  # (it has exited, or it is stopped here)
+        _, status = os.waitpid(pid, 0)
+    if buf[:1] == b"P":
+        del buf[:1]
+    if not buf:
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+        why = (
+            f"signal {signal.Signals(sig).name}"
+            if sig
+            else f"exit {os.waitstatus_to_exitcode(status)}"
+        )
+        raise InvalidInput(f"reading the page stopped unexpectedly ({why}); refused",
+                           hint="save the page as it is published")  # fmt: skip
+    payload = pickle.loads(bytes(buf))
+    if payload[0] == "ok":
+        report: IngestReport = payload[1]
+        return report
+    if payload[0] == "error":
+        _, cls, message, hint = payload
+        raise cls(message, hint=hint)
+    raise payload[1]
+
+
+def _child_setup(parent: int) -> None:
+    """Die with the parent (SIGKILL included) and at the latest when the time is up."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the kernel ends the child at the alarm
+    signal.setitimer(signal.ITIMER_REAL, PARSE_SECONDS + CHECK_SECONDS + 1)
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG (Linux)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent was gone before prctl
+        os._exit(1)
+
+
+# -- the page's text ----------------------------------------------------------------------------
 
 
 def page_text(data: bytes) -> str:
     """Visible text of the page, blocks separated by runs of spaces, whatever the input."""
+    return _page(data)[0]
+
+
+def _page(data: bytes) -> tuple[str, bool]:
+    """The page's visible text, and whether it was HTML."""
     if len(data) > MAX_PAGE_BYTES:
         raise InvalidInput(f"the page is {len(data):,} bytes; the limit is {MAX_PAGE_BYTES:,}",
-                           hint="save just the contact page")  # fmt: skip
+                           hint="save just the contact page (HTML only)")  # fmt: skip
     text = data.decode("utf-8", errors="replace")
-    if re.search(r"<\s*(html|body|div|p|h[1-6]|section)\b", text, re.I):
-        from selectolax.lexbor import LexborHTMLParser as HTMLParser
+    if not re.search(r"<\s*(html|body|div|p|h[1-6]|section)\b", text, re.I):
+        return text, False
+    depth = nesting_depth(text, MAX_DEPTH)
+    if depth > MAX_DEPTH:
+        raise InvalidInput(f"the page's elements are nested more than {MAX_DEPTH} deep; refused",
+                           hint="a contact page nests a few dozen: save the page as it is published")  # fmt: skip
+    from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
-        tree = HTMLParser(text)
-        for node in tree.css("script, style, noscript, template"):
-            node.decompose()
-        body = tree.body or tree.root
-        if body is None:
-            return ""
-        return body.text(separator="   ", strip=True)
-    return text
+    tree = HTMLParser(text)
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    body = tree.body or tree.root
+    if body is None:
+        return "", True
+    return body.text(separator="   ", strip=True), True
+
+
+_TAG = re.compile(r"<(?:(!--)|(/?)([A-Za-z][A-Za-z0-9:_-]*)[^<>]*?(/?)>)")
+_VOID = frozenset(
+    (
+        "area",
+        "base",
+        "basefont",
+        "bgsound",
+        "br",
+        "col",
+        "embed",
+        "frame",
+        "hr",
+        "image",
+        "img",
+        "input",
+        "keygen",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    )
+)
+_ONCE = frozenset(("html", "head", "body", "frameset"))  # never nested: merged into the first
+_RAW = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"))
+_CLOSES_SAME = frozenset(
+    (
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "option",
+        "optgroup",
+        "tr",
+        "td",
+        "th",
+        "rb",
+        "rp",
+        "rt",
+        "rtc",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "caption",
+    )
+)
+_SCOPE = frozenset(
+    (
+        "table",
+        "td",
+        "th",
+        "caption",
+        "template",
+        "applet",
+        "marquee",
+        "object",
+        "html",
+        "svg",
+        "math",
+        "ul",
+        "ol",
+        "dl",
+        "select",
+    )
+)
+_RAW_END: dict[str, re.Pattern[str]] = {}
+
+
+def nesting_depth(html: str, limit: int) -> int:
+    """How deep an HTML parser would nest the page's elements: a linear scan of its tags that
+    follows the rules that keep real pages shallow (void elements, elements that close their
+    own kind like <p> and <li>, raw text in <script> and <style>, comments, self-closing tags in
+    SVG and MathML). Stops as soon as the depth passes `limit`. It may count a little deeper
+    than a browser would on odd markup; never much shallower on nesting built to be slow."""
+    stack: list[str] = []
+    counts: dict[str, int] = {}
+    foreign = deepest = pos = 0
+    search = _TAG.search
+    while True:
+        m = search(html, pos)
+        if m is None:
+            return deepest
+        pos = m.end()
+        if m.group(1):  # a comment runs to "-->", or to the end
+            end = html.find("-->", m.start() + 4)
+            if end < 0:
+                return deepest
+            pos = end + 3
+            continue
+        name = m.group(3).lower()
+        if m.group(2):  # an end tag closes its element and what is open inside it
+            if counts.get(name):
+                while True:
+                    top = stack.pop()
+                    counts[top] -= 1
+                    if top in ("svg", "math"):
+                        foreign -= 1
+                    if top == name:
+                        break
+            continue
+        if name in _VOID or name in _ONCE or (foreign and m.group(4)):
+            continue
+        if name in _CLOSES_SAME and counts.get(name):
+            for k in range(len(stack) - 1, max(len(stack) - 9, -1), -1):
+                if stack[k] == name:
+                    for top in stack[k:]:
+                        counts[top] -= 1
+                        if top in ("svg", "math"):
+                            foreign -= 1
+                    del stack[k:]
+                    break
+                if stack[k] in _SCOPE:
+                    break
+        stack.append(name)
+        counts[name] = counts.get(name, 0) + 1
+        if name in ("svg", "math"):
+            foreign += 1
+        if len(stack) > deepest:
+            deepest = len(stack)
+            if deepest > limit:
+                return deepest
+        if name in _RAW:
+            end_rx = _RAW_END.get(name) or _RAW_END.setdefault(
+                name, re.compile(rf"</{name}(?![A-Za-z0-9])", re.I)
+            )
+            e = end_rx.search(html, pos)
+            if e is None:
+                return deepest
+            pos = e.start()
+        elif name == "plaintext":
+            return deepest
+
+
+@dataclass
+class _Block:
+    text: str
+    start: int  # offsets in the flattened text (runs of spaces and tabs made one space)
+    end: int
+    position: str  # "line 9, block 71" (a text page) or "text block 71" (an HTML page)
 
 
 def _blocks(text: str) -> list[str]:
     return [b.strip() for b in re.split(r"\s{2,}", text) if b.strip()]
 
 
+def _located_blocks(text: str, html: bool) -> list[_Block]:
+    """The page's blocks (separated by two or more spaces) with their offsets in the flattened
+    text and a position a person can find: the line of a text page, the block of an HTML page."""
+    out: list[_Block] = []
+    runs = re.finditer(r"[ \t]{2,}", text)
+    run = next(runs, None)
+    removed = 0  # characters removed by flattening, before the current block
+    line, last = 1, 0
+    for m in re.finditer(r"\S+(?:\s\S+)*", text):
+        if len(out) >= MAX_BLOCKS:
+            raise InvalidInput(f"the page's text has more than {MAX_BLOCKS:,} blocks; refused",
+                               hint="a contact page has a few hundred: save just the contact page")  # fmt: skip
+        while run is not None and run.end() <= m.start():
+            removed += run.end() - run.start() - 1
+            run = next(runs, None)
+        s, e = m.start() - removed, m.end() - removed  # (no run of spaces inside a block)
+        if html:
+            where = f"text block {len(out) + 1}"
+        else:
+            line += text.count("\n", last, m.start())
+            last = m.start()
+            where = f"line {line}, block {len(out) + 1}"
+        out.append(_Block(m.group(0), s, e, where))
+    return out
+
+
 def ingest(
     data: bytes, gaz: Gazetteer, resolver: PhraseResolver, current: Directory | None
 ) -> Ingested:
     """Read a page into a directory; problems are collected, not raised, except when nothing is there."""
-    text = page_text(data)
+    text, html = _page(data)
     flat = re.sub(r"[ \t]+", " ", text)
+    located = _located_blocks(text, html)
+    blocks = [b.text for b in located]
     problems: list[Problem] = []
-    media = _MEDIA.search(flat)
+    media = _first(_MEDIA, flat, "For media inquiries")
     if media is None:
         raise InvalidInput("the page has no media contact ('For media inquiries ... contact the ... at PHONE or email ADDRESS')",
                            hint="save the whole contact page, not a part of it")  # fmt: skip
-    offices = _offices(_blocks(text), gaz, resolver, current, problems)
+    reading = _Reading(located, gaz)
+    offices = _offices(located, gaz, resolver, current, problems, reading)
+    media_end = media.end() + (1 if flat[media.end() : media.end() + 1] == "." else 0)
+    media_text = flat[media.start() : media_end]
+    tip = _TIP.search(flat)
+    about = _about(flat)
+    credit = _first(_CREDIT, flat, "When using ")
+    note = _NOTE.search(flat)
+    spans = [(media.start(), media_end)]
+    spans += [(x.start(), x.end()) for x in (tip, about, credit, note) if x is not None]
+    unread = reading.unread(spans)
     if not offices:
-        raise InvalidInput("the page lists no offices (a state heading, then 'NAME Office', 'CITY,', 'ST', 'AOR: ...')",
-                           hint="save the whole contact page, not a part of it")  # fmt: skip
-    media_text = flat[media.start() : media.end()] + (
-        "." if flat[media.end() : media.end() + 1] == "." else ""
-    )
+        first = f": {unread[0].position} {unread[0].text!r} looks like one" if unread else ""
+        raise InvalidInput(f"the page lists no offices that can be read{first}",
+                           hint=f"{_OFFICE_SHAPE}, under a state heading")  # fmt: skip
+    problems += unread
     directory: dict[str, Any] = {
         "organization": current.organization if current else "(organization)",
-        "title": _title(_blocks(text)) or (current.title if current else "Field Offices"),
+        "title": _title(blocks) or (current.title if current else "Field Offices"),
         "source": current.source if current else "ingested contact page",
         "effective_date": (current.effective_date.isoformat() if current else "1970-01-01"),
         "media": {"name": media.group("name").strip(), "phone": media.group("phone"),
@@ -156,19 +608,15 @@ def ingest(
     if current and current.unit:
         directory["unit"] = current.unit
     directory.update(_kept_from(current))
-    tip = _TIP.search(flat)
     if tip:  # the header's tip line is a contact the page prints: listed, with its purpose
         _put_tip_line(directory, tip.group("phone"), " ".join(tip.group(0).split()))
-    about = _ABOUT.search(flat)
     if about:
         # the saved page runs some sentences together ("public.ICE"): put the space back
         directory["media"]["about"] = re.sub(
-            r"(?<=[a-z][.!?])(?=[A-Z])", " ", " ".join(about.group(1).split())
+            r"(?<=[a-z][.!?])(?=[A-Z])", " ", " ".join(about.group(0).split())
         )
-    credit = _CREDIT.search(flat)
     if credit:
         directory["credit_line"] = {"text": credit.group(0).strip()}
-    note = _NOTE.search(flat)
     if note:
         notice_text = " ".join(note.group(0).split())  # (the page breaks lines inside it)
         kind = (
@@ -183,9 +631,36 @@ def ingest(
     )
 
 
-_TIP = re.compile(
-    r"Report Crimes:\s*(?:Email or Call\s*)?(?P<phone>1?[-. ]?\(?\d{3}\)?[-. ][0-9A-Z]{3}[-. ]?[0-9A-Z-]{4,6})"
-)
+def _first(rx: re.Pattern[str], text: str, opening: str) -> re.Match[str] | None:
+    """`rx` matched where `opening` occurs (the first _TRIES places), within _WINDOW characters."""
+    pos = 0
+    for _ in range(_TRIES):
+        i = text.find(opening, pos)
+        if i < 0:
+            return None
+        end = min(len(text), i + _WINDOW)
+        m = rx.match(text, i, end)
+        if m is not None:
+            return m
+        pos = i + 1
+    return None
+
+
+def _about(flat: str) -> re.Match[str] | None:
+    """The sentence about what OPA provides, which follows a full stop."""
+    pos = 0
+    for _ in range(_TRIES):
+        i = flat.find("OPA provides", pos)
+        if i < 0:
+            return None
+        pos = i + 1
+        if not flat[max(0, i - 200) : i].rstrip().endswith("."):
+            continue
+        end = min(len(flat), i + _WINDOW)
+        m = _ABOUT.match(flat, i, end)
+        if m is not None and (m.end() < end or end == len(flat)):  # ($ is the window's end)
+            return m
+    return None
 
 
 def _put_tip_line(directory: dict[str, Any], phone: str, text: str) -> None:
@@ -222,45 +697,160 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-") or "office"
 
 
-def _offices(blocks: list[str], gaz: Gazetteer, resolver: PhraseResolver, current: Directory | None,
-             problems: list[Problem]) -> list[dict[str, Any]]:  # fmt: skip
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _clip(text: str, n: int = 120) -> str:
+    text = " ".join(text[: n * 4].split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class _Reading:
+    """Which blocks were read (as an office, or a state heading with an office under it), which
+    were already reported, and then: which of the rest look like part of an office."""
+
+    def __init__(self, blocks: list[_Block], gaz: Gazetteer) -> None:
+        self.blocks = blocks
+        self.gaz = gaz
+        self.read = [False] * len(blocks)
+        self.reported = [False] * len(blocks)
+        self.heading: list[str | None] = [None] * len(blocks)  # the state heading above each
+
+    def signals(self, text: str) -> list[str]:
+        """What in `text` looks like part of an office."""
+        out = []
+        if _SIG_AOR.search(text):
+            out.append("an AOR line")
+        short = len(text) <= 40
+        st = self.gaz.state(text) if short else None
+        if st is not None:
+            out.append("a state code" if _USPS.match(text) else "a state heading")
+        if _SIG_OFFICE.search(text):
+            out.append("an office name")
+        if short and _CITY.match(text):
+            out.append("a city")
+        for m in _SIG_CITY_ST.finditer(text):
+            if self.gaz.state(m.group(1)) is not None:
+                out.append("a city and state")
+                break
+        if _SIG_PHONE.search(text):
+            out.append("a phone number")
+        if "@" in text and _SIG_EMAIL.search(text):
+            out.append("an email address")
+        return out
+
+    def unread(self, spans: list[tuple[int, int]]) -> list[Problem]:
+        """Blocks not read that look like part of an office. Inside the list of offices (from
+        the first office, "AOR:" line or reported block to the last, and the blocks with signs
+        of an office right around them) one sign is enough; elsewhere (navigation, footer) it
+        takes two, or an "AOR:" line. What the page's media contact, tip line, notice, credit
+        line and "about" paragraph say is theirs, not an office's."""
+        n = len(self.blocks)
+        signs: list[list[str]] = []
+        for b in self.blocks:
+            rest = _uncovered(b, spans)
+            signs.append(self.signals(rest) if rest else [])
+        anchors = [
+            k for k in range(n) if self.read[k] or self.reported[k] or "an AOR line" in signs[k]
+        ]
+        if not anchors:
+            lo, hi = 0, -1
+        else:
+            lo, hi = anchors[0], anchors[-1]
+            for _ in range(4):  # a first office read badly: its heading, name, city and state
+                if lo > 0 and signs[lo - 1] and not self.read[lo - 1]:
+                    lo -= 1
+            for _ in range(4):
+                if hi + 1 < n and signs[hi + 1] and not self.read[hi + 1]:
+                    hi += 1
+        out = []
+        for k, b in enumerate(self.blocks):
+            if self.read[k] or self.reported[k] or not signs[k]:
+                continue
+            inside = lo <= k <= hi
+            if not inside and len(signs[k]) < 2 and "an AOR line" not in signs[k]:
+                continue
+            under = f" under {self.heading[k]}" if self.heading[k] else ""
+            out.append(Problem(f"{b.position}{under}", _clip(b.text),
+                               f"looks like part of an office ({', '.join(signs[k])}) but was not read as one",
+                               "unreadable", b.position))  # fmt: skip
+        return out
+
+
+def _uncovered(b: _Block, spans: list[tuple[int, int]]) -> str:
+    """The block's text outside the page's other parts (spans in flattened-text offsets)."""
+    cut = sorted((max(s, b.start), min(e, b.end)) for s, e in spans if s < b.end and e > b.start)
+    if not cut:
+        return b.text
+    flat = re.sub(r"[ \t]+", " ", b.text)
+    pieces, at = [], b.start
+    for s, e in cut:
+        if s > at:
+            pieces.append(flat[at - b.start : s - b.start])
+        at = max(at, e)
+    pieces.append(flat[at - b.start :])
+    return " ".join(p.strip() for p in pieces if p.strip())
+
+
+def _offices(blocks: list[_Block], gaz: Gazetteer, resolver: PhraseResolver, current: Directory | None,
+             problems: list[Problem], reading: _Reading) -> list[dict[str, Any]]:  # fmt: skip
     known = {o.name: o for o in current.offices} if current else {}
     out: list[dict[str, Any]] = []
     heading: str | None = None
+    heading_at: int | None = None
+    text = [b.text for b in blocks]
+    n = len(text)
     i = 0
-    while i < len(blocks):
-        b = blocks[i]
-        if gaz.state(b) is not None and not _USPS.match(b):
-            heading = b
+    while i < n:
+        b = text[i]
+        reading.heading[i] = heading
+        if len(b) <= 40 and gaz.state(b) is not None and not _USPS.match(b):
+            heading, heading_at = b, i
             i += 1
             continue
-        m = _OFFICE_NAME.match(b)
-        if m and i + 1 < len(blocks) and _CITY.match(blocks[i + 1]):
+        m = _OFFICE_NAME.match(b) if len(b) <= 200 else None
+        if m and i + 1 < n and _CITY.match(text[i + 1]):
             name = m.group("name")
-            city = _CITY.match(blocks[i + 1]).group("city").strip()  # type: ignore[union-attr]
-            st = blocks[i + 2] if i + 2 < len(blocks) else ""
-            aor_m = _AOR.match(blocks[i + 3]) if i + 3 < len(blocks) else None
+            city = _CITY.match(text[i + 1]).group("city").strip()  # type: ignore[union-attr]
+            st = text[i + 2] if i + 2 < n else ""
+            aor_m = _AOR.match(text[i + 3]) if i + 3 < n else None
             where = f"office {name!r} under {heading or 'no state heading'}"
+            at = blocks[i].position
+            for k in range(i, min(i + 4, n)):
+                reading.heading[k] = heading
             if not _USPS.match(st) or gaz.state(st) is None:
-                problems.append(
-                    Problem(where, st, "expected the office's state as a 2-letter code")
-                )
+                why = "expected the office's state as a 2-letter code; the office is left out"
+                problems.append(Problem(where, _clip(st), why, "unreadable", at))
+                for k in range(i, min(i + 4 if aor_m else i + 3, n)):
+                    reading.reported[k] = True
                 i += 2
                 continue
             if aor_m is None:
-                problems.append(
-                    Problem(
-                        where, blocks[i + 3] if i + 3 < len(blocks) else "", "no 'AOR: ...' line"
-                    )
-                )
+                found = _clip(text[i + 3]) if i + 3 < n else ""
+                why = "no 'AOR: ...' line; the office is left out"
+                problems.append(Problem(where, found, why, "unreadable", at))
+                for k in range(i, i + 3):
+                    reading.reported[k] = True
                 i += 3
                 continue
             aor = " ".join(
                 aor_m.group("aor").split()
             )  # no-break spaces and runs of spaces: one space
+            if len(aor) > MAX_AOR_CHARS:
+                why = f"the AOR is {len(aor):,} characters, more than an AOR's {MAX_AOR_CHARS:,}; the office is left out"
+                problems.append(Problem(where, _clip(aor), why, "unreadable", at))
+                for k in range(i, i + 4):
+                    reading.reported[k] = True
+                i += 4
+                continue
+            if len(out) >= MAX_OFFICES:
+                raise InvalidInput(f"the page lists more than {MAX_OFFICES} offices; refused",
+                                   hint="save just the contact page")  # fmt: skip
             res = resolver.resolve(aor, state=st)
             for u in res.unresolved:
-                problems.append(Problem(where, u, f"cannot resolve this part of the AOR {aor!r}"))
+                problems.append(Problem(where, u, f"cannot resolve this part of the AOR {aor!r}",
+                                        "unresolved", blocks[i + 3].position))  # fmt: skip
             prev = known.get(name)
             office: dict[str, Any] = {"id": prev.id if prev else _slug(name), "name": name, "city": city,
                                       "state": st, "aor": aor}  # fmt: skip
@@ -281,19 +871,24 @@ def _offices(blocks: list[str], gaz: Gazetteer, resolver: PhraseResolver, curren
                 for c in res.clauses
             ] or [{"phrase": aor or "(empty)", "counties": []}]  # fmt: skip
             out.append(office)
+            for k in range(i, i + 4):
+                reading.read[k] = True
+            if heading_at is not None:
+                reading.read[heading_at] = True
             i += 4
             continue
         i += 1
     ids = [o["id"] for o in out]
-    for oid in {x for x in ids if ids.count(x) > 1}:
-        problems.append(Problem(f"office id {oid!r}", oid, "two offices would share this id"))
+    for oid in sorted({x for x in ids if ids.count(x) > 1}):
+        problems.append(
+            Problem(f"office id {oid!r}", oid, "two offices would share this id", "duplicate")
+        )
     return out
 
 
 def write_directory_file(raw: dict[str, Any], path: Any) -> None:
-    """Write the directory as TOML, atomically: a failed or interrupted write leaves the old file."""
-    import os
-
+    """Write the directory as TOML, atomically: a failed or interrupted write leaves the old file
+    and no temporary file (a temporary file left by a killed run is removed by the next one)."""
     import tomli_w
 
     target = Path(path)
@@ -302,6 +897,7 @@ def write_directory_file(raw: dict[str, Any], path: Any) -> None:
     if not target.parent.is_dir():
         raise InvalidInput(f"the folder {target.parent} does not exist", hint="create it first")
     text = "# Written by `fieldoffice ingest --commit`.\n" + tomli_w.dumps(raw)
+    _remove_stale_temps(target)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "w", encoding="utf-8") as f:
@@ -312,3 +908,35 @@ def write_directory_file(raw: dict[str, Any], path: Any) -> None:
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {target}: {exc.strerror}") from exc
+    except BaseException:  # Interrupted (SIGTERM), KeyboardInterrupt: the old file, no temp file
+        tmp.unlink(missing_ok=True)
+        raise
+    try:  # the rename itself made durable
+        fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError:
+        pass
+
+
+def _remove_stale_temps(target: Path) -> None:
+    """Temporary files of runs that were killed (SIGKILL leaves no chance to clean up)."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)\.tmp")
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return
+    for name in names:
+        m = pattern.fullmatch(name)
+        if m is None or int(m.group(1)) == os.getpid():
+            continue
+        try:
+            os.kill(int(m.group(1)), 0)
+            continue  # that run is still going
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        (target.parent / name).unlink(missing_ok=True)
