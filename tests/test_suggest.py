@@ -20,6 +20,7 @@ from fieldoffice.context import Context
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.geo.suggest import (
     AREA,
+    OFFICE,
     ORACLE_KINDS,
     PLACE,
     NameTable,
@@ -205,6 +206,8 @@ def test_areas_are_offered_and_offices_are_not(locator: Locator, suggester: Sugg
     assert "Long Island" in locator.suggestions("Long Islnd")
     assert "Rio Grande Valley" in locator.suggestions("Rio Grand Valey")
     assert not any("Office" in s for s in locator.suggestions("Phoenx Office"))
+    assert suggester.suggest("Phoenx Office", kinds=frozenset({OFFICE}))[0] == "Phoenix Office"
+    assert suggester.suggest("Pheonix", kinds=frozenset({OFFICE}))[0] == "Phoenix Office"
     # the area's answer is what the suggestion says it is
     assert locator.locate(locator.suggestions("Nothern Virginia")[0]).status != "not_found"
     table = suggester.tables[1]

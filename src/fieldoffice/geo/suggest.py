@@ -198,15 +198,16 @@ def gazetteer_arrays(gaz: Gazetteer) -> Arrays:
 
 
 def extra_rows(areas: Mapping[str, Area], offices: Sequence[Office]) -> list[Row]:
-    """Named areas under their names and aliases; offices under name, id and city (indexed for
-    those who look offices up; not offered for a miss, since the locator does not answer them)."""
+    """Named areas under their names and aliases; offices under name, id and city (for those who
+    look offices up, `kinds={OFFICE}`; a miss is not offered them: the locator does not answer an
+    office's name)."""
     names: dict[Area, list[str]] = {}
     for key, area in areas.items():
         names.setdefault(area, [_name_part(area.name)]).append(key)
     rows: list[Row] = [(a.name, AREA, a.state, AREA_SIZE, True, n) for a, n in names.items()]
     for o in offices:
         folded = [_name_part(x) for x in (o.name, o.name.removesuffix(" Office"), o.id, o.city)]
-        rows.append((o.name, OFFICE, None, OFFICE_SIZE, False, folded))
+        rows.append((o.name, OFFICE, None, OFFICE_SIZE, True, folded))
     return rows
 
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Answers for what names no place, old path beside new, in one run (issue 13, part 1).
+
+    .venv/bin/python benchmarks/bench_suggest.py            # -n 21 runs a query, --table 400
+
+For each query, `Locator.locate` in process, median of n runs after one warm-up, old and new in
+turn so that a change in load reaches both: the new locator (geo/suggest.py: a letter-count bound
+in numpy, rapidfuzz on the names left) beside the old one, which is the same locator given the
+old paths back: `Understander.suggestions` (rapidfuzz over every name), the old typo reader
+(rapidfuzz over the state's places) and the old `Decider.alternative` (every candidate's
+counties decided afresh). Then the suggestions alone over a table of near misses (real names with
+one letter dropped, swapped, inserted or replaced, seeded) with how often the two agree, the cost
+of building the index, and the first miss in a fresh process (imports and index included).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import string
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import rapidfuzz
+
+from fieldoffice.answer import Alternative
+from fieldoffice.context import Context, load_context
+from fieldoffice.decide import Decider
+from fieldoffice.geo.gazetteer import Gazetteer
+from fieldoffice.geo.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
+from fieldoffice.geo.typos import ACCEPT, MARGIN
+from fieldoffice.locate import Locator, areas_of
+from fieldoffice.text import fold
+
+QUERIES = [
+    "Renoo NV", "Sacremento", "Pheonix, AZ", "Clevland", "xqzzy", "asdf asdf",
+    ("qwertyuiop asdfghjkl zxcvbnm " * 11)[:300], "Springfeld", "xqzzy blorp", "Xyzzy, NV",
+    "Springfield", "Franklin", "Salem",
+]  # fmt: skip
+
+
+# -- the old paths, as they were before the index ------------------------------------------------------
+class OldTypoReader:
+    def __init__(self, gaz: Gazetteer) -> None:
+        self.names: dict[str, dict[str, str]] = defaultdict(dict)
+        for (state, key), name in gaz.place_names.items():
+            self.names[state][key] = name
+
+    def read_as(self, text: str, state: str) -> str | None:
+        from rapidfuzz import fuzz, process
+
+        pool = self.names.get(state)
+        if not pool:
+            return None
+        hits = process.extract(fold(text), list(pool), scorer=fuzz.ratio, limit=2)
+        if not hits or hits[0][1] < ACCEPT:
+            return None
+        if len(hits) > 1 and hits[0][1] - hits[1][1] < MARGIN:
+            return None
+        return pool[hits[0][0]]
+
+
+class OldDecider(Decider):
+    def alternative(
+        self, name: str, state: str, counties: Sequence[str], zip_codes: int
+    ) -> Alternative:
+        d = self.for_counties(counties) if counties else self.entry(self.no_county_key(state, name))
+        return Alternative(f"{name}, {state}", state, d.status, tuple(o.id for o in d.responsible),
+                           tuple(o.name for o in d.responsible), zip_codes)  # fmt: skip
+
+
+class OldLocator(Locator):
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx)
+        self.decider = OldDecider(ctx)
+        self._old_typos = OldTypoReader(ctx.gazetteer)
+
+    @property
+    def typos(self) -> OldTypoReader:  # type: ignore[override]
+        return self._old_typos
+
+    def suggestions(self, query: str, limit: int = 5) -> list[str]:
+        return self.understander.suggestions(query, limit)
+
+
+# -- measuring ---------------------------------------------------------------------------------------
+def runs(fn: Callable[[], object], n: int) -> list[float]:
+    out = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t) * 1e3)
+    return out
+
+
+def mutate(rng: random.Random, name: str) -> str:
+    i = rng.randrange(len(name))
+    op = rng.choice(("drop", "swap", "insert", "replace"))
+    if op == "drop" and len(name) > 1:
+        return name[:i] + name[i + 1 :]
+    if op == "swap" and i < len(name) - 1 and name[i] != name[i + 1]:
+        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
+    if op == "insert":
+        return name[:i] + rng.choice(string.ascii_lowercase) + name[i:]
+    return (
+        name[:i] + rng.choice(string.ascii_lowercase.replace(name[i].lower(), "")) + name[i + 1 :]
+    )
+
+
+def first_miss(old: bool) -> float:
+    """ms of the first miss in a fresh process, the context already loaded (snapshots warm)."""
+    here = Path(__file__).resolve().parent
+    code = (
+        f"import sys, time; sys.path.insert(0, {str(here)!r})\n"
+        "from fieldoffice.context import load_context\n"
+        "from fieldoffice.locate import Locator\n"
+        "from bench_suggest import OldLocator\n"
+        f"loc = (OldLocator if {old} else Locator)(load_context())\n"
+        "loc.locate('Houston')\n"
+        "t = time.perf_counter(); loc.locate('Sacremento')\n"
+        "print((time.perf_counter() - t) * 1e3)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(r.stdout.split()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("-n", type=int, default=21, help="runs of each query (default 21)")
+    ap.add_argument("--table", type=int, default=400, help="near misses in the table (400)")
+    args = ap.parse_args()
+
+    ctx = load_context()
+    new, old = Locator(ctx), OldLocator(ctx)
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+          f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
+          f"numpy {np.__version__}, rapidfuzz {rapidfuzz.__version__}")  # fmt: skip
+    print(f"locate(q) in process, median of {args.n} runs (ms):\n")
+    print(f"{'query':34} {'status':10} {'old':>8} {'new':>8} {'old/new':>8}  same answer")
+    for q in QUERIES:
+        a_new, a_old = new.locate(q), old.locate(q)  # warm-up
+        t_new: list[float] = []
+        t_old: list[float] = []
+        for _ in range(args.n):
+            t_old += runs(lambda q=q: old.locate(q), 1)
+            t_new += runs(lambda q=q: new.locate(q), 1)
+        mo, mn = statistics.median(t_old), statistics.median(t_new)
+        shown = q if len(q) <= 32 else q[:22] + f"... ({len(q)})"
+        same = "yes" if a_new == a_old else "no: " + ", ".join(a_new.suggestions[:3])
+        print(f"{shown:34} {a_new.status:10} {mo:8.2f} {mn:8.3f} {mo / mn:7.0f}x  {same}")
+
+    rng = random.Random(13)
+    labels = list(new.understander.choices())
+    table = []
+    for _ in range(args.table):
+        label = rng.choice(labels)
+        head, sep, st = label.rpartition(", ")
+        q = mutate(rng, head if sep else label)
+        table.append(f"{q}, {st}" if sep and rng.random() < 0.5 else q)
+    old_ms, new_ms, agree_top, agree_all = [], [], 0, 0
+    for q in table:
+        t = time.perf_counter()
+        want = old.suggestions(q)
+        old_ms.append((time.perf_counter() - t) * 1e3)
+        got = new.suggestions(q)
+        new_ms.append(min(runs(lambda q=q: new.suggestions(q), 3)))
+        agree_top += got[:1] == want[:1]
+        agree_all += got == want
+    print(f"\nsuggestions alone, {len(table)} near misses (ms): "
+          f"old median {statistics.median(old_ms):.2f}, p99 {np.percentile(old_ms, 99):.2f}; "
+          f"new median {statistics.median(new_ms):.3f}, p99 {np.percentile(new_ms, 99):.3f}, "
+          f"max {max(new_ms):.3f}; ratio of medians "
+          f"{statistics.median(old_ms) / statistics.median(new_ms):.0f}x")  # fmt: skip
+    print(f"same first suggestion {agree_top}/{len(table)}, same five {agree_all}/{len(table)} "
+          "(the new ones may add a named area)")  # fmt: skip
+
+    t = time.perf_counter()
+    arrays = gazetteer_arrays(ctx.gazetteer)
+    built = (time.perf_counter() - t) * 1e3
+    stored = ctx.derived_arrays("suggest-names", lambda: arrays)
+    t = time.perf_counter()
+    Suggester([NameTable(stored), NameTable(table_arrays(extra_rows(areas_of(ctx).by_key, ctx.directory.offices)))])  # fmt: skip
+    loaded = (time.perf_counter() - t) * 1e3
+    size = sum(a.nbytes for a in arrays.values()) / 1e6
+    print(f"\nindex: built in {built:.0f} ms (once per data version, kept as a derived snapshot of "
+          f"{size:.1f} MB); made from the snapshot in {loaded:.1f} ms")  # fmt: skip
+    print(f"first miss in a fresh process (imports, index): old {first_miss(True):.0f} ms, "
+          f"new {first_miss(False):.0f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
