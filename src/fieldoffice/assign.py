@@ -43,7 +43,7 @@ class Summary:
 
     def text(self) -> str:
         parts = ", ".join(
-            f"{k} {v:,}" for k, v in sorted(self.statuses.items(), key=lambda kv: -kv[1])
+            f"{k} {v:,}" for k, v in sorted(self.statuses.items(), key=lambda kv: (-kv[1], kv[0]))
         )
         rate = self.rows / self.seconds if self.seconds else 0.0
         rows = f"{self.rows:,} row{'' if self.rows == 1 else 's'}"

@@ -72,6 +72,7 @@ def _worker_context(directory: str | None) -> Context:
 # A CSV partition carries the reader's reason for each row it could not parse in this column,
 # as the local engine's blocks carry them beside the rows; the answers take its place.
 UNREADABLE = "__fieldoffice_unreadable__"
+CSV_PIECE_BYTES = 64 << 20  # a CSV partition: whole lines, about this many bytes
 
 
 def assign_partition(df: pd.DataFrame, roles: Roles, directory: str | None) -> pd.DataFrame:
@@ -217,7 +218,7 @@ def _csv_frame(client: Any, source: str, names: list[str], columns: list[str], d
     from dask.bytes.core import read_bytes
     from dask.delayed import delayed
 
-    _, per_file = read_bytes(source, delimiter=b"\n", blocksize="64MiB", sample=False)
+    _, per_file = read_bytes(source, delimiter=b"\n", blocksize=CSV_PIECE_BYTES, sample=False)
     blocks = [b for file_blocks in per_file for b in file_blocks]
     counts = client.gather(client.compute([delayed(count_lines)(b) for b in blocks]))
     starts = [1]
