@@ -155,6 +155,8 @@ def _arrays(
         ),
         "entry.size": np.asarray(sizes, dtype=np.int64),
         "entry.offered": np.asarray(offered, dtype=bool),
+        # does any entry have more than one name (an area's aliases)?
+        "entry.several": np.asarray([len(np.unique(entries)) < len(entries)]),
     }
     _put_text(a, "name.text", names)
     _put_text(a, "entry.label", labels)
@@ -234,7 +236,7 @@ class NameTable:
         self.offered = a["entry.offered"]
         codes = _Texts(a, "state.codes")
         self.code = {codes[i]: i for i in range(len(codes))}  # USPS -> its number in entry.state
-        self.several = bool(len(self.entries) > len(set(self.entries.tolist())))  # names per entry
+        self.several = bool(a["entry.several"][0])
         mine = self.state[self.offered & ((self.kind == COUNTY) | (self.kind == PLACE))]
         per = np.bincount(mine, minlength=_NO_STATE + 1).tolist()
         self.in_state = {s: per[i] for s, i in self.code.items() if per[i]}  # counties and places
@@ -325,7 +327,10 @@ class Suggester:
         wanted[list(kinds)] = True
         hits: list[tuple[float, int, int]] = []  # score, table, entry
         for t, table in enumerate(self.tables):
-            entries, scores = table.entries_of(*table.close(folded, SUGGEST_CUTOFF))
+            names, scores = table.close(folded, SUGGEST_CUTOFF)
+            if not len(names):
+                continue
+            entries, scores = table.entries_of(names, scores)
             ok = table.offered[entries] & wanted[table.kind[entries]]
             if state is not None:
                 ok &= table.state[entries] == table.code.get(state, _NO_STATE)
@@ -353,7 +358,10 @@ class Suggester:
             code = table.code.get(state)
             if code is None:
                 continue
-            entries, scores = table.entries_of(*table.close(folded, cutoff))
+            names, scores = table.close(folded, cutoff)
+            if not len(names):
+                continue
+            entries, scores = table.entries_of(names, scores)
             ok = (table.kind[entries] == PLACE) & (table.state[entries] == code)
             for e, s in zip(entries[ok][:2].tolist(), scores[ok][:2].tolist(), strict=True):
                 found.append((s, table.labels[e][:-4]))  # "Reno, NV" -> "Reno"
