@@ -212,3 +212,15 @@ def test_small_pieces_keep_order_and_line_numbers(
     text = (tmp_path / "d-csv.csv").read_text()
     for at in (37, 150, 151, 399):
         assert f"line {at + 2}: 2 fields, the header has 3: {at},oops" in text
+
+
+def test_an_old_latin_1_export_reads_alike_with_encoding(scheduler: str, tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_bytes(
+        "name,lat,lon\nCafé Reno,39.53,-119.81\nSão Miami,25.77,-80.19\n".encode("latin-1")
+    )
+    got, r = both(scheduler, src, "out.csv", "--encoding", "latin-1")
+    assert r.returncode == 0 and isinstance(got, bytes)
+    assert "Café Reno" in got.decode() and "São Miami" in got.decode()
+    _, r = both(scheduler, src, "out2.csv")  # without it: kept, but invalid, in both
+    assert r.returncode == 1

@@ -82,6 +82,9 @@ def test_every_zip_gets_the_same_status_and_offices(ctx: Context, locator: Locat
         "09905",
         "96939",
         "1234",
+        "2108",
+        "901",
+        "0901",
         "123456",
         "٨٩٥٠١",
         "８９５０１",
@@ -93,7 +96,9 @@ def test_every_zip_gets_the_same_status_and_offices(ctx: Context, locator: Locat
     a = assign_zips(ctx, zips)
     columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
     for i, z in enumerate(zips):
-        single = locator.locate(z)
+        # batch repairs a ZIP a spreadsheet made a number (2108 -> 02108); one typed value is not
+        padded = z.isdigit() and len(z) in (3, 4) and z[0] != "0"
+        single = locator.locate(z.zfill(5) if padded else z)
         got = (columns["status"][i], columns["office_id"][i])
         assert got == (single.status, "|".join(o.id for o in single.responsible)), z
 

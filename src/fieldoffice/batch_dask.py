@@ -92,14 +92,15 @@ def count_lines(block: bytes) -> int:
     return block.count(b"\n")
 
 
-def read_csv_piece(block: bytes, line: int, names: list[str], columns: list[str], delimiter: str) -> pd.DataFrame:  # fmt: skip
+def read_csv_piece(block: bytes, line: int, names: list[str], columns: list[str], delimiter: str,
+                   encoding: str = "utf-8") -> pd.DataFrame:  # fmt: skip
     """One partition of a CSV/TSV input (whole lines, the first on line `line`; line 1 is the
     header), parsed by the local engine's parser: a row it cannot parse is kept, with why."""
     if line == 1:  # the file's first piece starts with the header
         cut = block.find(b"\n") + 1
         block, line = (block[cut:], 2) if cut else (b"", 2)
     tables = []
-    for b in parse_csv_block(block, names, delimiter, line):
+    for b in parse_csv_block(block, names, delimiter, line, encoding):
         reasons = [b.problems.get(i) for i in range(b.batch.num_rows)]
         tables.append(
             pa.Table.from_batches([b.batch.select(columns)]).append_column(
@@ -126,7 +127,7 @@ def read_piece(piece: tuple[str, tuple[int, ...]], source: ParquetSource, column
 
 def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str | None], *,
                     scheduler: str | None = None, workers: int = 2,
-                    replace_answers: bool = False) -> Summary:  # fmt: skip
+                    replace_answers: bool = False, encoding: str = "utf-8") -> Summary:  # fmt: skip
     import sys
 
     try:
@@ -147,7 +148,7 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
         )
     kind = input_kind(source)
     parquet = parquet_source(source) if kind == "parquet" else None
-    names = parquet.schema.names if parquet is not None else read_batches(source)[0]
+    names = parquet.schema.names if parquet is not None else read_batches(source, encoding)[0]
     kept = input_columns(names, replace_answers=replace_answers)
     roles, note = choose_columns(kept, **flags)
     if parquet is not None:
@@ -167,7 +168,7 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
             ddf = dd.from_map(read_piece, list(parquet.pieces), source=parquet, columns=kept,
                               meta=schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype))  # fmt: skip
         else:
-            ddf = _csv_frame(client, source, names, kept, "\t" if kind == "tsv" else ",")
+            ddf = _csv_frame(client, source, names, kept, "\t" if kind == "tsv" else ",", encoding)
         meta = ddf._meta.drop(columns=[UNREADABLE], errors="ignore").assign(
             **{c: pd.Series([], dtype=pd.ArrowDtype(pa.string())) for c in OUTPUT_COLUMNS}
         )
@@ -209,7 +210,8 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
     return summary
 
 
-def _csv_frame(client: Any, source: str, names: list[str], columns: list[str], delimiter: str) -> Any:  # fmt: skip
+def _csv_frame(client: Any, source: str, names: list[str], columns: list[str], delimiter: str,
+               encoding: str) -> Any:  # fmt: skip
     """A CSV/TSV input as a Dask frame of pieces of whole lines, each parsed where it is read.
 
     The workers first count each piece's lines, so every piece knows the line it starts on and
@@ -225,7 +227,7 @@ def _csv_frame(client: Any, source: str, names: list[str], columns: list[str], d
     for c in counts[:-1]:
         starts.append(starts[-1] + int(c))
     parts = [
-        delayed(read_csv_piece)(b, start, names, columns, delimiter)
+        delayed(read_csv_piece)(b, start, names, columns, delimiter, encoding)
         for b, start in zip(blocks, starts, strict=True)
     ]
     meta = _csv_schema(columns).empty_table().to_pandas(types_mapper=pd.ArrowDtype)

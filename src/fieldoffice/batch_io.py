@@ -315,23 +315,21 @@ def _csv_blocks(path: str, encoding: str) -> tuple[list[str], Iterator[Block]]:
     def blocks() -> Iterator[Block]:
         line = 2  # the line the next chunk starts on
         for chunk in _chunks(raw, BLOCK_BYTES):
-            data = (
-                chunk
-                if utf8
-                else chunk.decode(encoding, "surrogateescape").encode("utf-8", "surrogateescape")
-            )
-            if data.strip():
-                yield from _parse_chunk(data, names, delimiter, line, encoding)
+            yield from parse_csv_block(chunk, names, delimiter, line, encoding)
             line += chunk.count(b"\n")
 
     return names, blocks()
 
 
-def parse_csv_block(data: bytes, names: list[str], delimiter: str, line: int) -> Iterator[Block]:
-    """A piece of a UTF-8 CSV/TSV file, whole lines starting on line `line` (the header is line
-    1), parsed as the local engine parses its chunks: a bad row kept, with the reason why."""
+def parse_csv_block(
+    data: bytes, names: list[str], delimiter: str, line: int, encoding: str = "utf-8"
+) -> Iterator[Block]:
+    """A piece of a CSV/TSV file, whole lines starting on line `line` (the header is line 1),
+    parsed as the local engine parses its chunks: a bad row kept, with the reason why."""
+    if codecs.lookup(encoding).name != "utf-8":  # Arrow reads UTF-8: transcode, bad bytes kept
+        data = data.decode(encoding, "surrogateescape").encode("utf-8", "surrogateescape")
     if data.strip():
-        yield from _parse_chunk(data, names, delimiter, line, "utf-8")
+        yield from _parse_chunk(data, names, delimiter, line, encoding)
 
 
 def _chunks(raw: IO[bytes], size: int) -> Iterator[bytes]:

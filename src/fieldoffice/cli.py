@@ -366,14 +366,8 @@ def assign(
     if engine == "dask":
         from fieldoffice.batch_dask import run_assign_dask
 
-        if encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
-            raise InvalidInput(
-                "--encoding is read by the local engine only", hint="convert the file to UTF-8"
-            )
-
-        summary = run_assign_dask(
-            ctx, source, output, flags, scheduler=scheduler, replace_answers=replace_answers
-        )
+        summary = run_assign_dask(ctx, source, output, flags, scheduler=scheduler,
+                                  replace_answers=replace_answers, encoding=encoding)  # fmt: skip
     elif engine == "local":
         try:
             summary = run_assign(

@@ -284,7 +284,7 @@ class Pages:
             results.append(
                 {"label": hit, "url": choices[hit], "kind": self._(lang, "office or region")}
             )
-        for s in self.site.locator.understander.suggestions(q):
+        for s in self.site.locator.suggestions(q):
             results.append(
                 {
                     "label": s,

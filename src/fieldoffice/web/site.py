@@ -25,10 +25,17 @@ class Site:
         self._lock = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load the point indexes before the first request, and draw the map beside it: the server
-        answers at once, and a page that needs the map before it is drawn waits for it."""
+        """Load the point indexes before the first request; load the name index and draw the map
+        beside it: the server answers at once, and a request that needs either before it is ready
+        waits for it (both are made once, by whichever thread asks first)."""
         self.locator.locate_point(lat=39.53, lon=-119.81)
-        threading.Thread(target=lambda: self.map_data, name="fieldoffice-map", daemon=True).start()
+        threading.Thread(
+            target=self._warm_in_background, name="fieldoffice-warm", daemon=True
+        ).start()
+
+    def _warm_in_background(self) -> None:
+        self.locator.suggestions("warm up")  # the name index: the first not-found pays nothing
+        _ = self.map_data
 
     @cached_property
     def etag(self) -> str:
