@@ -91,7 +91,7 @@ class Guard:
                     own = [
                         (k, _relative(v, host) if k.lower() == b"location" else v) for k, v in own
                     ]
-                if is_get and status == 200:
+                if is_get and status == 200 and b"etag" not in names:  # static files have theirs
                     extra.append((b"etag", self.etag))
                     if fresh:  # the same 200 the client already holds: say so, send nothing
                         not_modified = True

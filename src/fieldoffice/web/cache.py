@@ -2,7 +2,7 @@
 
 Every answer the site gives is a function of the URL, the data version and a few request headers
 (gzip or not, CORS or not), so a repeat request (a popular city, a state page with its map, the
-home page) is sent from memory, gzipped once. Verify answers are never kept (they are about what
+home page, a stylesheet) is sent from memory, gzipped once. Verify answers are never kept (they are about what
 one person asked, and carry `Cache-Control: no-store`), nor is anything marked no-store. The
 cache belongs to one app, which serves one data version; its key holds the ETag too, so an answer
 from an earlier version can never be sent for a later one.
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 KEPT_STATUSES = (200, 400, 404)  # answers, not-found answers with suggestions, unreadable input
-NEVER = ("/verify", "/es/verify", "/api/v1/verify", "/static/")
+NEVER = ("/verify", "/es/verify", "/api/v1/verify")
 MAX_ENTRY = 2 * 1024 * 1024
 
 
@@ -54,6 +54,8 @@ class ResponseCache:
                 origin = True
             elif name in (b"authorization", b"cookie"):
                 return None  # never share an answer that could depend on who asks
+            elif name in (b"if-none-match", b"if-modified-since") and path.startswith("/static/"):
+                return None  # a static file answers its own conditional requests (304)
         return (
             self.etag,
             scope.get("raw_path") or path.encode(),
