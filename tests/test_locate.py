@@ -152,3 +152,31 @@ def test_zip_without_county_answers_for_its_state(locator: Locator) -> None:
 def test_region_sources_are_words_not_reference_letters(locator: Locator) -> None:
     a = locator.locate("Manassas, VA")
     assert "E:" not in sentence(a) and "Northern Virginia Regional Commission" in sentence(a)
+
+
+@pytest.mark.parametrize(
+    ("query", "with_state"),
+    [
+        ("Fresno County", "Fresno County, CA"),
+        ("washoe county", "Washoe County, NV"),
+        ("Orleans Parish", "Orleans Parish, LA"),
+        ("Kenai Peninsula Borough", "Kenai Peninsula Borough, AK"),
+        ("Cook County", "Cook County, IL"),  # Georgia and Minnesota have one too, far smaller
+        ("Miami-Dade County", "Miami-Dade County, FL"),
+    ],
+)
+def test_a_county_without_its_state_is_that_county(
+    locator: Locator, query: str, with_state: str
+) -> None:
+    bare, full = locator.locate(query), locator.locate(with_state)
+    assert bare.status == full.status != "not_found"
+    assert [o.id for o in bare.responsible] == [o.id for o in full.responsible]
+    assert [c.fips for c in bare.counties] == [c.fips for c in full.counties]
+
+
+@pytest.mark.parametrize("query", ["Washington County", "Franklin County", "Jefferson County"])
+def test_a_county_name_many_states_share_is_ambiguous(locator: Locator, query: str) -> None:
+    a = locator.locate(query)
+    assert a.status == "ambiguous"
+    states = {alt.state for alt in a.alternatives}
+    assert len(states) >= 10 and all(alt.name.startswith(query) for alt in a.alternatives)

@@ -6,6 +6,7 @@ The locator dispatches and measures; it decides nothing and words nothing.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import replace
 
 import numpy as np
@@ -23,9 +24,10 @@ from fieldoffice.areas import Area, AreaIndex
 from fieldoffice.context import Context
 from fieldoffice.decide import Decider, decider
 from fieldoffice.errors import InvalidInput
+from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
-from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.geo.placenames import DOMINANCE, MIN_ZIPS, PlaceNames
 from fieldoffice.geo.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
 from fieldoffice.geo.typos import TypoReader
 from fieldoffice.query import MAX_QUERY, Place, Understander
@@ -122,7 +124,7 @@ class Locator:
                     query, self._area_place(area), self.decider.for_area(area, alternatives)
                 )
         if place is None and len(query) <= MAX_QUERY:
-            bare = self._bare_name(query) or self._misspelt(query)
+            bare = self._bare_name(query) or self._bare_county(query) or self._misspelt(query)
             if bare is not None:
                 return bare
         if place is None:
@@ -196,6 +198,40 @@ class Locator:
                 query, top, self.decider.with_alternatives(self._decide_place(top), alts[1:9])
             )
         return self.answer(query, None, self.decider.several_places(query, alts))
+
+    def _bare_county(self, query: str) -> Answer | None:
+        """'Fresno County' with no state: that county if only one state has it, or if it clearly
+        outranks the others by ZIP codes (Cook County: Illinois), else `ambiguous` with each."""
+        found = self.county_names.get(fold(query))
+        if not found:
+            return None
+        alts = [self.decider.alternative(c.name, c.state, [c.fips], n) for c, n in found]
+        top, top_zips = found[0]
+        second = found[1][1] if len(found) > 1 else 0
+        if len(found) == 1 or (top_zips >= MIN_ZIPS and top_zips >= DOMINANCE * second):
+            place = self.understander.understand(f"{top.name}, {top.state}")
+            if place is not None:
+                decision = self.decider.with_alternatives(self._decide_place(place), alts[1:9])
+                return self.answer(query, place, decision)
+        return self.answer(query, None, self.decider.several_places(query, alts))
+
+    @property
+    def county_names(self) -> dict[str, list[tuple[County, int]]]:
+        """Every county by its folded name alone, most ZIP codes first."""
+
+        def build() -> dict[str, list[tuple[County, int]]]:
+            zips: dict[str, int] = defaultdict(int)
+            for z in self.gaz.zips.values():
+                if z.county_fips is not None:
+                    zips[z.county_fips] += 1
+            out: dict[str, list[tuple[County, int]]] = defaultdict(list)
+            for c in self.gaz.counties:
+                out[fold(c.name)].append((c, zips[c.fips]))
+            for found in out.values():
+                found.sort(key=lambda cn: (-cn[1], cn[0].state))
+            return dict(out)
+
+        return self.ctx.memo("locate-county-names", build)
 
     def _misspelt(self, query: str) -> Answer | None:
         """'San Fransisco, CA': the one clearly close place name in the state given, said so."""
