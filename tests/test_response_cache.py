@@ -89,3 +89,24 @@ def test_the_key_holds_the_data_version() -> None:
     one = ResponseCache(lambda *_: None, etag='W/"one"')._key(scope)  # type: ignore[arg-type]
     two = ResponseCache(lambda *_: None, etag='W/"two"')._key(scope)  # type: ignore[arg-type]
     assert one and two and one != two and one[1:] == two[1:]
+
+
+def test_a_burst_for_a_new_page_makes_it_once() -> None:
+    """Ten requests for the same page arriving together: one makes it, nine wait for it."""
+    import asyncio
+
+    import httpx
+
+    app = create_app()
+
+    async def burst() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            await c.get("/api/v1/offices")  # builds the middleware stack
+            return await asyncio.gather(*(c.get("/locate?q=Ohio") for _ in range(10)))
+
+    responses = asyncio.run(burst())
+    cache = _cache(app)
+    assert {r.status_code for r in responses} == {200}
+    assert len({r.content for r in responses}) == 1
+    assert cache.misses == 2 and cache.hits == 9  # /api/v1/offices, then Ohio once

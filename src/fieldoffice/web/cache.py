@@ -10,6 +10,7 @@ from an earlier version can never be sent for a later one.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -39,6 +40,9 @@ class ResponseCache:
         self.kept: OrderedDict[tuple[bytes, ...], Kept] = OrderedDict()
         self.lock = threading.Lock()
         self.hits = self.misses = 0
+        # one request makes an answer; the same request arriving meanwhile waits for it (a burst
+        # for a new page, or every connection at start, would otherwise make it many times over)
+        self.inflight: dict[tuple[bytes, ...], asyncio.Event] = {}
 
     def _key(self, scope: Scope) -> tuple[bytes, ...] | None:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
@@ -69,26 +73,38 @@ class ResponseCache:
         if key is None:
             await self.app(scope, receive, send)
             return
+        kept = self._get(key)
+        if kept is None and key in self.inflight:  # the same answer is being made: wait for it
+            await self.inflight[key].wait()
+            kept = self._get(key)
+        if kept is not None:
+            start = {"type": "http.response.start", "status": kept.status, "headers": list(kept.headers)}  # fmt: skip
+            await send(start)
+            body = b"" if scope["method"] == "HEAD" else kept.body
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.misses += 1
+        # HEAD has no body to keep; an answer made but not kept (too large, no-store) is made again
+        if scope["method"] == "HEAD" or key in self.inflight:
+            await self.app(scope, receive, send)
+            return
+        self.inflight[key] = asyncio.Event()
+        try:
+            await self._make(key, scope, receive, send)
+        finally:
+            self.inflight.pop(key).set()
+
+    def _get(self, key: tuple[bytes, ...]) -> Kept | None:
         with self.lock:
             kept = self.kept.get(key)
             if kept is not None:
                 self.kept.move_to_end(key)
                 self.hits += 1
-        if kept is not None:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": kept.status,
-                    "headers": list(kept.headers),
-                }
-            )
-            body = b"" if scope["method"] == "HEAD" else kept.body
-            await send({"type": "http.response.body", "body": body})
-            return
-        self.misses += 1
-        if scope["method"] == "HEAD":  # its body is empty: nothing to keep
-            await self.app(scope, receive, send)
-            return
+            return kept
+
+    async def _make(
+        self, key: tuple[bytes, ...], scope: Scope, receive: Receive, send: Send
+    ) -> None:
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
