@@ -152,7 +152,7 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.1)
-        time.sleep(2)  # every worker up and warm
+        time.sleep(4)  # every worker up, and warm (Site.warm_up asks each kind of question once)
         req = urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"})
         with urllib.request.urlopen(req) as r:
             raw = r.read()

@@ -6,10 +6,11 @@ The locator dispatches and measures; it decides nothing and words nothing.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 
 import numpy as np
+import numpy.typing as npt
 
 from fieldoffice.answer import (
     Alternative,
@@ -110,6 +111,16 @@ class Locator:
         return near_index_of(self.ctx)
 
     # -- entry points -------------------------------------------------------------------------
+    WARM_UP = ("Reno, NV", "Sacramento", "Fresno County", "89501", "zzqx blorp",
+               "1600 Pennsylvania Ave NW, Washington, DC 20500", "Sacremento, CA", "West Texas")  # fmt: skip
+
+    def warm(self) -> None:
+        """Build every lazy part once (place names, county names, areas, the name index, the
+        address parser) by asking one question of each kind: a server calls this at start, so
+        no visitor pays for it."""
+        for query in self.WARM_UP:
+            self.locate(query)
+
     def locate(self, query: str) -> Answer:
         try:
             place = self.understander.understand(query)
@@ -219,14 +230,16 @@ class Locator:
     def county_names(self) -> dict[str, list[tuple[County, int]]]:
         """Every county by its folded name alone, most ZIP codes first."""
 
+        def zip_counts() -> dict[str, npt.ArrayLike]:
+            fips = [c.fips for c in self.gaz.counties]
+            seen = Counter(self.gaz.zips.county_column())
+            return {"zips": np.array([seen[f] for f in fips], dtype=np.int32)}
+
         def build() -> dict[str, list[tuple[County, int]]]:
-            zips: dict[str, int] = defaultdict(int)
-            for z in self.gaz.zips.values():
-                if z.county_fips is not None:
-                    zips[z.county_fips] += 1
+            zips = self.ctx.derived_arrays("county-zip-counts", zip_counts)["zips"].tolist()
             out: dict[str, list[tuple[County, int]]] = defaultdict(list)
-            for c in self.gaz.counties:
-                out[fold(c.name)].append((c, zips[c.fips]))
+            for c, n in zip(self.gaz.counties, zips, strict=True):
+                out[fold(c.name)].append((c, n))
             for found in out.values():
                 found.sort(key=lambda cn: (-cn[1], cn[0].state))
             return dict(out)

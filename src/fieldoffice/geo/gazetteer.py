@@ -258,6 +258,10 @@ class ZipTable(Mapping[str, Zip]):
         self._made: dict[int, Zip] = {}
         self._all: dict[str, Zip] | None = None
 
+    def county_column(self) -> list[str]:
+        """Each ZIP's county FIPS, in table order ("" where it has none)."""
+        return self._county.tolist()
+
     def row_of(self, code: object) -> int:
         """The row of a 5-digit ZIP code, or -1."""
         if not (isinstance(code, str) and len(code) == 5 and code.isascii() and code.isdigit()):

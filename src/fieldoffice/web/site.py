@@ -34,7 +34,7 @@ class Site:
         ).start()
 
     def _warm_in_background(self) -> None:
-        self.locator.suggestions("warm up")  # the name index: the first not-found pays nothing
+        self.locator.warm()  # every kind of question once: the first visitor pays nothing
         _ = self.map_data
 
     @cached_property
