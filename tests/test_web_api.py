@@ -162,3 +162,24 @@ def test_gzip_on_real_responses_over_1_kb(client: TestClient, path: str) -> None
         assert "accept-encoding" in r.headers["vary"].lower()
     assert raw[:2] == b"\x1f\x8b" and len(raw) < len(plain.content)
     assert gzip.decompress(raw) == plain.content
+
+
+@pytest.mark.parametrize(
+    "q",
+    ["Reno, NV", "Texas", "zzqx blorp", "89501", "Springfield", "1600 Pennsylvania Ave NW, "
+     "Washington, DC 20500", "", "   ", "Miami, FL", "Guam", "91.5, 10", "é" * 300],
+)  # fmt: skip
+def test_fast_path_answers_text_exactly_like_the_routed_one(client: TestClient, q: str) -> None:
+    for encoding in ("identity", "gzip"):
+        headers = {"Accept-Encoding": encoding, "Origin": "https://example.org"}
+        fast = client.get("/api/v1/locate", params={"q": q}, headers=headers)
+        routed = client.get("/api/v1/locate", params={"q": q, "via": "router"}, headers=headers)
+        assert fast.status_code == routed.status_code, q
+        assert fast.json() == routed.json()
+        for name in ("content-type", "content-encoding", "access-control-allow-origin", "etag"):
+            assert fast.headers.get(name) == routed.headers.get(name), name
+
+
+def test_a_q_over_the_limit_is_worded_by_the_router(client: TestClient) -> None:
+    r = client.get("/api/v1/locate", params={"q": "a" * 301})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_input"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import os
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -11,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
@@ -19,9 +23,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from fieldoffice import __version__
 from fieldoffice.context import load_context
 from fieldoffice.errors import FieldOfficeError
+from fieldoffice.query import MAX_QUERY
 from fieldoffice.web.api import error_response, locate_answer
 from fieldoffice.web.api import router as api_router
 from fieldoffice.web.cache import ResponseCache
+from fieldoffice.web.i18n import LANGUAGES
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.ratelimit import FairShare
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
@@ -29,6 +35,7 @@ from fieldoffice.web.site import Site
 
 MAX_URL = 8192  # above any valid request: 300 characters of q, each up to 12 bytes encoded
 MAX_BODY = 16 * 1024
+GZIP_MIN, GZIP_LEVEL = 1024, 9  # Starlette's defaults, for the GZip middleware and HotPath
 STATIC = Path(__file__).parent / "static"
 
 SECURITY_HEADERS = [
@@ -50,17 +57,20 @@ class Guard:
         self.etag = etag.encode()
         self.max_headers = settings.max_headers if settings else 1000
         self.hosts = HostCheck(settings.allowed_hosts if settings else ("*",))
-        self.threads = max(2, 2 * (os.cpu_count() or 1))
+        self.threads = max(2, os.cpu_count() or 1)
         self.started = False
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if not self.started:  # CPU-bound handlers gain nothing from more threads than cores
+        if not self.started:
             import anyio.to_thread
 
+            # CPU-bound handlers gain nothing from more threads than cores; and the event loop,
+            # which answers the cheap requests, gets the interpreter back within 1 ms, not 5
             anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            sys.setswitchinterval(0.001)
             self.started = True
         refused = self._refusal(scope)
         if refused is not None:
@@ -209,10 +219,13 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 class HotPath:
-    """GET /api/v1/locate?lat=&lon= straight to the core, skipping the framework's routing.
+    """GET /api/v1/locate straight to the core, in both its forms (?q= and ?lat=&lon=), skipping
+    the framework's routing and parameter checks, which cost more than most answers.
 
-    Only the exact form lat=..&lon=.. (each once, at most 40 characters) takes this path; anything
-    else goes through FastAPI. Both call api.locate_answer, so the answers are the same.
+    Only the exact forms (q alone, up to 300 characters; lat and lon alone, up to 40 each) take
+    this path; anything else (an extra parameter, a repeated one, a q too long) goes through
+    FastAPI for its checks and their wording. Both call api.locate_answer: the answers are the
+    same, and a test compares them. A point is answered at once; text runs in the thread pool.
     """
 
     PATH = "/api/v1/locate"
@@ -221,31 +234,42 @@ class HotPath:
         self.app = app
         self.site = site
 
+    def _form(self, scope: Scope) -> dict[str, str] | None:
+        if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "GET":
+            return None
+        params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
+        keys = sorted(k for k, _ in params)
+        if keys == ["lat", "lon"] and all(len(v) <= 40 for _, v in params):
+            return dict(params)
+        if keys == ["q"] and len(params[0][1]) <= MAX_QUERY:
+            return dict(params)
+        return None
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["path"] == self.PATH and scope["method"] == "GET":
-            params = parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True)
-            keys = [k for k, _ in params]
-            if sorted(keys) == ["lat", "lon"] and all(len(v) <= 40 for _, v in params):
-                values = dict(params)
-                try:
-                    status, body = locate_answer(
-                        self.site, q=None, lat=values["lat"], lon=values["lon"]
-                    )
-                except FieldOfficeError as exc:
-                    status, body = (
-                        exc.http_status,
-                        bytes(error_response(exc.http_status, exc.code, str(exc)).body),
-                    )
-                headers = [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ]
-                if any(k == b"origin" for k, _ in scope["headers"]):
-                    headers.append((b"access-control-allow-origin", b"*"))
-                await send({"type": "http.response.start", "status": status, "headers": headers})
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
+        form = self._form(scope)
+        if form is None:
+            await self.app(scope, receive, send)
+            return
+        if "q" in form:
+            status, body = await run_in_threadpool(self._answer, form)
+        else:
+            status, body = self._answer(form)
+        headers = [(b"content-type", b"application/json")]
+        request = dict(scope["headers"])
+        if len(body) >= GZIP_MIN and b"gzip" in request.get(b"accept-encoding", b""):
+            body = gzip.compress(body, compresslevel=GZIP_LEVEL)  # as the GZip middleware does
+            headers += [(b"content-encoding", b"gzip"), (b"vary", b"Accept-Encoding")]
+        headers.append((b"content-length", str(len(body)).encode()))
+        if b"origin" in request:
+            headers.append((b"access-control-allow-origin", b"*"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _answer(self, form: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            return locate_answer(self.site, q=form.get("q"), lat=form.get("lat"), lon=form.get("lon"))  # fmt: skip
+        except FieldOfficeError as exc:
+            return exc.http_status, bytes(error_response(exc.http_status, exc.code, str(exc)).body)
 
 
 def create_app(
@@ -307,18 +331,21 @@ def create_app(
             return pages.error_page(request, 500, "something went wrong on our side")
         return error_response(500, "internal_error", "something went wrong on our side")
 
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["*"],
     )
-    app.add_middleware(ResponseCache, etag=site.etag)
     app.add_middleware(HotPath, site=site)
+    app.add_middleware(ResponseCache, etag=site.etag)
     if settings is not None:
         app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending)
     app.add_middleware(Guard, etag=site.etag, settings=settings)
+    # the national map is drawn once per language; draw both before the first visitor asks
+    threading.Thread(target=lambda: [pages.national_map(lang) for lang in LANGUAGES],
+                     name="fieldoffice-maps", daemon=True).start()  # fmt: skip
     _keep_verify_out_of_access_log()
     _keep_asked_out_of_error_log()
     return app

@@ -50,6 +50,8 @@ class ResponseCache:
         path: str = scope["path"]
         if path.startswith(NEVER):
             return None
+        if path == "/api/v1/locate" and b"lat=" in scope.get("query_string", b""):
+            return None  # a point is rarely asked twice: it would only push pages out
         gzip = origin = False
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
