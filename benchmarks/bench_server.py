@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,6 +110,21 @@ def list_lua(paths: list[str], folder: Path, name: str, headers: str = "nil") ->
     return LIST_LUA % (f, headers)
 
 
+def first_answers(base: str, path: str, n: int = 4) -> list[float]:
+    """The first few answers of one path, each on a new connection (so both workers answer)."""
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        req = urllib.request.Request(base + path, headers={"Accept-Encoding": "gzip"})
+        try:
+            with urllib.request.urlopen(req) as r:
+                r.read()
+        except urllib.error.HTTPError as exc:
+            exc.read()
+        times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
 def long_tail(n: int) -> list[str]:
     """Distinct real queries, in random order: counties, county seats' names with their state,
     ZIP-shaped codes (most real), typos and junk."""
@@ -145,6 +161,7 @@ def main() -> None:
                                "--rate-limit", "off", "--max-pending", "100000"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     runs: list[Run] = []
+    cold: dict[str, list[float]] = {}
     try:
         for _ in range(300):
             try:
@@ -167,6 +184,9 @@ def main() -> None:
             text = ["/api/v1/locate?q=" + quote(q) for q in TEXT_MIX]
             pages = [p.format(office=office) for p in PAGES]
             gz = '{["Accept-Encoding"] = "gzip"}'
+            # each worker's first answer of each page and query is made once, then kept: report
+            # that cold cost here, and measure the steady state under load below
+            cold = {p: first_answers(base, p) for p in text + pages}
             runs.append(wrk("lat/lon API (random points)", base, LATLON_LUA, args))
             runs.append(wrk("text-query mix (12 real queries)", base, list_lua(text, folder, "text"), args))  # fmt: skip
             runs.append(wrk("long tail (distinct queries)", base, list_lua(tail, folder, "tail"), args))  # fmt: skip
@@ -202,6 +222,9 @@ def main() -> None:
     for text, met in goals:
         print(f"{'met ' if met else 'NOT met '}{text}")
     print(f"noisy/quiet lat/lon p99: {runs[4].p99 / base_p99:.2f}x")
+    print("first answers on a started server (ms, each worker makes its own once):")
+    for path, times in cold.items():
+        print(f"  {path[:60]:62}" + "".join(f"{t:8.1f}" for t in times))
     print(f"GET / with gzip: {home_wire / 1024:.1f} KB ({home_html / 1024:.1f} KB uncompressed)")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import threading
@@ -36,6 +37,9 @@ class Site:
     def _warm_in_background(self) -> None:
         self.locator.warm()  # every kind of question once: the first visitor pays nothing
         _ = self.map_data
+        # what start-up built lives as long as the process: keep the collector's full passes
+        # from walking it again and again (each one a pause for every request in flight)
+        gc.freeze()
 
     @cached_property
     def etag(self) -> str:
