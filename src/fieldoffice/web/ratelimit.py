@@ -72,8 +72,8 @@ class FairShare:
         if scope["type"] != "http" or scope["path"].startswith(FREE_PREFIXES):
             await self.app(scope, receive, send)
             return
-        key = client_key(scope)
         item = self.item
+        key = client_key(scope) if item is not None else ""
         if item is not None and not self.limiter.hit(item, key):
             wait = self._retry_after(item, key)
             await self._refuse(scope, send, 429, "rate_limited",
