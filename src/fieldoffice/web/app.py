@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.responses import Response
@@ -65,8 +66,6 @@ class Guard:
             await self.app(scope, receive, send)
             return
         if not self.started:
-            import anyio.to_thread
-
             # CPU-bound handlers gain nothing from more threads than cores; and the event loop,
             # which answers the cheap requests, gets the interpreter back within 1 ms, not 5
             anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
@@ -233,6 +232,7 @@ class HotPath:
     def __init__(self, app: ASGIApp, site: Site) -> None:
         self.app = app
         self.site = site
+        self.text_slot: anyio.CapacityLimiter | None = None  # made in the event loop
 
     def _form(self, scope: Scope) -> dict[str, str] | None:
         if scope["type"] != "http" or scope["path"] != self.PATH or scope["method"] != "GET":
@@ -250,8 +250,12 @@ class HotPath:
         if form is None:
             await self.app(scope, receive, send)
             return
-        if "q" in form:
-            status, body = await run_in_threadpool(self._answer, form)
+        if "q" in form:  # one text answer at a time per process: the loop keeps its share
+            if self.text_slot is None:
+                self.text_slot = anyio.CapacityLimiter(1)
+            status, body = await anyio.to_thread.run_sync(
+                self._answer, form, limiter=self.text_slot
+            )
         else:
             status, body = self._answer(form)
         headers = [(b"content-type", b"application/json")]
