@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/bench_suggest.py            # -n 21 runs a query, --table 400
 
 For each query, `Locator.locate` in process, median of n runs after one warm-up, old and new in
-turn so that a change in load reaches both: the new locator (geo/suggest.py: a letter-count bound
+turn so that a change in load reaches both: the new locator (suggest.py: a letter-count bound
 in numpy, rapidfuzz on the names left) beside the old one, which is the same locator given the
 old paths back: `Understander.suggestions` (rapidfuzz over every name), the old typo reader
 (rapidfuzz over the state's places) and the old `Decider.alternative` (every candidate's
@@ -35,10 +35,10 @@ from fieldoffice.answer import Alternative
 from fieldoffice.context import Context, load_context
 from fieldoffice.decide import Decider
 from fieldoffice.geo.gazetteer import Gazetteer
-from fieldoffice.geo.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
-from fieldoffice.geo.typos import ACCEPT, MARGIN
 from fieldoffice.locate import Locator, areas_of
+from fieldoffice.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
 from fieldoffice.text import fold
+from fieldoffice.typos import ACCEPT, MARGIN
 
 QUERIES = [
     "Renoo NV", "Sacremento", "Pheonix, AZ", "Clevland", "xqzzy", "asdf asdf",

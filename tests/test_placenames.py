@@ -105,7 +105,7 @@ def test_an_unclear_misspelling_stays_a_suggestion(locator: Locator) -> None:
 def test_suggestions_are_real_names_most_similar_then_largest(
     locator: Locator, query: str, first: str
 ) -> None:
-    # the locator's index (geo/suggest.py) and the old slow path it replaced
+    # the locator's index (suggest.py) and the old slow path it replaced
     for got in (locator.suggestions(query), locator.understander.suggestions(query)):
         assert got[0] == first
         assert not any(

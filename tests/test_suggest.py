@@ -1,4 +1,4 @@
-"""The suggestion index (geo/suggest.py) against the slow paths it replaced, kept as oracles.
+"""The suggestion index (suggest.py) against the slow paths it replaced, kept as oracles.
 
 The old suggestions are `Understander.suggestions` (query.py: rapidfuzz over every name, each name
 cut from its label per call); the old typo reader is `OldTypoReader` below, as it was. Near misses
@@ -18,7 +18,9 @@ from rapidfuzz import fuzz, process
 
 from fieldoffice.context import Context
 from fieldoffice.geo.gazetteer import Gazetteer
-from fieldoffice.geo.suggest import (
+from fieldoffice.locate import Locator, suggester_of
+from fieldoffice.query import name_part
+from fieldoffice.suggest import (
     AREA,
     OFFICE,
     ORACLE_KINDS,
@@ -27,14 +29,12 @@ from fieldoffice.geo.suggest import (
     Suggester,
     gazetteer_arrays,
 )
-from fieldoffice.geo.typos import ACCEPT, MARGIN, TypoReader
-from fieldoffice.locate import Locator, suggester_of
-from fieldoffice.query import _name_part
 from fieldoffice.text import fold
+from fieldoffice.typos import ACCEPT, MARGIN, TypoReader
 
 
 class OldTypoReader:
-    """geo/typos.py before the index: rapidfuzz over every place name of the state."""
+    """typos.py before the index: rapidfuzz over every place name of the state."""
 
     def __init__(self, gaz: Gazetteer) -> None:
         self.names: dict[str, dict[str, str]] = defaultdict(dict)
@@ -109,8 +109,8 @@ def test_the_index_keeps_every_name_scoring_every_name_would(
     """The letter-count bound never drops a name that reaches the cutoff: for near misses (one to
     three edits), junk, one letter and long text, the names and scores are rapidfuzz's over all."""
     rng = random.Random(7)
-    queries = [_name_part(q) for q, _ in near_misses[:150]]
-    queries += [_name_part(mutate(rng, mutate(rng, q))) for q, _ in near_misses[150:250]]
+    queries = [name_part(q) for q, _ in near_misses[:150]]
+    queries += [name_part(mutate(rng, mutate(rng, q))) for q, _ in near_misses[150:250]]
     queries += ["".join(rng.choice("aeinorst lmc") for _ in range(rng.randint(1, 30)))
                 for _ in range(60)]  # fmt: skip
     queries += ["a", "x", "aaaaaaa", "zzz", "mississippi", "saint louis", "1", "x" * 300, ""]

@@ -29,10 +29,10 @@ from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.geo.placenames import DOMINANCE, MIN_ZIPS, PlaceNames
-from fieldoffice.geo.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
-from fieldoffice.geo.typos import TypoReader
 from fieldoffice.query import MAX_QUERY, Place, Understander
+from fieldoffice.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
 from fieldoffice.text import fold
+from fieldoffice.typos import TypoReader
 
 _ZIP_ONLY = re.compile(r"^\s*[0-9]{5}(?:[-\s]?[0-9]{4})?\s*$")
 

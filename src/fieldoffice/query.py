@@ -265,14 +265,14 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
 
 SUGGEST_CUTOFF = 70  # rapidfuzz ratio, 0-100: below it a name is not offered at all
 # words the USPS abbreviates in its alternative city names ("Corp Christi", "Manhattan Bch")
-_USPS_ABBREVIATION = re.compile(
+USPS_ABBREVIATION = re.compile(
     r"\b(?:Bch|Spgs|Spg|Hts|Mtn|Mtns|Vly|Crk|Jct|Lk|Lks|Cyn|Vlg|Twp|Hbr|Isl|Pk|Cv|Ctr|Sta|Sprgs|"
     r"Pnes|Blf|Bldg|Hwy|Frst|Grv|Hl|Hls|Cors|Crst|Xing|Corp|Crp|Pls|Prt|Rdg|Shr|Shrs|Tpke|Trl|Vis|"
     r"Ft|Pt|Mt|[NSEW])\b"
 )
 
 
-def _name_part(label: str) -> str:
+def name_part(label: str) -> str:
     """'Reno, NV' -> 'reno': a suggestion is judged by its name, not its state."""
     head, sep, tail = label.rpartition(", ")
     return fold(head if sep and len(tail.strip()) == 2 else label)
@@ -447,7 +447,7 @@ class Understander:
             suffix = ", " + split[1].usps
             pool = [c for c in pool if c.endswith(suffix)] or pool
         # compare names without their state: "Rneo, NV" and "Rneo" both look for "reno"
-        hits = process.extract(q, pool, scorer=fuzz.ratio, processor=_name_part,
+        hits = process.extract(q, pool, scorer=fuzz.ratio, processor=name_part,
                                limit=max(limit * 10, 50), score_cutoff=SUGGEST_CUTOFF)  # fmt: skip
         ranked = sorted(hits, key=lambda h: (-round(h[1]), -sizes[h[0]], h[0]))
         return [h[0] for h in ranked[:limit]]
@@ -460,7 +460,7 @@ class Understander:
             names.update({c.label: 10_000 for c in self.gaz.counties})
             sizes = self.gaz.places.sizes().tolist()
             for ((st, _), name), size in zip(self.gaz.place_names.items(), sizes, strict=True):
-                if not _USPS_ABBREVIATION.search(name):
+                if not USPS_ABBREVIATION.search(name):
                     names.setdefault(f"{name}, {st}", size)
             self._choices = names
         return self._choices

@@ -31,7 +31,7 @@ import numpy.typing as npt
 from fieldoffice.areas import Area
 from fieldoffice.geo.gazetteer import Gazetteer, StrColumn
 from fieldoffice.models import Office
-from fieldoffice.query import _USPS_ABBREVIATION, SUGGEST_CUTOFF, _name_part
+from fieldoffice.query import SUGGEST_CUTOFF, USPS_ABBREVIATION, name_part
 
 # What an entry is. A miss is offered the first four (an office's name is not a query the locator
 # answers); the typo reader reads places.
@@ -174,7 +174,7 @@ def gazetteer_arrays(gaz: Gazetteer) -> Arrays:
     n_states, n_counties = len(gaz.states), len(counties)
     labels = [s.name for s in gaz.states] + [c.label for c in counties]
     labels += [f"{w}, {k[:2]}" for w, k in zip(written, keys, strict=True)]
-    abbreviated = _lines_matching(written, _USPS_ABBREVIATION)
+    abbreviated = _lines_matching(written, USPS_ABBREVIATION)
     seen: set[str] = set()
     offered = []
     for i, label in enumerate(labels):  # a label given twice is offered once, first (as a dict)
@@ -182,7 +182,7 @@ def gazetteer_arrays(gaz: Gazetteer) -> Arrays:
         offered.append(offer)
         if offer:
             seen.add(label)
-    folded = [_name_part(s.name) for s in gaz.states]
+    folded = [name_part(s.name) for s in gaz.states]
     folded += StrColumn(a, "county.name_fold").tolist()
     folded += [k[3:] for k in keys]  # a place's key holds its folded name (place_tables)
     ids: dict[str, int] = {}
@@ -205,10 +205,10 @@ def extra_rows(areas: Mapping[str, Area], offices: Sequence[Office]) -> list[Row
     office's name)."""
     names: dict[Area, list[str]] = {}
     for key, area in areas.items():
-        names.setdefault(area, [_name_part(area.name)]).append(key)
+        names.setdefault(area, [name_part(area.name)]).append(key)
     rows: list[Row] = [(a.name, AREA, a.state, AREA_SIZE, True, n) for a, n in names.items()]
     for o in offices:
-        folded = [_name_part(x) for x in (o.name, o.name.removesuffix(" Office"), o.id, o.city)]
+        folded = [name_part(x) for x in (o.name, o.name.removesuffix(" Office"), o.id, o.city)]
         rows.append((o.name, OFFICE, None, OFFICE_SIZE, True, folded))
     return rows
 
@@ -322,7 +322,7 @@ class Suggester:
         that state, if it has any counties or places. Names are judged without their state."""
         if state is not None and not self._in_state.get(state):
             state = None
-        folded = _name_part(query)
+        folded = name_part(query)
         wanted = np.zeros(OFFICE + 1, dtype=bool)
         wanted[list(kinds)] = True
         hits: list[tuple[float, int, int]] = []  # score, table, entry

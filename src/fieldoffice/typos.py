@@ -8,7 +8,7 @@ searched in the suggestion index (suggest.py), which scores only those that can 
 
 from __future__ import annotations
 
-from fieldoffice.geo.suggest import Suggester
+from fieldoffice.suggest import Suggester
 from fieldoffice.text import fold
 
 ACCEPT = 80.0  # the best name must score at least this (0-100) ...
