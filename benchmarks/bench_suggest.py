@@ -20,25 +20,23 @@ import os
 import platform
 import random
 import statistics
-import string
 import subprocess
 import sys
 import time
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
 import rapidfuzz
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the oracles live in tests/
+
 from fieldoffice.answer import Alternative
 from fieldoffice.context import Context, load_context
 from fieldoffice.decide import Decider
-from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.locate import Locator, areas_of
 from fieldoffice.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
-from fieldoffice.text import fold
-from fieldoffice.typos import ACCEPT, MARGIN
+from tests.suggest_oracles import OldTypoReader, mutate
 
 QUERIES = [
     "Renoo NV", "Sacremento", "Pheonix, AZ", "Clevland", "xqzzy", "asdf asdf",
@@ -48,26 +46,6 @@ QUERIES = [
 
 
 # -- the old paths, as they were before the index ------------------------------------------------------
-class OldTypoReader:
-    def __init__(self, gaz: Gazetteer) -> None:
-        self.names: dict[str, dict[str, str]] = defaultdict(dict)
-        for (state, key), name in gaz.place_names.items():
-            self.names[state][key] = name
-
-    def read_as(self, text: str, state: str) -> str | None:
-        from rapidfuzz import fuzz, process
-
-        pool = self.names.get(state)
-        if not pool:
-            return None
-        hits = process.extract(fold(text), list(pool), scorer=fuzz.ratio, limit=2)
-        if not hits or hits[0][1] < ACCEPT:
-            return None
-        if len(hits) > 1 and hits[0][1] - hits[1][1] < MARGIN:
-            return None
-        return pool[hits[0][0]]
-
-
 class OldDecider(Decider):
     def alternative(
         self, name: str, state: str, counties: Sequence[str], zip_codes: int
@@ -99,20 +77,6 @@ def runs(fn: Callable[[], object], n: int) -> list[float]:
         fn()
         out.append((time.perf_counter() - t) * 1e3)
     return out
-
-
-def mutate(rng: random.Random, name: str) -> str:
-    i = rng.randrange(len(name))
-    op = rng.choice(("drop", "swap", "insert", "replace"))
-    if op == "drop" and len(name) > 1:
-        return name[:i] + name[i + 1 :]
-    if op == "swap" and i < len(name) - 1 and name[i] != name[i + 1]:
-        return name[:i] + name[i + 1] + name[i] + name[i + 2 :]
-    if op == "insert":
-        return name[:i] + rng.choice(string.ascii_lowercase) + name[i:]
-    return (
-        name[:i] + rng.choice(string.ascii_lowercase.replace(name[i].lower(), "")) + name[i + 1 :]
-    )
 
 
 def first_miss(old: bool) -> float:
