@@ -395,139 +395,326 @@ def _page(data: bytes) -> tuple[str, bool]:
     return body.text(separator="   ", strip=True), True
 
 
-_TAG = re.compile(r"<(?:(!--)|(/?)([A-Za-z][A-Za-z0-9:_-]*)[^<>]*?(/?)>)")
-_VOID = frozenset(
-    (
-        "area",
-        "base",
-        "basefont",
-        "bgsound",
-        "br",
-        "col",
-        "embed",
-        "frame",
-        "hr",
-        "image",
-        "img",
-        "input",
-        "keygen",
-        "link",
-        "meta",
-        "param",
-        "source",
-        "track",
-        "wbr",
+def _names(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# The rules of HTML's tree construction (WHATWG HTML, 13.2.6) that decide how deep elements nest,
+# kept where they make the count deeper, never shallower: every place a parser stops looking is
+# a place this scan stops too, and it looks at most _WALK elements down.
+_TAGS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)([^<>]*)>")  # (attributes ending "/": <x/>)
+_SPECIAL = re.compile(
+    r"<(?:!--|(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?![A-Za-z0-9:_-]))",
+    re.I,
+)
+_WALK = 16
+_FOREIGN = _names("svg math")
+_VOID = _names(
+    "area base basefont bgsound br col embed frame hr image img input keygen link meta param"
+    " source track wbr"
+)
+_ONCE = _names("html head body frameset")  # never nested: merged into the first
+_FORMATTING = _names("a b big code em font i nobr s small strike strong tt u")
+_MARKERS = _names("applet caption marquee object td th template")
+_IN_SCOPE = _names(
+    "applet caption html table td th marquee object template mi mo mn ms mtext annotation-xml"
+    " foreignobject desc title svg math"
+)
+_IN_BUTTON_SCOPE = _IN_SCOPE | {"button"}
+_IN_TABLE_SCOPE = _names("html table template")
+_SPECIAL_ELEMENTS = (
+    _FOREIGN
+    | _VOID
+    | _IN_SCOPE
+    | _names(
+        "address article aside blockquote body button center colgroup dd details dir div dl dt"
+        " fieldset figcaption figure footer form frameset h1 h2 h3 h4 h5 h6 head header"
+        " hgroup html iframe li listing main menu nav noembed noframes noscript ol p plaintext pre"
+        " script search section select style summary tbody textarea tfoot thead tr ul xmp"
     )
 )
-_ONCE = frozenset(("html", "head", "body", "frameset"))  # never nested: merged into the first
-_RAW = frozenset(("script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"))
-_CLOSES_SAME = frozenset(
-    (
-        "p",
-        "li",
-        "dt",
-        "dd",
-        "option",
-        "optgroup",
-        "tr",
-        "td",
-        "th",
-        "rb",
-        "rp",
-        "rt",
-        "rtc",
-        "thead",
-        "tbody",
-        "tfoot",
-        "colgroup",
-        "caption",
-    )
-)
-_SCOPE = frozenset(
-    (
-        "table",
-        "td",
-        "th",
-        "caption",
-        "template",
-        "applet",
-        "marquee",
-        "object",
-        "html",
-        "svg",
-        "math",
-        "ul",
-        "ol",
-        "dl",
-        "select",
-    )
-)
+_LIST_STOP = _SPECIAL_ELEMENTS - {"address", "div", "p"}
+_HEADINGS = _names("h1 h2 h3 h4 h5 h6")
+_IN_LIST_SCOPE = _IN_SCOPE | {"ol", "ul"}
+_TABLE_PARTS = _names("table td th tr tbody thead tfoot caption template")
+_CLOSE_P = (_names("p"), _IN_BUTTON_SCOPE)
+# a start tag -> the open elements it closes (with all that is open inside them), each with
+# where the search stops (None: only the current element is looked at)
+_CLOSES: dict[str, tuple[tuple[frozenset[str], frozenset[str] | None], ...]] = {
+    **{
+        t: (_CLOSE_P,)
+        for t in _names(
+            "address article aside blockquote center details dialog dir div dl fieldset"
+            " figcaption figure footer form header hgroup hr main menu nav ol p pre listing"
+            " search section summary table ul xmp plaintext"
+        )
+    },
+    **{t: (_CLOSE_P, (_HEADINGS, None)) for t in _HEADINGS},
+    "li": ((_names("li"), _LIST_STOP), _CLOSE_P),
+    "dd": ((_names("dd dt"), _LIST_STOP), _CLOSE_P),
+    "dt": ((_names("dd dt"), _LIST_STOP), _CLOSE_P),
+    "td": ((_names("td th"), _IN_TABLE_SCOPE),),
+    "th": ((_names("td th"), _IN_TABLE_SCOPE),),
+    "tr": ((_names("tr"), _IN_TABLE_SCOPE),),
+    "tbody": ((_names("thead tbody tfoot"), _IN_TABLE_SCOPE),),
+    "thead": ((_names("thead tbody tfoot"), _IN_TABLE_SCOPE),),
+    "tfoot": ((_names("thead tbody tfoot"), _IN_TABLE_SCOPE),),
+    "option": ((_names("option"), None),),
+    "optgroup": ((_names("option"), None),),
+    "a": ((_names("a"), _SPECIAL_ELEMENTS),),  # (a special element above: it is reopened)
+    "nobr": ((_names("nobr"), _SPECIAL_ELEMENTS),),
+    "button": ((_names("button"), _IN_SCOPE),),
+}
 _RAW_END: dict[str, re.Pattern[str]] = {}
+
+
+def _end_tag_stop(name: str) -> frozenset[str]:
+    """Where a parser stops looking for the element an end tag closes (it ignores the tag then).
+    A formatting element with a special one open inside it is reopened there: left open here."""
+    if name == "p":
+        return _IN_BUTTON_SCOPE
+    if name == "li":
+        return _IN_LIST_SCOPE
+    if name in _TABLE_PARTS:
+        return _IN_TABLE_SCOPE
+    return _IN_SCOPE if name in _SCOPED_END else _SPECIAL_ELEMENTS
+
+
+_SCOPED_END = _HEADINGS | _names(
+    "address article aside blockquote button center details dialog dir div dl fieldset"
+    " figcaption figure footer header hgroup listing main menu nav ol pre search section summary"
+    " ul form dd dt applet marquee object"
+)  # end tags that close their element in scope; any other stops at any special element
+_BREAKOUT = _names(
+    "b big blockquote body br center code dd div dl dt em embed font h1 h2 h3 h4 h5 h6 head hr i"
+    " img li listing menu meta nobr ol p pre ruby s small span strike strong sub sup table tt u"
+    " ul var"
+)  # HTML elements that end SVG or MathML content
+_NEEDS_TABLE = _names("caption col colgroup tbody td tfoot th thead tr")
+_PLAIN = (
+    _names(
+        "abbr article aside bdi bdo blockquote cite data dd del dfn div dl dt em figcaption figure"
+        " footer h1 h2 h3 h4 h5 h6 header ins kbd label legend li main mark nav ol p q rp rt ruby samp"
+        " section small span sub summary sup time tr ul var"
+    )
+    - _FORMATTING
+)  # end tags that, closing the current element, need no more than popping it
+_INTEGRATION = _names("mi mo mn ms mtext annotation-xml foreignobject desc title")  # HTML inside
+
+
+_NO_RECONSTRUCT = (
+    frozenset(k for k, rules in _CLOSES.items() if rules[0] is _CLOSE_P)
+    | _HEADINGS
+    | _names("li dd dt textarea iframe noembed")
+    | _NEEDS_TABLE
+)  # start tags before which a parser does not reopen formatting elements
+
+
+class _Entry:
+    """A formatting element a parser keeps track of (its list of active formatting elements)."""
+
+    __slots__ = ("attrs", "name", "open")
+
+    def __init__(self, name: str, attrs: str) -> None:
+        self.name, self.attrs, self.open = name, attrs, True
 
 
 def nesting_depth(html: str, limit: int) -> int:
     """How deep an HTML parser would nest the page's elements: a linear scan of its tags that
-    follows the rules that keep real pages shallow (void elements, elements that close their
-    own kind like <p> and <li>, raw text in <script> and <style>, comments, self-closing tags in
-    SVG and MathML). Stops as soon as the depth passes `limit`. It may count a little deeper
-    than a browser would on odd markup; never much shallower on nesting built to be slow."""
+    follows the rules that keep real pages shallow (void elements, elements closed by the next
+    of their kind like <p> and <li>, end tags in scope, table parts outside a table, raw text in
+    <script> and <style>, comments, self-closing tags in SVG and MathML), and the one that makes
+    them deep: formatting elements (<b>, <font>, ...) closed by a block are reopened inside the
+    next one. Stops as soon as the depth passes `limit`. On real pages it counts a few levels
+    fewer than a parser (html, body and tbody are not counted); on markup built to nest deeply
+    it never counts much fewer: wherever the rules are unclear it keeps elements open."""
     stack: list[str] = []
+    alien: list[bool] = []  # an SVG or MathML element
+    held: list[_Entry | None] = []  # the formatting element's entry
     counts: dict[str, int] = {}
-    foreign = deepest = pos = 0
-    search = _TAG.search
-    while True:
-        m = search(html, pos)
-        if m is None:
-            return deepest
-        pos = m.end()
-        if m.group(1):  # a comment runs to "-->", or to the end
-            end = html.find("-->", m.start() + 4)
-            if end < 0:
-                return deepest
-            pos = end + 3
-            continue
-        name = m.group(3).lower()
-        if m.group(2):  # an end tag closes its element and what is open inside it
-            if counts.get(name):
-                while True:
-                    top = stack.pop()
-                    counts[top] -= 1
-                    if top in ("svg", "math"):
-                        foreign -= 1
-                    if top == name:
-                        break
-            continue
-        if name in _VOID or name in _ONCE or (foreign and m.group(4)):
-            continue
-        if name in _CLOSES_SAME and counts.get(name):
-            for k in range(len(stack) - 1, max(len(stack) - 9, -1), -1):
-                if stack[k] == name:
-                    for top in stack[k:]:
-                        counts[top] -= 1
-                        if top in ("svg", "math"):
-                            foreign -= 1
-                    del stack[k:]
-                    break
-                if stack[k] in _SCOPE:
-                    break
+    levels: list[list[_Entry]] = [[]]  # active formatting elements, one list per marker (a cell)
+    selects: list[int] = []  # where the open <select> elements are: little closes inside one
+    one: dict[str, frozenset[str]] = {}
+    deepest = 0
+
+    def pop_to(k: int) -> None:
+        for top, is_alien, entry in zip(stack[k:], alien[k:], held[k:], strict=True):
+            counts[top] -= 1
+            if entry is not None:
+                entry.open = False
+            elif top in _MARKERS and not is_alien and len(levels) > 1:
+                levels.pop()
+        del stack[k:], alien[k:], held[k:]
+        while selects and selects[-1] >= k:
+            selects.pop()
+
+    def find(targets: frozenset[str], stop: frozenset[str] | None, top: int) -> int:
+        for k in range(top, max(top - _WALK, -1), -1):
+            if stack[k] in targets and not alien[k]:
+                return k
+            if stop is None or stack[k] in stop or alien[k]:
+                return -1
+        return -1
+
+    def push(name: str, is_alien: bool, entry: _Entry | None) -> bool:
+        """Open an element; True when the depth is past the limit."""
+        nonlocal deepest
         stack.append(name)
+        alien.append(is_alien)
+        held.append(entry)
         counts[name] = counts.get(name, 0) + 1
-        if name in ("svg", "math"):
-            foreign += 1
+        if name in _MARKERS and not is_alien:
+            levels.append([])
+        elif name == "select" and not is_alien:
+            selects.append(len(stack) - 1)
         if len(stack) > deepest:
             deepest = len(stack)
-            if deepest > limit:
+        return deepest > limit
+
+    def reconstruct() -> bool:
+        level = levels[-1]
+        i = len(level)
+        while i and not level[i - 1].open:
+            i -= 1
+        for entry in level[i:]:
+            entry.open = True
+            if push(entry.name, False, entry):
+                return True
+        return False
+
+    def last_entry(name: str) -> _Entry | None:
+        return next((e for e in reversed(levels[-1]) if e.name == name), None)
+
+    def select_in_scope() -> int:
+        """Where the <select> is when only <option> and <optgroup> are open inside it; or -1."""
+        at = selects[-1]
+        if len(stack) - at > _WALK or any(
+            stack[j] not in ("option", "optgroup") or alien[j] for j in range(at + 1, len(stack))
+        ):
+            return -1
+        return at
+
+    def end_tag(name: str) -> None:
+        if selects:  # inside a <select>: only select, option and optgroup close
+            if name == "select" and select_in_scope() >= 0:
+                pop_to(selects[-1])
+            elif name in ("option", "optgroup") and stack[-1] == name:
+                pop_to(len(stack) - 1)
+            return
+        entry = last_entry(name) if name in _FORMATTING else None
+        if entry is not None and not entry.open:
+            levels[-1].remove(entry)
+            return
+        if not counts.get(name):
+            return
+        top = len(stack) - 1
+        while top >= 0 and alien[top]:  # in SVG or MathML: the element of that name, if any
+            if stack[top] == name:
+                pop_to(top)
+                return
+            top -= 1
+        if top < 0:
+            return
+        targets = one.get(name) or one.setdefault(name, frozenset((name,)))
+        k = find(targets, _end_tag_stop(name), top)
+        if k < 0:
+            return  # (a formatting element with a block inside it: reopened there, left open)
+        if name == "form":  # </form> closes the form alone
+            counts["form"] -= 1
+            del stack[k], alien[k], held[k]
+            selects[:] = [x - (x > k) for x in selects]
+            return
+        pop_to(k)
+        if entry is not None:
+            levels[-1].remove(entry)
+
+    def start_tag(name: str, attrs: str, selfclosing: bool) -> bool:
+        if alien and alien[-1] and name not in _BREAKOUT and stack[-1] not in _INTEGRATION:
+            return not selfclosing and push(name, True, None)
+        if selects and name in ("select", "input", "keygen", "textarea") and select_in_scope() >= 0:
+            pop_to(selects[-1])  # (closes the select; the others are then read outside it)
+            if name == "select":
+                return False
+        if name in _ONCE or (name in _NEEDS_TABLE and not counts.get("table")):
+            return False  # (table parts outside a table are ignored by parsers)
+        if name == "form" and counts.get("form"):
+            return False
+        for targets, stop in () if selects else _CLOSES.get(name, ()):
+            for t in targets:
+                if counts.get(t):
+                    k = find(targets, stop, len(stack) - 1)
+                    if k >= 0:
+                        pop_to(k)
+                    break
+        if name in ("a", "nobr"):
+            old = last_entry(name)
+            if old is not None:
+                levels[-1].remove(old)
+        lv = levels[-1]
+        if lv and not lv[-1].open and name not in _NO_RECONSTRUCT and reconstruct():
+            return True
+        if name in _VOID:
+            return False
+        if name in _FOREIGN:
+            return not selfclosing and push(name, True, None)
+        entry = None
+        if name in _FORMATTING:
+            level = levels[-1]
+            alike = [e for e in level if e.name == name and e.attrs == attrs]
+            if len(alike) >= 3:  # parsers keep three alike: the first is forgotten (left open)
+                level.remove(alike[0])
+            entry = _Entry(name, attrs)
+            level.append(entry)
+            if len(level) > limit:
+                return True
+        return push(name, False, entry)
+
+    pos, size = 0, len(html)
+    unclosed: set[str] = set()
+    while pos < size:
+        special = _SPECIAL.search(html, pos)  # a comment, or an element holding raw text
+        last = pos
+        for m in _TAGS.finditer(html, pos, special.start() if special else size):
+            if m.start() > last and levels[-1] and not levels[-1][-1].open and reconstruct():
+                return deepest  # text reopens formatting elements too
+            last = m.end()
+            closing, tag, attrs = m.groups()
+            if closing:
+                name = tag.lower()
+                if stack and stack[-1] == name and not alien[-1] and not selects and name in _PLAIN:
+                    stack.pop(), alien.pop(), held.pop()  # (the usual case, made quick)
+                    counts[name] -= 1
+                else:
+                    end_tag(name)
+            elif start_tag(tag.lower(), attrs, attrs.endswith("/")):
                 return deepest
-        if name in _RAW:
-            end_rx = _RAW_END.get(name) or _RAW_END.setdefault(
-                name, re.compile(rf"</{name}(?![A-Za-z0-9])", re.I)
-            )
-            e = end_rx.search(html, pos)
-            if e is None:
-                return deepest
-            pos = e.start()
-        elif name == "plaintext":
+        if special is None:
             return deepest
+        raw = special.group(1)
+        if raw is None:  # a comment (unclosed: read on, which can only count deeper)
+            close = -1 if "-->" in unclosed else html.find("-->", special.start() + 4)
+            if close < 0:
+                unclosed.add("-->")
+            pos = special.end() if close < 0 else close + 3
+            continue
+        name = raw.lower()
+        tag = _TAGS.match(html, special.start())
+        pos = special.end() if tag is None else tag.end()
+        if tag is None:
+            continue
+        if start_tag(name, tag.group(3), tag.group(3).endswith("/")):
+            return deepest
+        if True in alien or stack[-1:] != [name]:
+            continue  # (in SVG or MathML there is no raw text: read on as for any element)
+        end_rx = _RAW_END.get(name) or _RAW_END.setdefault(
+            name, re.compile(rf"</{name}(?![A-Za-z0-9])", re.I)
+        )
+        found = None if name == "plaintext" or name in unclosed else end_rx.search(html, pos)
+        if found is None:
+            unclosed.add(name)  # (none further on either: never searched for again)
+        else:
+            pos = found.start()  # the end tag closes the element; unclosed: read on
+    return deepest
 
 
 @dataclass
