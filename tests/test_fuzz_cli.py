@@ -22,7 +22,6 @@ is; click's own usage errors (an unknown option) are the subject of one test bel
 
 from __future__ import annotations
 
-import codecs
 import io
 import os
 import random
@@ -40,7 +39,7 @@ from typing import TypeVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, assume, event, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -391,28 +390,6 @@ def ingest_args(draw: st.DrawFn) -> Invocation:
     return Invocation(["ingest", *opts, "--", "@/" + name], {name: draw(page_bytes())})
 
 
-def _text_encoding(name: str) -> bool:
-    try:
-        return codecs.lookup(name)._is_text_encoding  # type: ignore[attr-defined]
-    except LookupError:
-        return True  # unknown: the CLI says so in one line
-
-
-# -- failures found and reported to the owners of the code (each one is a strict xfail below) ----
-def known_failure(inv: Invocation) -> str | None:
-    """The known failure this invocation would meet, so the fuzzer looks for new ones."""
-    if inv.args[0] == "assign":
-        if "--encoding" in inv.args and not _text_encoding(
-            inv.args[inv.args.index("--encoding") + 1]
-        ):
-            return "assign: --encoding names a codec that is not a text encoding"
-        for data in inv.files.values():
-            header = data.split(b"\n", 1)[0].rstrip(b"\r\n")
-            if b"\r" in header:
-                return "assign: CR in the header line"
-    return None
-
-
 COMMANDS = {
     "locate": locate_args(), "verify": verify_args(), "resolve": resolve_args(),
     "office": office_args(), "offices": offices_args(), "assign": assign_args(),
@@ -509,7 +486,6 @@ def test_each_command_in_process(places: tuple[Path, Path], command: str) -> Non
     @settings(max_examples=int(IN_PROCESS[command] * SCALE), deadline=None,
               suppress_health_check=list(HealthCheck))  # fmt: skip
     def run(inv: Invocation) -> None:
-        assume(known_failure(inv) is None)
         result = execute(inv, places)
         event(f"exit {result.code}")
         check(inv, result)
@@ -520,13 +496,10 @@ def test_each_command_in_process(places: tuple[Path, Path], command: str) -> Non
 @given(inv=st.one_of(*COMMANDS.values()))
 @settings(max_examples=int(30 * SCALE), deadline=None, suppress_health_check=list(HealthCheck))
 def test_any_command_as_a_real_process(places: tuple[Path, Path], inv: Invocation) -> None:
-    assume(known_failure(inv) is None)
     check(inv, execute(inv, places, subprocess_=True))
 
 
-# -- the failures the fuzzer found, as the owners can replay them ------------------------------------
-@pytest.mark.xfail(strict=True, reason="batch_io._csv_blocks parses the header with csv.reader on "
-                   "one line: a CR in it (old Mac line ends) raises _csv.Error, a traceback")  # fmt: skip
+# -- the failures the fuzzer found, kept as they were found (fixed: each must now pass) ------------
 @pytest.mark.parametrize("data", [b"lat\rx,lon\n1,2\n", b"lat,lon\r39.5,-119.8\r40,-120\r"],
                          ids=["cr-in-header", "mac-line-ends"])  # fmt: skip
 def test_assign_a_csv_with_cr_line_ends(places: tuple[Path, Path], data: bytes) -> None:
@@ -534,9 +507,6 @@ def test_assign_a_csv_with_cr_line_ends(places: tuple[Path, Path], data: bytes) 
     check(inv, execute(inv, places, subprocess_=True))
 
 
-@pytest.mark.xfail(strict=True, reason="batch_io._csv_blocks checks the encoding with "
-                   "codecs.lookup, which also finds codecs that are not text encodings (rot13, "
-                   "base64, hex, zlib): str.encode then raises LookupError, a traceback")  # fmt: skip
 @pytest.mark.parametrize("encoding", ["rot13", "base64"])
 def test_assign_with_a_codec_that_is_not_a_text_encoding(places: tuple[Path, Path], encoding: str) -> None:  # fmt: skip
     inv = Invocation(["assign", "@/in.csv", "-o", "@/out.csv", "--encoding", encoding],
@@ -544,10 +514,6 @@ def test_assign_with_a_codec_that_is_not_a_text_encoding(places: tuple[Path, Pat
     check(inv, execute(inv, places, subprocess_=True))
 
 
-@pytest.mark.xfail(strict=True, reason="an argument that is not UTF-8 reaches locate as lone "
-                   "surrogates: query.Understander.address passes it to usaddress, whose CRF tagger "
-                   "raises SystemError; with --json, cli._emit's orjson.dumps raises TypeError "
-                   "(surrogates not allowed). Both are tracebacks")  # fmt: skip
 @pytest.mark.parametrize(
     "args",
     [["locate", "--", "Reno\udcff"], ["locate", "--json", "--", "\udcff"],
@@ -559,9 +525,6 @@ def test_locate_with_bytes_that_are_not_utf8(places: tuple[Path, Path], args: li
     check(inv, execute(inv, places, subprocess_=True))
 
 
-@pytest.mark.xfail(strict=True, reason="click's usage errors (an unknown option, a missing "
-                   "argument) print its four-line Usage/Try/Error block, not one "
-                   "'fieldoffice: error:' line (cli.py)")  # fmt: skip
 @pytest.mark.parametrize("args", [["verify", "-x"], ["office"], ["offices", "--state"]])
 def test_a_usage_error_is_one_line(places: tuple[Path, Path], args: list[str]) -> None:
     inv = Invocation(args)

@@ -494,8 +494,6 @@ def test_known_hostile_addresses(drive: Driver, external: frozenset[str], target
     check(drive(method, target), external)
 
 
-@pytest.mark.xfail(strict=True, reason="web/app.py Guard answers its 413/414 refusals in JSON on "
-                   "HTML pages too; FairShare's 429/503 (ratelimit.refusal) answer pages in HTML")  # fmt: skip
 @pytest.mark.parametrize(
     ("method", "target", "body"),
     [

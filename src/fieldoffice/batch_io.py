@@ -286,11 +286,14 @@ def _castable(got: pa.DataType, want: pa.DataType) -> bool:
 
 def _csv_blocks(path: str, encoding: str) -> tuple[list[str], Iterator[Block]]:
     try:
-        utf8 = codecs.lookup(encoding).name == "utf-8"
+        codec = codecs.lookup(encoding)
     except LookupError as exc:
         raise InvalidInput(
             f"unknown encoding {encoding!r}", hint="e.g. --encoding latin-1"
         ) from exc
+    if not getattr(codec, "_is_text_encoding", True):  # rot13, base64, zlib: codecs, not text
+        raise InvalidInput(f"{encoding!r} is not a text encoding", hint="e.g. --encoding latin-1")
+    utf8 = codec.name == "utf-8"
     if not utf8 and '\n\r,\t"'.encode(encoding, "replace") != b'\n\r,\t"':
         raise InvalidInput(f"the encoding {encoding!r} is not ASCII-compatible",
                            hint="convert the file to UTF-8 first")  # fmt: skip
@@ -306,7 +309,14 @@ def _csv_blocks(path: str, encoding: str) -> tuple[list[str], Iterator[Block]]:
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{where}, line 1 (the header): not {encoding} text (byte {exc.start + 1})",
                            hint="if the file is in Latin-1 or Windows-1252, add --encoding latin-1") from exc  # fmt: skip
-    names = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter))
+    if "\r" in text.rstrip("\r\n"):  # a lone CR: old Mac line ends, which Arrow cannot split
+        raise InvalidInput(f"{where}, line 1 (the header): its lines end with a bare carriage return "
+                           "(old Mac line ends)", hint="convert the file's line ends to \\n or \\r\\n")  # fmt: skip
+    try:
+        names = next(csv.reader([text.rstrip("\r\n")], delimiter=delimiter))
+    except csv.Error as exc:
+        raise InvalidInput(f"{where}, line 1 (the header) cannot be read as CSV: {exc}",
+                           hint="the first line must name the columns") from None  # fmt: skip
     if len(set(names)) != len(names):
         raise InvalidInput(
             "the header repeats a column name", hint="give every column its own name"

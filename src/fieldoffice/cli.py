@@ -597,9 +597,24 @@ def serve(
     run(host, port, settings)
 
 
-def main() -> None:
+def _as_text(arg: str) -> str:
+    """An argument the shell passed as bytes that are not UTF-8 arrives with lone surrogates;
+    they cannot be read, printed or sent as JSON, so each becomes U+FFFD, which the answer shows."""
     try:
-        app()
+        arg.encode("utf-8")
+        return arg
+    except UnicodeEncodeError:
+        return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def main() -> None:
+    sys.argv[1:] = [_as_text(a) for a in sys.argv[1:]]
+    try:
+        code = app(standalone_mode=False)  # usage errors come here, to be said in one line
+        sys.exit(code if isinstance(code, int) else 0)
+    except typer.Abort:
+        sys.stderr.write("fieldoffice: interrupted\n")
+        sys.exit(130)
     except FieldOfficeError as exc:
         sys.stderr.write(f"fieldoffice: error: {exc}\n")
         sys.exit(exc.exit_code)
@@ -618,6 +633,20 @@ def main() -> None:
     except RecursionError:
         sys.stderr.write("fieldoffice: error: the input is nested too deeply to read\n")
         sys.exit(2)
+    except Exception as exc:
+        if not _is_click_error(exc):
+            raise
+        # click's usage errors (an unknown option, a missing argument), in one line, not four
+        ctx = getattr(exc, "ctx", None)
+        see = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+        message = str(exc.format_message()).rstrip(".")  # type: ignore[attr-defined]
+        sys.stderr.write(f"fieldoffice: error: {message}{see}\n")
+        sys.exit(int(getattr(exc, "exit_code", 2)))
+
+
+def _is_click_error(exc: BaseException) -> bool:
+    """click's ClickException, from click itself or the copy typer carries (typer._click)."""
+    return any(k.__name__ == "ClickException" for k in type(exc).__mro__)
 
 
 if __name__ == "__main__":

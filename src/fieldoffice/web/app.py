@@ -31,6 +31,7 @@ from fieldoffice.web.cache import ResponseCache
 from fieldoffice.web.i18n import LANGUAGES
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.ratelimit import FairShare
+from fieldoffice.web.refusal import refusal
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
 from fieldoffice.web.site import Site
 
@@ -73,14 +74,14 @@ class Guard:
             self.started = True
         refused = self._refusal(scope)
         if refused is not None:
-            await self._reply(send, *refused)
+            await self._reply(scope, send, *refused)
             return
         headers = dict(scope["headers"])
         if headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers:
             body = await _read_body(receive, MAX_BODY)
             if body is None:
                 await self._reply(
-                    send, 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
+                    scope, send, 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
                 )
                 return
             receive = _replay(body, receive)
@@ -142,16 +143,12 @@ class Guard:
             )
         return None
 
-    async def _reply(self, send: Send, status: int, code: str, message: str) -> None:
-        response = error_response(status, code, message)
-        await send(
-            {
-                "type": "http.response.start",
-                "status": status,
-                "headers": [*response.raw_headers, *SECURITY_HEADERS],
-            }
-        )
-        await send({"type": "http.response.body", "body": response.body})
+    @staticmethod
+    async def _reply(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+        headers, body = refusal(scope, status, code, message)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [*headers, *SECURITY_HEADERS]})  # fmt: skip
+        await send({"type": "http.response.body", "body": body})
 
 
 class HostCheck:

@@ -8,9 +8,7 @@ faster than a person reading answers. Static files are free.
 
 from __future__ import annotations
 
-import html
 import ipaddress
-import json
 import math
 import time
 
@@ -18,6 +16,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import SlidingWindowCounterRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fieldoffice.web.refusal import refusal
 
 FREE_PREFIXES = ("/static/", "/favicon.ico", "/robots.txt")
 SEARCHED_EVERYTHING = (400, 404)  # answers that ran the fuzzy search over every name
@@ -37,25 +37,6 @@ def client_key(scope: Scope) -> str:
     if ip.version == 6:
         return str(ipaddress.ip_network(f"{ip}/64", strict=False))
     return str(ip)
-
-
-def refusal(scope: Scope, status: int, code: str, message: str, retry_after: int) -> tuple[list[tuple[bytes, bytes]], bytes]:  # fmt: skip
-    """Headers and body for a 429 or 503: JSON under /api/, a small page elsewhere."""
-    if scope["path"].startswith("/api/"):
-        body = json.dumps({"error": {"code": code, "message": message, "details": None}}).encode()
-        kind = b"application/json"
-    else:
-        lang = "es" if scope["path"] == "/es" or scope["path"].startswith("/es/") else "en"
-        body = (f'<!doctype html><html lang="{lang}"><meta charset="utf-8"><title>{status}</title>'
-                f'<p lang="en">{html.escape(message)}</p></html>').encode()  # fmt: skip
-        kind = b"text/html; charset=utf-8"
-    headers = [
-        (b"content-type", kind),
-        (b"content-length", str(len(body)).encode()),
-        (b"retry-after", str(retry_after).encode()),
-        (b"cache-control", b"no-store"),
-    ]
-    return headers, body
 
 
 class FairShare:
