@@ -337,9 +337,6 @@ def allowed_link(url: str, external: frozenset[str]) -> bool:
             or (bare.startswith("https://") and bare in external))  # fmt: skip
 
 
-KNOWN_JSON_REFUSALS = frozenset({413, 414})  # see test_guard_refusals_on_pages_are_html_pages
-
-
 def check(reply: Reply, external: frozenset[str]) -> None:
     assert reply.status < 500, str(reply)
     assert reply.status >= 200, str(reply)
@@ -348,7 +345,7 @@ def check(reply: Reply, external: frozenset[str]) -> None:
         location = reply.headers.get("location", "")
         assert on_site(location), f"redirect off the site: {location!r}; {reply}"
     if 400 <= reply.status < 500:
-        if wants_json(reply.path) or (reply.status in KNOWN_JSON_REFUSALS and "json" in ctype):
+        if wants_json(reply.path):
             assert ctype == "application/json", f"{ctype}; {reply}"
             if reply.method != "HEAD":
                 ErrorEnvelope.model_validate(json.loads(reply.body))
