@@ -634,6 +634,12 @@ def main() -> None:
         sys.stderr.write("fieldoffice: error: the input is nested too deeply to read\n")
         sys.exit(2)
     except Exception as exc:
+        if type(exc).__module__.startswith("pyarrow"):  # a damaged Parquet or CSV file, found late
+            first = (
+                str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+            )
+            sys.stderr.write(f"fieldoffice: error: the input file cannot be read: {first}\n")
+            sys.exit(2)
         if not _is_click_error(exc):
             raise
         # click's usage errors (an unknown option, a missing argument), in one line, not four
