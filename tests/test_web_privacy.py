@@ -351,7 +351,7 @@ def test_any_path_of_slashes_and_hosts_links_only_here(
         ("/offices/san-francisco", "/es/offices/san-francisco"),
         ("/es/offices/phoenix", "/offices/phoenix"),
         ("/locate?q=Reno%2C+NV&x=%2F%2Fevil.com", "/es/locate?q=Reno%2C+NV"),
-        ("/es/search?q=Sant+Fe", "/search?q=Sant+Fe"),
+        ("/es/search?q=Sant+Fe", "/locate?q=Sant+Fe"),  # search hands its words to /locate
         ("/docs", "/es/docs"),
         ("/verify?contact=202-732-4646", "/es/verify"),
         ("/es//evil.com/", "/"),  # an unknown path: the other language's home page

@@ -39,6 +39,9 @@ from fieldoffice.models import CONFIDENCE_RANK, Claim, Confidence, Status, weake
 from fieldoffice.offices import office_ref
 
 EARTH_KM = 6371.0088
+# Past this distance the nearest office is no help (Guam -> Seattle is 9,127 km): the answer says
+# no office is near and gives the national line instead.
+NEAREST_OFFICE_MAX_KM = 1000.0
 MILITARY_STATES = ("AA", "AE", "AP")
 MILITARY_POST_OFFICES = ("APO", "FPO", "DPO")
 ASSOCIATED_STATES = ("FM", "MH", "PW")  # Micronesia, Marshall Islands, Palau
@@ -390,8 +393,16 @@ class Decider:
         """A point just outside its home county: how far outside."""
         return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, km=round(km, 2))))
 
-    def with_nearest_office(self, d: Decision, lat: float | None, lon: float | None) -> Decision:
-        """An uncovered answer with the office nearest to where the place is."""
+    def with_nearest_office(
+        self,
+        d: Decision,
+        lat: float | None,
+        lon: float | None,
+        *,
+        max_km: float = NEAREST_OFFICE_MAX_KM,
+    ) -> Decision:
+        """An uncovered answer with the office nearest to where the place is; past `max_km`, no
+        office: the reason says none is near (params `no_office_near`) and gives the national line."""
         if lat is None or lon is None:
             return d
         best: tuple[float, str] | None = None
@@ -401,6 +412,12 @@ class Decider:
                 best = (km, oid)
         if best is None:
             return d
+        if best[0] > max_km:
+            media = self.ctx.directory.media
+            far = {"max_km": max_km, "nearest_km": round(best[0], 1)}
+            params = dict(d.reason.params, no_office_near=far,
+                          national_line=d.reason.params.get("national_line") or media.phone or media.email)  # fmt: skip
+            return replace(d, nearest_office=None, reason=Reason(d.reason.code, params))
         ref = replace(
             office_ref(self.ctx.directory, self.offices[best[1]]), distance_km=round(best[0], 1)
         )

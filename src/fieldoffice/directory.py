@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fieldoffice.errors import DataError
-from fieldoffice.models import Clause, Contact, Directory, Notice, Office
+from fieldoffice.models import Clause, Contact, Directory, Notice, Office, Translation
 
 if TYPE_CHECKING:
     import jsonschema
@@ -259,6 +259,7 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
             hint="write it as YYYY-MM-DD",
         ) from exc
     m = d["media"]
+    summaries: dict[str, str] = d.get("notice_summary", {})
     return Directory(
         organization=d["organization"],
         unit=d.get("unit", ""),
@@ -274,7 +275,8 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
         ),
         credit_line=d.get("credit_line", {}).get("text"),
         notices=tuple(
-            Notice(id=n["id"], kind=n["kind"], text=n["text"]) for n in d.get("notice", [])
+            Notice(id=n["id"], kind=n["kind"], text=n["text"], summary=summaries.get(n["id"]))
+            for n in d.get("notice", [])
         ),
         offices=tuple(
             Office(
@@ -300,6 +302,24 @@ def build_directory(raw: dict[str, Any], path: Path) -> Directory:
         },
         reported=tuple(d.get("reported", ())),
         listed_contacts=tuple(d.get("verification", {}).get("contact", ())),
+        translations={lang: _translation(t) for lang, t in d.get("translations", {}).items()},
+    )
+
+
+def _translation(t: dict[str, Any]) -> Translation:
+    media = t.get("media", {})
+    notices = t.get("notice", {})
+    return Translation(
+        statement=t["statement"],
+        organization=t.get("organization"),
+        unit=t.get("unit"),
+        title=t.get("title"),
+        media_name=media.get("name"),
+        media_text=media.get("text"),
+        media_about=media.get("about"),
+        credit_line=t.get("credit_line"),
+        notices={nid: n["text"] for nid, n in notices.items() if "text" in n},
+        summaries={nid: n["summary"] for nid, n in notices.items() if "summary" in n},
     )
 
 

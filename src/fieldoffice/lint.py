@@ -21,6 +21,7 @@ from fieldoffice.directory import build_directory, default_path, explain, read_r
 from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.models import Claim, Directory, Region
 from fieldoffice.territory import compile_territories_collecting
+from fieldoffice.wording import LANGUAGES
 
 Severity = Literal["error", "warning", "note"]
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
@@ -88,8 +89,13 @@ def _report(path: Path, offices: int, gaz: Gazetteer, findings: list[Finding]) -
 
 
 def lint_directory(
-    directory: Directory, gaz: Gazetteer, regions: Mapping[str, Region]
+    directory: Directory,
+    gaz: Gazetteer,
+    regions: Mapping[str, Region],
+    languages: tuple[str, ...] = LANGUAGES,
 ) -> list[Finding]:
+    """Every finding on a directory. `languages`: the languages its pages are served in (the
+    site's, by default); the directory's own words are English."""
     findings: list[Finding] = []
     territories, errors = compile_territories_collecting(directory, gaz.counties, regions)
     by_county = territories.by_county
@@ -123,12 +129,43 @@ def lint_directory(
                 )
             )
     findings += _reported_but_listed(directory)
+    findings += _untranslated(directory, languages)
     findings += _uncovered(gaz, regions, by_county)
     findings += _overlaps(gaz, by_county)
     findings += _low_confidence(regions, used_regions)
     findings += _overlapping_regions(regions)
     findings += _not_contiguous(gaz, by_county)
     return findings
+
+
+def _untranslated(directory: Directory, languages: tuple[str, ...]) -> list[Finding]:
+    """A language the pages are served in whose readers would meet the directory's notices (the
+    scam warning above all), or its media paragraph, in English only."""
+    out = []
+    for lang in languages:
+        if lang == "en":
+            continue
+        t = directory.translations.get(lang)
+        missing = []
+        for n in directory.notices:
+            if t is None or n.id not in t.notices:
+                missing.append(f"notice {n.id!r}")
+            elif n.summary and n.id not in t.summaries:
+                missing.append(f"the short form of notice {n.id!r}")
+        if directory.media.text and (t is None or not t.media_text):
+            missing.append("the media paragraph (media.text)")
+        if missing:
+            out.append(
+                Finding(
+                    "untranslated",
+                    "warning",
+                    f"pages in '{lang}' show {', '.join(missing)} in English only: add "
+                    f"[directory.translations.{lang}]",
+                    len(missing),
+                    {"language": lang, "missing": missing},
+                )
+            )
+    return out
 
 
 def _reported_but_listed(directory: Directory) -> list[Finding]:

@@ -37,6 +37,24 @@ class Notice:
     id: str
     kind: str
     text: str
+    summary: str | None = None  # a short form written for the site (the page's words stay in text)
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The directory's own words in another language (`[directory.translations.<lang>]`): a
+    translation of the official text, which stays the reference. Anything absent stays as written."""
+
+    statement: str  # says it is a translation, of what, and which text prevails
+    organization: str | None = None
+    unit: str | None = None
+    title: str | None = None
+    media_name: str | None = None
+    media_text: str | None = None
+    media_about: str | None = None
+    credit_line: str | None = None
+    notices: dict[str, str] = field(default_factory=dict)  # notice id -> text
+    summaries: dict[str, str] = field(default_factory=dict)  # notice id -> short form
 
 
 @dataclass(frozen=True)
@@ -83,6 +101,7 @@ class Directory:
     reported: tuple[dict[str, Any], ...] = ()  # {contact, date, note}
     # the verification block's own contacts (the page's tip line...): {id, name, purpose, phone, email, text}
     listed_contacts: tuple[dict[str, Any], ...] = ()
+    translations: dict[str, Translation] = field(default_factory=dict)  # language -> its words
 
     def office(self, office_id: str) -> Office | None:
         return next((o for o in self.offices if o.id == office_id), None)

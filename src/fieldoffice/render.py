@@ -45,6 +45,10 @@ def answer_text(a: Answer) -> str:
             f"  nearest office: {n.name}, {n.city}, {n.state} ({n.distance_km or 0:.0f} km)"
         )
         lines.append(f"     {_contact(n)}")
+    far = a.reason_params.get("no_office_near")
+    if far:  # decided in decide.py: the nearest office is too far to be of use
+        line = a.reason_params.get("national_line") or "the national media line"
+        lines.append(f"  no office within {far['max_km']:,.0f} km: call the national line, {line}")
     lines.append(wrap_text(sentence(a)))  # names the suggestions, if any
     return "\n".join(lines)
 

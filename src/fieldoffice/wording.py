@@ -12,6 +12,10 @@ from typing import Any
 from fieldoffice.answer import Answer, Reason, ReasonCode
 
 Gettext = Callable[[str], str]
+# The languages every door can word answers in (the site serves a page in each; English is the
+# directory's own language, the others come from gettext catalogs and the directory's translations).
+LANGUAGES = ("en", "es")
+MAX_QUERY = 300  # query.MAX_QUERY (query.py imports this module, so the number is repeated here)
 
 
 def _(text: str) -> str:
@@ -68,7 +72,13 @@ def where_of(answer: Answer) -> str:
 
 def sentence(answer: Answer, gettext: Gettext = _english) -> str:
     """The answer's reason as a sentence a person can act on."""
+    if _too_long(answer):
+        return _Words(gettext)(_("The query is longer than %(max)d characters. Type one place at a time."), max=MAX_QUERY)  # fmt: skip
     return words(Reason(answer.reason_code, answer.reason_params), where_of(answer), gettext)
+
+
+def _too_long(answer: Answer) -> bool:
+    return answer.reason_code is ReasonCode.UNREADABLE and len(answer.query) > MAX_QUERY
 
 
 def short(reason: Reason, gettext: Gettext = _english) -> str:
@@ -179,6 +189,10 @@ def _no_office(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
 
 def _nearest_and_line(w: _Words, p: Mapping[str, Any]) -> str:
     text = ""
+    far = p.get("no_office_near")
+    if far:  # the nearest office is too far to help: the national line is the advice
+        return " " + w(_("No office is within %(km)s km of it; call the national line, %(line)s."),
+                       km=f"{far['max_km']:,.0f}", line=p.get("national_line", ""))  # fmt: skip
     n = p.get("nearest")
     if n:
         text += " " + w(_("The nearest office is the %(name)s in %(city)s, %(state)s (%(km).0f km away)."),
@@ -337,4 +351,101 @@ _WORDERS: dict[ReasonCode, Callable[[_Words, Mapping[str, Any], str, bool], str]
             "a ZIP code has 5 digits (or ZIP+4: 12345-6789); a spreadsheet may have dropped a leading zero (2108 for 02108)"
         )
     ),
+}
+
+
+# -- headlines: the outcome in a few words, at the top of every answer -----------------------------
+def place_of(answer: Answer) -> str:
+    """How a headline names the place: as understood ('Reno, NV'), else as typed."""
+    loc = answer.location
+    if loc is None:
+        return answer.query
+    return loc.address or loc.name
+
+
+def headline(answer: Answer, gettext: Gettext = _english) -> str:
+    """The answer in a few words, for a page's heading: 'San Francisco Office covers Reno, NV',
+    'Texas is split between 4 offices', 'No office covers Richmond, VA'. From the reason code and
+    its parameters, like the sentence."""
+    w = _Words(gettext)
+    if _too_long(answer):
+        return w(_("That is too long to be a place"))
+    place = place_of(answer)
+    if answer.location is not None and answer.location.kind == "zip":
+        place = w(_("ZIP code %(zip)s"), zip=place)
+    text = _HEADLINES[answer.reason_code](w, answer.reason_params, place, answer)
+    return text[:1].upper() + text[1:]
+
+
+def _h_in_territory(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+    return w(_("%(office)s covers %(place)s"), office=p["office"]["name"], place=place)
+
+
+def _h_claimed(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+    names = [o["name"] for o in p["offices"]]
+    if len(names) == 2:
+        return w(_("%(place)s: %(first)s and %(second)s both claim it"), place=place,
+                 first=names[0], second=names[1])  # fmt: skip
+    return w(_("%(place)s: %(n)d offices claim it"), place=place, n=len(names))
+
+
+def _h_split(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+    return w(_("%(place)s is split between %(n)d offices"), place=place, n=len(p["offices"]))
+
+
+def _h_partly(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+    return w(_("%(office)s covers only part of %(place)s"), office=p["offices"][0]["name"],
+             place=place)  # fmt: skip
+
+
+def _h_no_office(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+    if p.get("no_office_near"):
+        return w(_("No office is near %(place)s: call the national line"), place=place)
+    return w(_("No office covers %(place)s"), place=place)
+
+
+def _h_near(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+    names = [o["name"] for o in p.get("offices", [])]
+    for n in p.get("nearby", []):
+        if n["office"] is not None and n["office"]["name"] not in names:
+            names.append(n["office"]["name"])
+    if not names:
+        return w(_("%(place)s is near a territory line"), place=place)
+    if len(names) == 1:
+        return w(_("%(place)s is near a territory line: %(office)s may be responsible"),
+                 place=place, office=names[0])  # fmt: skip
+    return w(_("%(place)s is near a territory line: %(offices)s may each be responsible"),
+             place=place, offices=w(_(" or ")).join(names))  # fmt: skip
+
+
+def _h_fixed(msgid: str) -> Callable[[_Words, Mapping[str, Any], str, Answer], str]:
+    def word(w: _Words, p: Mapping[str, Any], place: str, a: Answer) -> str:
+        return w(msgid, place=place, query=p.get("query", a.query), name=p.get("name", place),
+                 n=len(p.get("alternatives", ())))  # fmt: skip
+
+    return word
+
+
+_HEADLINES: dict[ReasonCode, Callable[[_Words, Mapping[str, Any], str, Answer], str]] = {
+    ReasonCode.IN_TERRITORY: _h_in_territory,
+    ReasonCode.CLAIMED_BY_SEVERAL: _h_claimed,
+    ReasonCode.SPANS_OFFICES: _h_split,
+    ReasonCode.PARTLY_COVERED: _h_partly,
+    ReasonCode.NO_OFFICE: _h_no_office,
+    ReasonCode.OFFSHORE: _h_no_office,
+    ReasonCode.NEAR_LINE: _h_near,
+    ReasonCode.JUST_OUTSIDE: _h_near,
+    ReasonCode.ZIP_MAY_CROSS: _h_near,
+    ReasonCode.OUTSIDE_COUNTIES: _h_fixed(_("%(place)s is outside every US county")),
+    ReasonCode.MILITARY_ZIP: _h_fixed(_("%(place)s is a military address")),
+    ReasonCode.ASSOCIATED_STATE_ZIP: _h_fixed(_("%(place)s is in a freely associated state")),
+    ReasonCode.NO_COUNTY: _h_fixed(_("%(place)s has no county in the data")),
+    ReasonCode.UNKNOWN_ZIP: _h_fixed(_("There is no ZIP code %(place)s")),
+    ReasonCode.NOTHING_MATCHES: _h_fixed(_("Nothing matches “%(query)s”")),
+    ReasonCode.SEVERAL_PLACES: _h_fixed(_("%(n)d places are called %(name)s: which one?")),
+    ReasonCode.UNREADABLE: _h_fixed(_("That cannot be read as a place")),
+    ReasonCode.BAD_NUMBER: _h_fixed(_("That cannot be read as a place")),
+    ReasonCode.OUT_OF_RANGE: _h_fixed(_("That cannot be read as a place")),
+    ReasonCode.MISSING: _h_fixed(_("That cannot be read as a place")),
+    ReasonCode.BAD_ZIP: _h_fixed(_("That cannot be read as a place")),
 }

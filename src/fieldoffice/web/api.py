@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 import orjson
 from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -21,7 +23,69 @@ from fieldoffice.query import MAX_QUERY
 from fieldoffice.render import answer_body
 from fieldoffice.web.site import Site
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+# what each parameter is, and an example of it, for the product's own validation messages
+PARAMETERS = {
+    "q": ("the place", "?q=Reno, NV"),
+    "lat": ("the latitude", "?lat=39.53&lon=-119.81"),
+    "lon": ("the longitude", "?lat=39.53&lon=-119.81"),
+    "contact": ("the contact to check", "?contact=(202) 732-4646"),
+    "lang": ("the language", "lang=en or lang=es"),
+    "office_id": ("the office id", "/api/v1/offices/san-francisco"),
+}
+
+
+def validation_words(errors: Any) -> tuple[str, list[dict[str, str]]]:
+    """The validator's findings in the product's words: what was wrong with which parameter, and
+    an example of what works. Never the validator's own sentences."""
+    details = []
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ())]
+        name = loc[-1] if loc else "the request"
+        what, example = PARAMETERS.get(name, (name, ""))
+        kind = str(e.get("type", ""))
+        ctx = e.get("ctx") or {}
+        if kind == "missing":
+            problem = f"{what} ({name}) is missing"
+        elif kind == "string_too_long":
+            problem = f"{what} ({name}) is longer than {ctx.get('max_length', '?')} characters"
+        elif kind == "string_too_short":
+            problem = f"{what} ({name}) is empty"
+        else:
+            problem = f"{what} ({name}) cannot be read"
+        if example:
+            problem += f"; for example {example}"
+        details.append({"where": ".".join(loc), "problem": problem})
+    message = "; ".join(d["problem"] for d in details) or "the request cannot be read"
+    return message[:1].upper() + message[1:], details
+
+
+class ApiRoute(APIRoute):
+    """Every API route: a request the validator refuses gets a 400 in the error shape, worded by
+    the product (validation_words); a verify request keeps its privacy headers even then."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def worded(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                message, details = validation_words(exc.errors())
+                response = error_response(400, "invalid_input", message, details)
+                if request.url.path.endswith("/verify"):
+                    response.headers.update(VERIFY_PRIVATE)
+                return response
+
+        return worded
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.methods and scope["method"] not in self.methods:  # a 405 names HEAD with GET
+            allowed = self.methods | ({"HEAD"} if "GET" in self.methods else set())
+            raise HTTPException(status_code=405, headers={"Allow": ", ".join(sorted(allowed))})
+        await super().handle(scope, receive, send)
+
+
+router = APIRouter(prefix="/api/v1", tags=["api"], route_class=ApiRoute)
 
 
 class GeoJSONResponse(JSONResponse):
@@ -75,10 +139,12 @@ def _number(name: str, text: str) -> float:
             summary="Which office covers a place: ?q=text, or ?lat=&lon=")  # fmt: skip
 def locate(
     request: Request,
+    # the length is checked by the locator, which answers `invalid` in the product's words
     q: Annotated[
         str | None,
         Query(
-            max_length=MAX_QUERY, description="a state, county, city, ZIP, address or 'lat, lon'"
+            description="a state, county, city, ZIP, address or 'lat, lon'",
+            json_schema_extra={"maxLength": MAX_QUERY},
         ),
     ] = None,
     lat: Annotated[
@@ -170,12 +236,12 @@ async def verify_post(request: Request) -> Response:
     return await run_in_threadpool(verify_answer, site, contact, lang)
 
 
-class _VerifyRoute(APIRoute):
+class _VerifyRoute(ApiRoute):
     """GET and POST /verify are two routes; a 405 on either names the methods of both."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.methods and scope["method"] not in self.methods:
-            raise HTTPException(status_code=405, headers={"Allow": "GET, POST"})
+            raise HTTPException(status_code=405, headers={"Allow": "GET, HEAD, POST"})
         await super().handle(scope, receive, send)
 
 
@@ -297,3 +363,19 @@ def territories(request: Request) -> Response:
 )
 def coverage(request: Request) -> Response:
     return json_response(_site(request).coverage)
+
+
+def _head_wherever_get() -> None:
+    """HEAD answers wherever GET does, with the same status and headers (the server sends no
+    body): a twin route per GET route, left out of the OpenAPI schema."""
+    for route in list(router.routes):
+        if not isinstance(route, APIRoute):
+            continue
+        methods = route.methods or set()
+        if "GET" in methods and "HEAD" not in methods:
+            router.add_api_route(route.path_format.removeprefix(router.prefix), route.endpoint,
+                                 methods=["HEAD"], include_in_schema=False,
+                                 route_class_override=type(route))  # fmt: skip
+
+
+_head_wherever_get()

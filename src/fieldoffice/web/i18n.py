@@ -1,9 +1,11 @@
-"""Languages: gettext catalogs (Babel .po files) compiled in memory when the app starts."""
+"""Languages: gettext catalogs (Babel .po files) compiled in memory when the app starts, and the
+directory's own words as a page in each language shows them (its translations, or the English)."""
 
 from __future__ import annotations
 
 import gettext
 import io
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -11,8 +13,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-LANGUAGES = ("en", "es")
+from fieldoffice.models import Directory
+from fieldoffice.wording import LANGUAGES
+
+__all__ = ["LANGUAGES", "PREFIX", "DirectoryWords", "Said", "directory_words", "translations"]
+
 PREFIX = {"en": "", "es": "/es"}
+SOURCE_LANGUAGE = "en"  # a directory's own words are English
 
 
 @cache
@@ -26,6 +33,74 @@ def translations(lang: str) -> gettext.NullTranslations:
     write_mo(buf, catalog)
     buf.seek(0)
     return Translations(buf)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One of the directory's texts as a page shows it: in the page's language when the directory
+    has a translation (then `original` is the official English), else as written (`lang` "en")."""
+
+    text: str
+    lang: str
+    original: str | None = None
+
+
+@dataclass(frozen=True)
+class NoticeWords:
+    id: str
+    kind: str
+    text: Said
+    summary: Said | None
+
+
+@dataclass(frozen=True)
+class DirectoryWords:
+    """The directory's words for pages in one language."""
+
+    organization: Said
+    title: Said
+    media_name: Said
+    media_text: Said | None
+    media_about: Said | None
+    credit_line: Said | None
+    notices: tuple[NoticeWords, ...]
+    statement: str | None  # the translation says what it is; None when nothing is translated
+
+    @property
+    def scam_notices(self) -> tuple[NoticeWords, ...]:
+        return tuple(n for n in self.notices if n.kind == "scam")
+
+
+def directory_words(d: Directory, lang: str) -> DirectoryWords:
+    t = d.translations.get(lang) if lang != SOURCE_LANGUAGE else None
+
+    def said(official: str, translated: str | None) -> Said:
+        if translated:
+            return Said(translated, lang, official)
+        return Said(official, SOURCE_LANGUAGE)
+
+    def maybe(official: str | None, translated: str | None) -> Said | None:
+        return said(official, translated) if official else None
+
+    notices = tuple(
+        NoticeWords(
+            n.id,
+            n.kind,
+            said(n.text, t.notices.get(n.id) if t else None),
+            maybe(n.summary, t.summaries.get(n.id) if t else None),
+        )
+        for n in d.notices
+    )
+    return DirectoryWords(
+        organization=said(d.organization, t.organization if t else None),
+        title=said(d.title, t.title if t else None),
+        media_name=said(d.media.name, t.media_name if t else None),
+        media_text=maybe(d.media.text, t.media_text if t else None),
+        media_about=maybe(d.media.about, t.media_about if t else None),
+        credit_line=maybe(d.credit_line, t.credit_line if t else None),
+        notices=notices,
+        statement=t.statement if t else None,
+    )
 
 
 STATUS_TEXT = {

@@ -1,8 +1,16 @@
-"""Maps as server-rendered SVG: the national map of territories, and small maps of a few counties.
+"""Maps as server-rendered SVG: the national map of territories, a map per state, and the small
+map of an answer's counties.
 
-Projection: Albers equal-area for the lower 48 with Alaska, Hawaii and Puerto Rico as insets,
-placed like d3's geoAlbersUsa on a 960 x 600 canvas. Shapes are simplified in pixel space so the
-whole national map stays small enough to send with the page.
+National map: Albers equal-area for the lower 48 with Alaska, Hawaii and Puerto Rico as insets,
+placed like d3's geoAlbersUsa on a 960 x 600 canvas, shapes simplified in pixel space so the whole
+map stays small enough to send with the page; each territory numbered, the legend (built by the
+page from `MapData.legend`) maps each number, colour and region to its office. State maps and
+answer maps: a local equirectangular frame around their counties (Alaska's Aleutians are drawn
+west of 180°), every county coloured by the office that claims it.
+
+Colours: Okabe & Ito's palette, neighbouring territories never alike; the legend is what tells
+two far-apart offices of one colour apart. Everything drawn is cached per context (one data
+version): the national map by the page, state maps and answer maps in bounded LRUs here.
 """
 
 from __future__ import annotations
@@ -10,9 +18,10 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from urllib.parse import quote
 
 import numpy as np
 import numpy.typing as npt
@@ -144,6 +153,58 @@ class MapData:
             k: shapely.simplify(shapely.union_all(v), TOLERANCE_PX) for k, v in by_owner.items()
         }
 
+    def numbers(self) -> dict[str, int]:
+        """Each office's number on the national map and in its legend: by name."""
+        offices = sorted(self.ctx.directory.offices, key=lambda o: o.name)
+        return {o.id: i for i, o in enumerate(offices, 1)}
+
+    def legend(self) -> list[LegendRow]:
+        """One row per office (number, colour, name, where) and one per contested or unclaimed
+        area: what each colour and region on the national map stands for."""
+        gaz = self.ctx.gazetteer
+        rows = []
+        counts: dict[tuple[str, ...], int] = defaultdict(int)
+        for owners in self.owner.values():
+            counts[owners] += 1
+        numbers = self.numbers()
+        for o in sorted(self.ctx.directory.offices, key=lambda o: o.name):
+            rows.append(LegendRow(owners=(o.id,), number=numbers[o.id], fill=self.colors[o.id],
+                                  names=(o.name,), where=o.aor, counties=counts.get((o.id,), 0),
+                                  states=tuple(self.states_of((o.id,)))))  # fmt: skip
+        names = {o.id: o.name for o in self.ctx.directory.offices}
+        for owners in sorted(k for k in counts if len(k) != 1):
+            states = tuple(self.states_of(owners))
+            rows.append(LegendRow(owners=owners, number=None,
+                                  fill="url(#p-contested)" if owners else "url(#p-uncovered)",
+                                  names=tuple(names[o] for o in owners),
+                                  where=", ".join(gaz.state_by_usps[s].name for s in states),
+                                  counties=counts[owners], states=states))  # fmt: skip
+        return rows
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    owners: tuple[str, ...]  # one office; several (contested); none (unclaimed)
+    number: int | None  # the label on the national map (single offices)
+    fill: str  # a colour, or CONTESTED_FILL / UNCOVERED_FILL
+    names: tuple[str, ...]
+    where: str  # the AOR as published, or the states of a contested or unclaimed area
+    counties: int
+    states: tuple[str, ...]
+
+
+def label_point(geom: shapely.Geometry) -> tuple[float, float]:
+    """Where a territory's number goes: inside its largest piece, far from its edges."""
+    from shapely.ops import polylabel
+
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+    if not parts:
+        c = geom.centroid
+        return float(c.x), float(c.y)
+    big = max(parts, key=lambda p: p.area)
+    pt = polylabel(big, tolerance=1.0)
+    return float(pt.x), float(pt.y)
+
 
 def color_offices(adjacency: Mapping[str, set[str]], offices: Sequence[str]) -> dict[str, str]:
     """Greedy colouring, most-connected first: neighbouring territories never share a colour."""
@@ -154,8 +215,36 @@ def color_offices(adjacency: Mapping[str, set[str]], offices: Sequence[str]) -> 
         free = [c for c in PALETTE if c not in taken]
         if not free:
             raise RuntimeError(f"palette too small to colour {office!r} apart from its neighbours")
-        colors[office] = free[0]
+        used = list(colors.values())  # the least used free colour: each colour serves few offices
+        colors[office] = min(free, key=lambda c: (used.count(c), PALETTE.index(c)))
     return colors
+
+
+def distinct_colours(offices: Sequence[str], national: Mapping[str, str]) -> dict[str, str]:
+    """Colours for the offices of one map: their national colours, except that two offices on
+    the same map never share one (the later takes a palette colour no office there has)."""
+    out: dict[str, str] = {}
+    for o in offices:
+        c = national.get(o)
+        if c is not None and c not in out.values():
+            out[o] = c
+    wanted = {national.get(o) for o in offices}
+    for o in offices:
+        if o not in out:
+            spare = [x for x in PALETTE if x not in out.values()]
+            out[o] = next((x for x in spare if x not in wanted), spare[0] if spare else PALETTE[0])
+    return {o: out[o] for o in offices}
+
+
+CONTESTED_FILL = "url(#sm-contested)"
+UNCOVERED_FILL = "url(#sm-uncovered)"
+
+
+def owner_fill(owners: Sequence[str], colours: Mapping[str, str]) -> str:
+    """How a county claimed by `owners` is painted: its office's colour, stripes or dots."""
+    if len(owners) == 1:
+        return colours[owners[0]]
+    return CONTESTED_FILL if owners else UNCOVERED_FILL
 
 
 _PATTERNS = (
@@ -180,15 +269,21 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
         f'<desc id="map-desc">{escape(t["map_desc"])}</desc>',
         _PATTERNS,
     ]
+    numbers = data.numbers()
     for owners, geom in sorted(data.groups().items()):
         d = path_data(geom)
         if not d:
             continue
         if len(owners) == 1:
             oid = owners[0]
+            x, y = label_point(geom)
+            label = (
+                f'<g class="map-label" aria-hidden="true"><circle cx="{x:.0f}" cy="{y:.0f}" r="10"/>'
+                f'<text x="{x:.0f}" y="{y + 4:.0f}">{numbers[oid]}</text></g>'
+            )
             parts.append(
                 f'<a href="{prefix}/offices/{oid}" aria-label="{escape(names[oid])}">'
-                f'<path d="{d}" fill="{data.colors[oid]}" class="territory"><title>{escape(names[oid])}</title></path></a>'
+                f'<path d="{d}" fill="{data.colors[oid]}" class="territory"><title>{escape(names[oid])}</title></path>{label}</a>'
             )
         elif owners:
             label = t["contested_label"].format(offices=" / ".join(names[o] for o in owners))
@@ -206,12 +301,89 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
     return "".join(parts)
 
 
+@dataclass(frozen=True)
+class Marker:
+    """What an answer's map marks: a point, named; for a city or ZIP code, an approximate outline
+    (a ring of lon, lat) drawn dashed around it."""
+
+    lat: float
+    lon: float
+    label: str
+    outline: tuple[tuple[float, float], ...] = ()
+
+
+_SMALL_DEFS = (
+    "<defs>"
+    '<pattern id="sm-contested" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+    '<rect width="8" height="8" fill="#F0E442"/><rect width="4" height="8" fill="#0072B2"/></pattern>'
+    '<pattern id="sm-uncovered" width="6" height="6" patternUnits="userSpaceOnUse">'
+    '<rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.2" fill="#555555"/></pattern>'
+    "</defs>"
+)
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A local equirectangular frame: lon/lat to SVG units, longitudes east of 180° wrapped
+    west when the counties straddle it (the Aleutians)."""
+
+    x0: float
+    y1: float
+    k: float
+    s: float
+    wrap: bool
+    width: float
+    height: float
+
+    def xy(self, xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        x = xy[:, 0]
+        if self.wrap:
+            x = np.where(x > 0, x - 360.0, x)
+        return np.column_stack([(x - self.x0) * self.k * self.s, (self.y1 - xy[:, 1]) * self.s])
+
+    @property
+    def viewbox(self) -> str:
+        return f"0 0 {self.width:.0f} {self.height:.0f}"
+
+
+def _frame(bounds: npt.NDArray[np.float64], size: float, points: Sequence[tuple[float, float]] = ()) -> _Frame:  # fmt: skip
+    """The frame around `bounds` (rows of minx, miny, maxx, maxy) and any (lon, lat) points,
+    padded, the longer side `size` units."""
+    wrap = bool(bounds[:, 0].min() < -170 and bounds[:, 2].max() > 170)
+    b = bounds.copy()
+    if wrap:  # a piece east of 180° (Aleutians West) counts from -180 westward
+        east = b[:, 0] > 0
+        b[east, 0] -= 360.0
+        b[east, 2] -= 360.0
+        b[~east & (b[:, 2] > 0), 2] = -180.0
+    xs = [float(b[:, 0].min()), float(b[:, 2].max())]
+    ys = [float(b[:, 1].min()), float(b[:, 3].max())]
+    for lon, lat in points:
+        xs.append(lon - 360.0 if wrap and lon > 0 else lon)
+        ys.append(lat)
+    minx, maxx, miny, maxy = min(xs), max(xs), min(ys), max(ys)
+    k = math.cos(math.radians((miny + maxy) / 2))
+    # never a sliver: widen the short side (showing more of the neighbours) to at least 3:4
+    span_x, span_y = (maxx - minx) * k, maxy - miny
+    if span_x < 0.75 * span_y:
+        grow = (0.75 * span_y - span_x) / k / 2
+        minx, maxx = minx - grow, maxx + grow
+    elif span_y < 0.6 * span_x:
+        grow = (0.6 * span_x - span_y) / 2
+        miny, maxy = miny - grow, maxy + grow
+    pad = max(maxx - minx, maxy - miny) * 0.05 + 0.05
+    w, h = (maxx - minx + 2 * pad) * k, maxy - miny + 2 * pad
+    s = size / max(w, h)
+    return _Frame(minx - pad, maxy + pad, k, s, wrap, w * s, h * s)
+
+
 class SmallMaps:
     """Small maps of county sets, drawn once each and kept in a bounded LRU: the same answer
-    page (a state, a popular city) must not redraw its map per request. One per context, so a
-    new directory version starts empty."""
+    page (a state, a popular city) must not redraw its map per request. Keyed by the county set,
+    its colouring and the marker. One per context, so a new directory version starts empty."""
 
     SIZE = 512
+    UNITS = 400  # the longer side of the map, in SVG units (about CSS pixels as shown)
 
     def __init__(self, ctx: Context) -> None:
         gaz = ctx.gazetteer
@@ -220,23 +392,39 @@ class SmallMaps:
         self.tree = shapely.STRtree(gaz.polygons)
         self.bounds = shapely.bounds(gaz.polygons)
         self.empty = shapely.is_empty(gaz.polygons)
-        self._drawn: OrderedDict[tuple[str, ...], tuple[str, str]] = OrderedDict()
+        self._drawn: OrderedDict[Hashable, tuple[str, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def draw(self, highlight: Iterable[str], label: str) -> str:
+    @staticmethod
+    def key(chosen: tuple[str, ...], fills: tuple[str, ...], marker: Marker | None) -> Hashable:
+        return (chosen, fills, marker)
+
+    def draw(
+        self,
+        highlight: Iterable[str],
+        label: str,
+        *,
+        fills: Mapping[str, str] | None = None,
+        marker: Marker | None = None,
+    ) -> str:
+        """The map of `highlight` (FIPS codes) and the counties around them. `fills`: FIPS ->
+        colour (or CONTESTED_FILL / UNCOVERED_FILL) per highlighted county, else one highlight
+        colour; `marker`: the point (and outline) the answer is about."""
         chosen = tuple(
             sorted({f for f in highlight if f in self.index and not self.empty[self.index[f]]})
         )
         if not chosen:
             return ""
+        colouring = tuple(fills.get(f, "") for f in chosen) if fills else ()
+        key = self.key(chosen, colouring, marker)
         with self._lock:
-            drawn = self._drawn.get(chosen)
+            drawn = self._drawn.get(key)
             if drawn is not None:
-                self._drawn.move_to_end(chosen)
+                self._drawn.move_to_end(key)
         if drawn is None:
-            drawn = self._draw(chosen)
+            drawn = self._draw(chosen, colouring, marker)
             with self._lock:
-                self._drawn[chosen] = drawn
+                self._drawn[key] = drawn
                 while len(self._drawn) > self.SIZE:
                     self._drawn.popitem(last=False)
         viewbox, paths = drawn
@@ -245,39 +433,147 @@ class SmallMaps:
             f'aria-label="{escape(label)}" class="small-map">{paths}</svg>'
         )
 
-    def _draw(self, chosen: tuple[str, ...]) -> tuple[str, str]:
+    def _draw(
+        self, chosen: tuple[str, ...], colouring: tuple[str, ...] = (), marker: Marker | None = None
+    ) -> tuple[str, str]:
         gaz = self.ctx.gazetteer
-        b = self.bounds[[self.index[f] for f in chosen]]
-        minx, miny = float(b[:, 0].min()), float(b[:, 1].min())
-        maxx, maxy = float(b[:, 2].max()), float(b[:, 3].max())
-        pad = max(maxx - minx, maxy - miny) * 0.15 + 0.05
-        box = shapely.box(minx - pad, miny - pad, maxx + pad, maxy + pad)
-        near = self.tree.query(box, predicate="intersects")
-        k = math.cos(math.radians((miny + maxy) / 2))
-        x0, y1 = minx - pad, maxy + pad
-        w, h = (maxx - minx + 2 * pad) * k, maxy - miny + 2 * pad
-        s = 320.0 / max(w, h)
-
-        def fn(xy: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-            return np.column_stack([(xy[:, 0] - x0) * k * s, (y1 - xy[:, 1]) * s])
-
-        tol = max(w, h) * s / 800
+        rows = [self.index[f] for f in chosen]
+        points = [(marker.lon, marker.lat), *marker.outline] if marker else []
+        frame = _frame(self.bounds[rows], self.UNITS, points)
+        lon0 = frame.x0  # west of -180 when the frame wraps
+        lon1 = lon0 + frame.width / frame.s / frame.k
+        lat0, lat1 = frame.y1 - frame.height / frame.s, frame.y1
+        boxes = [shapely.box(max(lon0, -180.0), lat0, lon1, lat1)]
+        if lon0 < -180.0:  # the part of the frame east of 180°
+            boxes.append(shapely.box(lon0 + 360.0, lat0, 180.0, lat1))
+        near = set(rows)
+        for box in boxes:
+            near.update(self.tree.query(box, predicate="intersects").tolist())
         chosen_set = set(chosen)
-        order = sorted(near.tolist(), key=lambda i: gaz.counties[i].fips in chosen_set)
-        clipped = shapely.intersection(gaz.polygons[order], box)
-        shapes = shapely.simplify(shapely.transform(clipped, fn), tol)
-        parts = []
+        fill_of = dict(zip(chosen, colouring, strict=True)) if colouring else {}
+        order = sorted(near, key=lambda i: (gaz.counties[i].fips in chosen_set, i))
+        geoms = shapely.intersection(gaz.polygons[order], shapely.union_all(boxes))
+        tol = max(frame.width, frame.height) / 800
+        shapes = shapely.simplify(shapely.transform(geoms, frame.xy), tol)
+        around: list[str] = []
+        groups: dict[str, list[str]] = defaultdict(list)
         for i, geom in zip(order, shapes, strict=True):
             d = path_data(geom)
             if not d:
                 continue
             c = gaz.counties[i]
-            cls = "county highlight" if c.fips in chosen_set else "county"
-            parts.append(f'<path d="{d}" class="{cls}"><title>{escape(c.label)}</title></path>')
-        return f"0 0 {w * s:.0f} {h * s:.0f}", "".join(parts)
+            if c.fips not in chosen_set:
+                around.append(f'<path d="{d}"><title>{escape(c.label)}</title></path>')
+            elif fill_of:
+                groups[fill_of[c.fips]].append(
+                    f'<path d="{d}"><title>{escape(c.label)}</title></path>'
+                )
+            else:
+                groups[""].append(f'<path d="{d}" class="county highlight"><title>{escape(c.label)}</title></path>')  # fmt: skip
+        parts = []
+        if any(f.startswith("url(") for f in groups):
+            parts.append(_SMALL_DEFS)
+        if around:
+            parts.append(f'<g class="county">{"".join(around)}</g>')
+        for fill, paths in sorted(groups.items()):
+            parts.append(f'<g fill="{fill}" class="answer-counties">{"".join(paths)}</g>' if fill else "".join(paths))  # fmt: skip
+        if marker is not None:
+            parts.append(_marker_svg(marker, frame))
+        return frame.viewbox, "".join(parts)
 
 
-def small_map(ctx: Context, highlight: Iterable[str], t: Mapping[str, str], label: str) -> str:
+def _marker_svg(marker: Marker, frame: _Frame) -> str:
+    """A dashed outline (city, ZIP) and a dot for the place, with its name beside it."""
+    out = []
+    if len(marker.outline) >= 3:
+        ring = frame.xy(np.asarray(marker.outline, dtype=float))
+        pts = "L".join(f"{x:.1f},{y:.1f}" for x, y in ring)
+        out.append(f'<path d="M{pts}Z" class="place-outline"/>')
+    x, y = (float(v) for v in frame.xy(np.array([[marker.lon, marker.lat]]))[0])
+    out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="6" class="place-dot"/>')
+    left = x > frame.width * 0.6  # the name goes where there is room
+    tx = x - 10 if left else x + 10
+    anchor = "end" if left else "start"
+    out.append(f'<text x="{tx:.1f}" y="{y + 5:.1f}" text-anchor="{anchor}" class="place-label">'
+               f"{escape(marker.label)}</text>")  # fmt: skip
+    return f'<g class="marker">{"".join(out)}</g>'
+
+
+def small_map(
+    ctx: Context,
+    highlight: Iterable[str],
+    t: Mapping[str, str],
+    label: str,
+    *,
+    fills: Mapping[str, str] | None = None,
+    marker: Marker | None = None,
+) -> str:
     """A map of the highlighted counties and their neighbours, in a local projection."""
     maps = ctx.memo("web-small-maps", lambda: SmallMaps(ctx))
-    return maps.draw(highlight, label)
+    return maps.draw(highlight, label, fills=fills, marker=marker)
+
+
+# -- one state, every county by office ---------------------------------------------------------
+STATE_UNITS = 640
+
+
+def state_map(data: MapData, usps: str, t: Mapping[str, str], prefix: str = "") -> str:
+    """A state's (or territory's) counties, coloured by the office claiming each, one link per
+    office's part of the state (to the office), and per contested part (to the answer for the
+    state). `t`: translated 'label' (the map's name), 'contested_label', 'uncovered_label' and
+    'office_label' ('{name}: {n} counties'). Cached per context by (usps, prefix, labels)."""
+    ctx = data.ctx
+    key = (usps, prefix, tuple(sorted(t.items())))
+    cache: dict[Hashable, str] = ctx.memo("web-state-maps", dict)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _state_map(data, usps, t, prefix)
+        if len(cache) > 4 * 64:  # every state, a few languages
+            cache.pop(next(iter(cache)))
+    return found
+
+
+def _state_map(data: MapData, usps: str, t: Mapping[str, str], prefix: str) -> str:
+    ctx = data.ctx
+    gaz = ctx.gazetteer
+    counties = gaz.state_counties(usps)
+    rows = [i for i, c in enumerate(gaz.counties) if c.state == usps]
+    polys = gaz.polygons[rows]
+    keep = ~shapely.is_empty(polys)
+    rows = [r for r, k in zip(rows, keep.tolist(), strict=True) if k]
+    if not rows or not counties:
+        return ""
+    polys = gaz.polygons[rows]
+    frame = _frame(shapely.bounds(polys), STATE_UNITS)
+    tol = max(frame.width, frame.height) / 1400
+    shapes = shapely.simplify(shapely.transform(polys, frame.xy), tol)
+    names = {o.id: o.name for o in ctx.directory.offices}
+    by_owner: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for r, geom in zip(rows, shapes, strict=True):
+        c = gaz.counties[r]
+        d = path_data(geom)
+        if d:
+            owners = tuple(sorted(ctx.territories.offices_of(c.fips)))
+            by_owner[owners].append(f'<path d="{d}"><title>{escape(c.label)}</title></path>')
+    colours = distinct_colours(sorted({o for k in by_owner for o in k}, key=lambda o: (o not in data.colors, o)),
+                               data.colors)  # fmt: skip
+    state_name = gaz.state_by_usps[usps].name
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{frame.viewbox}" role="group" '
+        f'aria-label="{escape(t["label"])}" class="state-map">',
+        _SMALL_DEFS,
+    ]
+    for owners, paths in sorted(by_owner.items(), key=lambda kv: (len(kv[0]) != 1, kv[0])):
+        fill = owner_fill(owners, colours)
+        body = f'<g fill="{fill}" class="territory">{"".join(paths)}</g>'
+        if len(owners) == 1:
+            label = t["office_label"].format(name=names[owners[0]], n=len(paths))
+            parts.append(f'<a href="{prefix}/offices/{owners[0]}" aria-label="{escape(label)}">{body}</a>')  # fmt: skip
+        elif owners:
+            label = t["contested_label"].format(offices=" / ".join(names[o] for o in owners))
+            q = quote(state_name)
+            parts.append(f'<a href="{prefix}/locate?q={q}" aria-label="{escape(label)}">{body}</a>')
+        else:
+            parts.append(body.replace('class="territory"', 'class="uncovered"'))
+    parts.append("</svg>")
+    return "".join(parts)
