@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -86,7 +87,9 @@ def test_lookup_lands_on_the_san_francisco_office(page: Page, server: str) -> No
     page.goto(server + "/")
     page.get_by_role("textbox", name="Which office covers…").fill("Reno, NV")
     page.get_by_role("button", name="Find the office").click()
-    expect(page.get_by_role("heading", level=2)).to_contain_text("One office is responsible")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "San Francisco Office covers Reno, NV"
+    )
     page.get_by_role("link", name="San Francisco Office").first.click()
     expect(page).to_have_url(server + "/offices/san-francisco")
     expect(page.get_by_role("heading", level=1)).to_have_text("San Francisco Office")
@@ -97,7 +100,7 @@ def test_switch_to_spanish_and_back(page: Page, server: str) -> None:
     page.get_by_role("link", name="En Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(page).to_have_url(server + "/es/locate?q=Reno%2C+NV")
-    expect(page.get_by_role("heading", level=2)).to_contain_text("Una oficina es la responsable")
+    expect(page.get_by_role("heading", level=1)).to_have_text("San Francisco Office cubre Reno, NV")
     page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(server + "/locate?q=Reno%2C+NV")
@@ -136,7 +139,12 @@ def test_skip_link_is_first_and_visible_on_focus(page: Page, server: str) -> Non
         "/",
         "/es/",
         "/locate?q=Texas",
+        "/locate?q=Reno%2C+NV",
+        "/locate?q=Florida",
+        "/es/locate?q=Guam",
         "/es/locate?q=Richmond%2C+VA",
+        "/states/TX",
+        "/es/states/AK",
         "/offices/laguna-niguel",
         "/search?q=Sant+Fe",
         "/docs",
@@ -158,6 +166,117 @@ def test_axe_finds_no_violations(browser: Browser, server: str, path: str) -> No
         (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
     ]
     assert violations == []
+
+
+# -- round 2: what a person sees at 390 and 1280 px ---------------------------------------------
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SHOTS = {
+    "home": "/",
+    "locate-texas": "/locate?q=Texas",
+    "locate-reno": "/locate?q=Reno%2C+NV",
+    "home-es": "/es/",
+    "verify-look-alike": "/verify?contact=202-732-4647",
+}
+FIRST_HEADING = {
+    "locate-texas": "Texas is split between 4 offices",
+    "locate-reno": "San Francisco Office covers Reno, NV",
+    "verify-look-alike": "Look-alike: this imitates a listed contact and is not one",
+    "home": "Office of Public Affairs Field Offices",
+    "home-es": "Oficinas locales de la Oficina de Asuntos Públicos",
+}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1280"])
+@pytest.mark.parametrize("name", list(SHOTS))
+def test_screenshots_outcome_first_no_overflow(
+    browser: Browser, server: str, name: str, viewport: dict[str, int]
+) -> None:
+    """Kept as test artifacts (tests/artifacts/<page>-<width>.png, whole page)."""
+    context = browser.new_context(viewport=viewport)  # type: ignore[arg-type]
+    page = context.new_page()
+    page.goto(server + SHOTS[name])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = ARTIFACTS / f"{name}-{viewport['width']}.png"
+    page.screenshot(path=str(out), full_page=True)
+    assert out.stat().st_size > 10_000
+    # the outcome (or the page's purpose) is the first heading, and it is the h1
+    first = page.locator("h1, h2, h3, h4, h5, h6").first
+    assert first.evaluate("e => e.tagName") == "H1"
+    expect(first).to_have_text(FIRST_HEADING[name])
+    # nothing sticks out sideways
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{name}: {overflow} px wider than the screen"
+    context.close()
+
+
+def test_the_lookup_is_above_the_fold_on_a_phone(browser: Browser, server: str) -> None:
+    for path in ("/", "/es/"):
+        context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
+        page = context.new_page()
+        page.goto(server + path)
+        for target in (page.locator("#lookup-q"), page.locator("form.lookup button[type=submit]")):
+            box = target.bounding_box()
+            assert box is not None and box["y"] >= 0
+            assert box["y"] + box["height"] <= PHONE["height"], (path, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], (path, box)
+        # the short form of the warning comes first, and links to the full notice
+        warning = page.locator("section.notice.scam.short")
+        box = warning.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= PHONE["height"]
+        warning.get_by_role("link", name=re.compile("full notice|aviso completo")).click()
+        expect(page.locator("section.notice.scam.full")).to_be_in_viewport()
+        context.close()
+
+
+def test_the_spanish_home_page_shows_the_warning_in_spanish(page: Page, server: str) -> None:
+    page.goto(server + "/es/")
+    short = page.locator("section.notice.scam.short")
+    expect(short).to_contain_text("Esa oficina nunca llama para pedir información personal")
+    full = page.locator("section.notice.scam.full")
+    expect(full).to_contain_text("NOTA: El Servicio de Inmigración y Control de Aduanas")
+    expect(full).to_contain_text("Traducción al español del texto oficial en inglés")
+    original = full.locator("details.original p[lang=en]")
+    expect(original).to_be_hidden()
+    full.get_by_text("Leer el texto oficial en inglés").click()  # one click to the original
+    expect(original).to_be_visible()
+    expect(original).to_contain_text("NOTE: It has come to the attention")
+
+
+def test_the_texas_map_colours_every_county_by_office(page: Page, server: str) -> None:
+    page.goto(server + "/locate?q=Texas")
+    fills = page.evaluate(
+        """() => [...document.querySelectorAll('figure.small svg.small-map g.answer-counties path')]
+               .map(p => getComputedStyle(p).fill)"""
+    )
+    assert len(fills) == 254 and len(set(fills)) == 4
+    legend = page.locator("figure.small figcaption .legend li")
+    expect(legend).to_have_count(4)
+    for name, n in (("Dallas Office", 128), ("Houston Office", 54), ("San Antonio Office", 54),
+                    ("El Paso Office", 18)):  # fmt: skip
+        expect(legend.filter(has_text=name)).to_contain_text(f"{n} counties")
+    swatches = page.evaluate(
+        """() => [...document.querySelectorAll('figure.small .legend svg.swatch rect')]
+               .map(r => getComputedStyle(r).fill)"""
+    )
+    assert set(swatches) == set(fills)  # each colour on the map is named in the legend
+
+
+def test_the_national_map_is_keyboard_reachable(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.locator("svg.national-map a").first.focus()
+    focused = page.evaluate("document.activeElement.closest('svg') !== null")
+    assert focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')").startswith(
+        ("/offices/", "/locate")
+    )
+    page.goto(server + "/states/TX")
+    links = page.locator("svg.state-map a")
+    expect(links).to_have_count(4)
+    links.filter(has=page.locator("[fill]")).first.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/offices/"))
 
 
 def test_screenshot_of_the_home_page(page: Page, server: str) -> None:

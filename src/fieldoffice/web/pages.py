@@ -233,7 +233,7 @@ class Pages:
                            offices_by_state=sorted(groups.items()))  # fmt: skip
 
     def national_legend(self) -> list[LegendRow]:
-        return self.site.map_data.legend()
+        return self.site.ctx.memo("web-national-legend", self.site.map_data.legend)
 
     def resolve_office(self, q: str) -> str | None:
         """An office named exactly: its whole name ('Tampa Office') or its id as written

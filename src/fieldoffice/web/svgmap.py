@@ -168,7 +168,10 @@ class MapData:
             counts[owners] += 1
         numbers = self.numbers()
         for o in sorted(self.ctx.directory.offices, key=lambda o: o.name):
-            rows.append(LegendRow(owners=(o.id,), number=numbers[o.id], fill=self.colors[o.id],
+            # an office all of whose territory is shared (Miami, Tampa) shows as stripes
+            own = counts.get((o.id,), 0) > 0
+            fill = self.colors[o.id] if own else "url(#p-contested)"
+            rows.append(LegendRow(owners=(o.id,), number=numbers[o.id], fill=fill,
                                   names=(o.name,), where=o.aor, counties=counts.get((o.id,), 0),
                                   states=tuple(self.states_of((o.id,)))))  # fmt: skip
         names = {o.id: o.name for o in self.ctx.directory.offices}
@@ -270,33 +273,33 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
         _PATTERNS,
     ]
     numbers = data.numbers()
+    labels: list[str] = []  # drawn over the territories, outside their links (which they name)
     for owners, geom in sorted(data.groups().items()):
         d = path_data(geom)
         if not d:
             continue
         if len(owners) == 1:
             oid = owners[0]
-            x, y = label_point(geom)
-            label = (
-                f'<g class="map-label" aria-hidden="true"><circle cx="{x:.0f}" cy="{y:.0f}" r="10"/>'
-                f'<text x="{x:.0f}" y="{y + 4:.0f}">{numbers[oid]}</text></g>'
-            )
+            labels.append(_number_label(geom, str(numbers[oid])))
             parts.append(
                 f'<a href="{prefix}/offices/{oid}" aria-label="{escape(names[oid])}">'
-                f'<path d="{d}" fill="{data.colors[oid]}" class="territory"><title>{escape(names[oid])}</title></path>{label}</a>'
+                f'<path d="{d}" fill="{data.colors[oid]}" class="territory"><title>{escape(names[oid])}</title></path></a>'
             )
         elif owners:
             label = t["contested_label"].format(offices=" / ".join(names[o] for o in owners))
             state = data.states_of(owners)[0]
             q = escape(ctx.gazetteer.state_by_usps[state].name)
+            labels.append(_number_label(geom, "/".join(str(numbers[o]) for o in owners)))
             parts.append(
                 f'<a href="{prefix}/locate?q={q}" aria-label="{escape(label)}">'
-                f'<path d="{d}" fill="url(#p-contested)" class="territory contested"><title>{escape(label)}</title></path></a>'
+                f'<path d="{d}" fill="url(#p-contested)" class="territory contested"><title>{escape(label)}</title></path>'
+                "</a>"
             )
         else:
             parts.append(
                 f'<path d="{d}" fill="url(#p-uncovered)" class="uncovered"><title>{escape(t["uncovered_label"])}</title></path>'
             )
+    parts.append(f'<g class="map-labels" aria-hidden="true">{"".join(labels)}</g>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -375,6 +378,16 @@ def _frame(bounds: npt.NDArray[np.float64], size: float, points: Sequence[tuple[
     w, h = (maxx - minx + 2 * pad) * k, maxy - miny + 2 * pad
     s = size / max(w, h)
     return _Frame(minx - pad, maxy + pad, k, s, wrap, w * s, h * s)
+
+
+def _number_label(geom: shapely.Geometry, text: str) -> str:
+    """A territory's number(s) on the national map, on a white badge inside it."""
+    x, y = label_point(geom)
+    half = 4 + 3.4 * len(text)
+    return (
+        f'<g class="map-label"><rect x="{x - half:.0f}" y="{y - 9:.0f}" '
+        f'width="{2 * half:.0f}" height="18" rx="9"/><text x="{x:.0f}" y="{y + 4:.0f}">{text}</text></g>'
+    )
 
 
 class SmallMaps:
