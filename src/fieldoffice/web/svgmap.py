@@ -537,13 +537,24 @@ def state_map(data: MapData, usps: str, t: Mapping[str, str], prefix: str = "") 
     'office_label' ('{name}: {n} counties'). Cached per context by (usps, prefix, labels)."""
     ctx = data.ctx
     key = (usps, prefix, tuple(sorted(t.items())))
-    cache: dict[Hashable, str] = ctx.memo("web-state-maps", dict)
-    found = cache.get(key)
+    cache = ctx.memo("web-state-maps", _StateMaps)
+    with cache.lock:
+        found = cache.drawn.get(key)
     if found is None:
-        found = cache[key] = _state_map(data, usps, t, prefix)
-        if len(cache) > 4 * 64:  # every state, a few languages
-            cache.pop(next(iter(cache)))
+        found = _state_map(data, usps, t, prefix)
+        with cache.lock:
+            found = cache.drawn.setdefault(key, found)
+            while len(cache.drawn) > cache.SIZE:  # every state in a few languages fits
+                cache.drawn.popitem(last=False)
     return found
+
+
+class _StateMaps:
+    SIZE = 4 * 64
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.drawn: OrderedDict[Hashable, str] = OrderedDict()
 
 
 def _state_map(data: MapData, usps: str, t: Mapping[str, str], prefix: str) -> str:
