@@ -75,19 +75,32 @@ def test_virginia_is_split_between_dc_and_nobody(locator: Locator) -> None:
     assert sum(1 for c in a.counties if not c.offices) == len(a.counties) - 9
 
 
+def _office_km(ctx: Context, locator: Locator, lat: float, lon: float) -> dict[str, float]:
+    positions = locator.decider.office_positions
+    return {o.id: great_circle_km(lat, lon, *positions[o.id]) for o in ctx.directory.offices}
+
+
 def test_uncovered_gives_nearest_office_by_great_circle(ctx: Context, locator: Locator) -> None:
-    a = locator.locate("San Juan, PR")
+    a = locator.locate("Norfolk, VA")
     assert a.status == "uncovered"
     assert a.location is not None
-    dists = {
-        o.id: great_circle_km(
-            a.location.lat, a.location.lon, *locator.decider.office_positions[o.id]
-        )
-        for o in ctx.directory.offices
-    }
+    dists = _office_km(ctx, locator, a.location.lat, a.location.lon)
     assert a.nearest_office is not None
-    assert a.nearest_office.id == min(dists, key=dists.__getitem__) == "miami"
+    assert a.nearest_office.id == min(dists, key=dists.__getitem__)
+    assert a.nearest_office.distance_km == pytest.approx(min(dists.values()), abs=0.1)
     assert a.national_contact and a.national_contact.phone == "(202) 732-4646"
+
+
+def test_no_office_past_1000_km_gives_the_national_line(ctx: Context, locator: Locator) -> None:
+    # San Juan's nearest office (Miami) is ~1,700 km away: naming it would be true and useless
+    a = locator.locate("San Juan, PR")
+    assert a.status == "uncovered" and a.location is not None
+    dists = _office_km(ctx, locator, a.location.lat, a.location.lon)
+    assert min(dists, key=dists.__getitem__) == "miami" and min(dists.values()) > 1000
+    assert a.nearest_office is None
+    far = a.reason_params["no_office_near"]
+    assert far["nearest_km"] == pytest.approx(min(dists.values()), abs=0.1)
+    assert "(202) 732-4646" in sentence(a)
 
 
 def test_great_circle_known_distance() -> None:
@@ -100,7 +113,7 @@ def test_great_circle_known_distance() -> None:
     [
         ("", "empty"),
         ("   ", "empty"),
-        ("x" * 400, "limit is 300"),
+        ("x" * 400, "longer than 300 characters"),
         ("91, 0", "latitude 91.0 is outside -90..90"),
         ("-119.81, 39.53", "swap"),
         ("39.5, 200", "longitude 200.0 is outside"),

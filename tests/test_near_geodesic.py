@@ -197,5 +197,8 @@ def test_answers_near_a_boundary_name_offices(
         for o in a.offices:
             if o.side == "nearby":
                 assert o.distance_km is not None and o.distance_km <= 5.08, o
-    if a.status == "uncovered":
-        assert a.nearest_office is not None, a
+    if a.status == "uncovered" and a.nearest_office is None:
+        assert a.reason_params["no_office_near"]["nearest_km"] > 1000, a
+    elif a.status == "uncovered":
+        assert a.nearest_office is not None and a.nearest_office.distance_km is not None, a
+        assert a.nearest_office.distance_km <= 1000, a

@@ -40,6 +40,7 @@ class Row(NamedTuple):
     confidence: str | None = None  # checked only when given
     fips: str | None = None  # a county the answer must include, checked only when given
     nearest: str | None = None  # the nearest office's id (uncovered rows), checked only when given
+    # (FAR: every office is past decide.NEAREST_OFFICE_MAX_KM, so the answer names none)
     id: str | None = None  # pytest id; defaults to the query
 
 
@@ -57,6 +58,9 @@ def row(
 
 def matched(query: str, office: str, **kw: str) -> Row:
     return row(query, "matched", office, **kw)
+
+
+FAR = "(no office within 1,000 km)"
 
 
 def uncovered(query: str, **kw: str) -> Row:
@@ -303,10 +307,10 @@ ROWS: list[Row] = [
     matched("Ohio", "detroit", confidence="high"),
     matched("NJ", "newark", confidence="high"),
     # -- Territories no office claims -------------------------------------------------------------
-    uncovered("San Juan, PR", fips="72127", nearest="miami"),
-    uncovered("00901", fips="72127", nearest="miami"),
-    uncovered("Puerto Rico", nearest="miami"),
-    uncovered("Guam", fips="66010", nearest="seattle"),
+    uncovered("San Juan, PR", fips="72127", nearest=FAR),
+    uncovered("00901", fips="72127", nearest=FAR),
+    uncovered("Puerto Rico", nearest=FAR),
+    uncovered("Guam", fips="66010", nearest=FAR),
     # -- ZIP+4 -------------------------------------------------------------------------------------
     matched("20500-0003", "washington-dc-headquarters", fips="11001"),
     matched("94102-4689", "san-francisco", fips="06075"),
@@ -406,7 +410,11 @@ def test_place(loc: Locator, r: Row) -> None:
         assert a.confidence == r.confidence, sentence(a)
     if r.fips is not None:
         assert r.fips in [c.fips for c in a.counties], a.counties
-    if r.status == "uncovered":
+    if r.status == "uncovered" and r.nearest == FAR:
+        far = a.reason_params["no_office_near"]
+        assert a.nearest_office is None and far["nearest_km"] > far["max_km"] == 1000, a
+        assert "(202) 732-4646" in sentence(a)
+    elif r.status == "uncovered":
         assert a.nearest_office is not None and a.nearest_office.id in OFFICE_IDS
         if r.nearest is not None:
             assert a.nearest_office.id == r.nearest
