@@ -365,7 +365,7 @@ def check(reply: Reply, external: frozenset[str]) -> None:
 @pytest.fixture(scope="module")
 def external(app: FastAPI) -> frozenset[str]:
     """https links the directory itself gives (an office's web page): the only ones allowed."""
-    site = app.state.site
+    site = app.state.live.site
     text = repr(site.ctx.directory) + repr(site.ctx.regions)
     return frozenset(re.findall(r"https://[^\s'\"\\<>]+", text))
 
@@ -439,7 +439,7 @@ def test_every_route_takes_hostile_addresses(drive: Driver, app: FastAPI, extern
     if data.draw(st.integers(0, 7), "near the cap?") == 0:
         target = data.draw(at_the_cap(target), "at the cap")
     body = data.draw(bodies, "body") if method == "POST" else b""
-    headers = data.draw(extra_headers(app.state.site.etag.encode()), "headers")
+    headers = data.draw(extra_headers(app.state.live.site.etag.encode()), "headers")
     if method == "POST":
         headers.append((b"content-type", data.draw(st.sampled_from(CONTENT_TYPES)).encode()))
     reply = drive(method, target, headers, body)

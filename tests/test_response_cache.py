@@ -85,9 +85,14 @@ def test_the_cache_is_bounded_by_bytes() -> None:
 
 def test_the_key_holds_the_data_version() -> None:
     """A later version (issue 15's publish swaps the data) can never be sent an earlier answer."""
+    from types import SimpleNamespace
+
     scope = {"type": "http", "method": "GET", "path": "/", "raw_path": b"/", "headers": []}
-    one = ResponseCache(lambda *_: None, etag='W/"one"')._key(scope)  # type: ignore[arg-type]
-    two = ResponseCache(lambda *_: None, etag='W/"two"')._key(scope)  # type: ignore[arg-type]
+    live = SimpleNamespace(site=SimpleNamespace(etag='W/"one"'))
+    cache = ResponseCache(lambda *_: None, live=live)  # type: ignore[arg-type]
+    one = cache._key(scope)
+    live.site = SimpleNamespace(etag='W/"two"')  # a publish swaps the site
+    two = cache._key(scope)
     assert one and two and one != two and one[1:] == two[1:]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -31,6 +32,7 @@ PARAMETERS = {
     "contact": ("the contact to check", "?contact=(202) 732-4646"),
     "lang": ("the language", "lang=en or lang=es"),
     "office_id": ("the office id", "/api/v1/offices/san-francisco"),
+    "as_of": ("the date", "as_of=2024-01-31"),
 }
 
 
@@ -122,7 +124,8 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
 
 
 def _site(request: Request) -> Site:
-    site: Site = request.app.state.site
+    """The site this request reads (the store's version in force, or the directory file)."""
+    site: Site = request.app.state.live.site
     return site
 
 
@@ -153,9 +156,26 @@ def locate(
     lon: Annotated[
         str | None, Query(max_length=40, description="longitude, decimal degrees")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        Query(
+            max_length=10,
+            description="answer from the directory version in force on this date (YYYY-MM-DD)",
+        ),
+    ] = None,
 ) -> Response:
-    status, body = locate_answer(_site(request), q=q, lat=lat, lon=lon)
+    site = _site(request) if as_of is None else request.app.state.live.as_of(_date(as_of))
+    status, body = locate_answer(site, q=q, lat=lat, lon=lon)
     return Response(body, status_code=status, media_type="application/json")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(
+            f"as_of {text[:10]!r} is not a date", hint="write it as YYYY-MM-DD"
+        ) from None
 
 
 def locate_answer(
@@ -365,7 +385,7 @@ def coverage(request: Request) -> Response:
     return json_response(_site(request).coverage)
 
 
-def _head_wherever_get() -> None:
+def head_wherever_get(router: APIRouter) -> None:
     """HEAD answers wherever GET does, with the same status and headers (the server sends no
     body): a twin route per GET route, left out of the OpenAPI schema."""
     for route in list(router.routes):
@@ -378,4 +398,4 @@ def _head_wherever_get() -> None:
                                  route_class_override=type(route))  # fmt: skip
 
 
-_head_wherever_get()
+head_wherever_get(router)

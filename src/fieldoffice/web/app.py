@@ -22,13 +22,18 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldoffice import __version__
-from fieldoffice.context import load_context
-from fieldoffice.errors import FieldOfficeError
+from fieldoffice.context import load_context, resolve_directory_path
+from fieldoffice.errors import FieldOfficeError, TooManyAttempts
 from fieldoffice.query import MAX_QUERY
+from fieldoffice.store.database import DATABASE_ENV
+from fieldoffice.web.admin_api import router as admin_api_router
+from fieldoffice.web.admin_pages import Csrf, admin_pages_router, csrf_secret
 from fieldoffice.web.api import error_response, locate_answer
 from fieldoffice.web.api import router as api_router
 from fieldoffice.web.cache import ResponseCache
+from fieldoffice.web.changes import changes_router
 from fieldoffice.web.i18n import LANGUAGES
+from fieldoffice.web.live import LiveSite, Pin
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.ratelimit import FairShare
 from fieldoffice.web.refusal import refusal
@@ -37,6 +42,8 @@ from fieldoffice.web.site import Site
 
 MAX_URL = 8192  # above any valid request: 300 characters of q, each up to 12 bytes encoded
 MAX_BODY = 16 * 1024
+MAX_EDITOR_BODY = 6 * 1024 * 1024  # a saved contact page uploaded to the draft (ingest takes 5 MB)
+EDITORS = ("/admin", "/api/v1/admin")  # never given the public ETag, never cached
 GZIP_MIN, GZIP_LEVEL = 1024, 9  # Starlette's defaults, for the GZip middleware and HotPath
 STATIC = Path(__file__).parent / "static"
 
@@ -54,9 +61,9 @@ class Guard:
     """Pure ASGI, outermost: request limits (URL, body however encoded, header count, Host),
     security headers, relative redirects, and ETag / If-None-Match where the answer is a 200."""
 
-    def __init__(self, app: ASGIApp, etag: str, settings: ServeSettings | None) -> None:
+    def __init__(self, app: ASGIApp, live: LiveSite, settings: ServeSettings | None) -> None:
         self.app = app
-        self.etag = etag.encode()
+        self.live = live
         self.max_headers = settings.max_headers if settings else 1000
         self.hosts = HostCheck(settings.allowed_hosts if settings else ("*",))
         self.threads = max(2, os.cpu_count() or 1)
@@ -77,16 +84,19 @@ class Guard:
             await self._reply(scope, send, *refused)
             return
         headers = dict(scope["headers"])
+        editors = scope["path"].startswith(EDITORS)
         if headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers:
-            body = await _read_body(receive, MAX_BODY)
+            limit = MAX_EDITOR_BODY if editors else MAX_BODY
+            body = await _read_body(receive, limit)
             if body is None:
                 await self._reply(
-                    scope, send, 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
+                    scope, send, 413, "too_large", f"request bodies are limited to {limit} bytes"
                 )
                 return
             receive = _replay(body, receive)
-        is_get = scope["method"] in ("GET", "HEAD")
-        fresh = is_get and self.etag in headers.get(b"if-none-match", b"").split(b", ")
+        is_get = scope["method"] in ("GET", "HEAD") and not editors
+        etag = self.live.site.etag.encode()
+        fresh = is_get and etag in headers.get(b"if-none-match", b"").split(b", ")
         host = headers.get(b"host", b"")
         not_modified = False
 
@@ -102,7 +112,7 @@ class Guard:
                         (k, _relative(v, host) if k.lower() == b"location" else v) for k, v in own
                     ]
                 if is_get and status == 200 and b"etag" not in names:  # static files have theirs
-                    extra.append((b"etag", self.etag))
+                    extra.append((b"etag", etag))
                     if fresh:  # the same 200 the client already holds: say so, send nothing
                         not_modified = True
                         keep = {b"cache-control", b"vary", b"content-location", b"expires"}
@@ -128,8 +138,9 @@ class Guard:
                 f"a request may carry at most {self.max_headers} headers",
             )
         length = dict(scope["headers"]).get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > MAX_BODY:
-            return 413, "too_large", f"request bodies are limited to {MAX_BODY} bytes"
+        limit = MAX_EDITOR_BODY if scope["path"].startswith(EDITORS) else MAX_BODY
+        if not length.isdigit() or int(length) > limit:
+            return 413, "too_large", f"request bodies are limited to {limit} bytes"
         host = dict(scope["headers"]).get(b"host")
         if not self.hosts.allows(host):
             shown = (host or b"").decode("latin-1")[:100]
@@ -226,9 +237,9 @@ class HotPath:
 
     PATH = "/api/v1/locate"
 
-    def __init__(self, app: ASGIApp, site: Site) -> None:
+    def __init__(self, app: ASGIApp, live: LiveSite) -> None:
         self.app = app
-        self.site = site
+        self.live = live
         self.text_slot: anyio.CapacityLimiter | None = None  # made in the event loop
 
     def _form(self, scope: Scope) -> dict[str, str] | None:
@@ -268,17 +279,33 @@ class HotPath:
 
     def _answer(self, form: dict[str, str]) -> tuple[int, bytes]:
         try:
-            return locate_answer(self.site, q=form.get("q"), lat=form.get("lat"), lon=form.get("lon"))  # fmt: skip
+            return locate_answer(self.live.site, q=form.get("q"), lat=form.get("lat"), lon=form.get("lon"))  # fmt: skip
         except FieldOfficeError as exc:
             return exc.http_status, bytes(error_response(exc.http_status, exc.code, str(exc)).body)
 
 
 def create_app(
-    directory: str | Path | None = None, settings: ServeSettings | None = None
+    directory: str | Path | None = None,
+    settings: ServeSettings | None = None,
+    *,
+    database: str | None = None,
 ) -> FastAPI:
     """The web app. `settings` are serve's limits; None (embedding, tests) means no rate limit
-    and any Host; `fieldoffice serve` always passes them, with its defaults on."""
-    site = Site(load_context(directory))
+    and any Host; `fieldoffice serve` always passes them, with its defaults on.
+
+    Without `database` it serves the directory file (or folder of versions) read-only. With a
+    database URL it serves the store's published version, follows new publishes, and opens the
+    editors' pages and API; an empty store is seeded from `directory` (else the shipped one)."""
+    store = None
+    if database is not None:
+        from fieldoffice.store.database import open_database
+
+        seed = resolve_directory_path(directory)
+        store = open_database(database, seed_from=seed)
+        live = LiveSite.from_store(store)
+    else:
+        live = LiveSite(Site(load_context(directory)), directory=resolve_directory_path(directory))
+    site = live.site
     site.warm_up()
     app = FastAPI(
         title="fieldoffice",
@@ -287,11 +314,17 @@ def create_app(
         docs_url=None,
         redoc_url=None,
     )
-    app.state.site = site
+    app.state.live = live
+    app.state.store = store
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.include_router(api_router)
-    pages = Pages(site)
+    pages = Pages(live)
     app.include_router(pages.router)
+    if store is not None:
+        app.include_router(changes_router(pages))
+        app.include_router(admin_api_router)
+        app.include_router(admin_pages_router(pages))
+        live.start_polling()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def wants_html(request: Request) -> bool:
@@ -299,9 +332,20 @@ def create_app(
 
     @app.exception_handler(FieldOfficeError)
     async def on_domain_error(request: Request, exc: FieldOfficeError) -> Response:
+        response: Response
         if wants_html(request):
-            return pages.error_page(request, exc.http_status, str(exc))
-        return error_response(exc.http_status, exc.code, str(exc))
+            response = pages.error_page(request, exc.http_status, str(exc))
+        else:
+            response = error_response(
+                exc.http_status, exc.code, str(exc), getattr(exc, "details", None)
+            )
+        if isinstance(exc, TooManyAttempts):
+            response.headers["Retry-After"] = str(exc.retry_after)
+        if exc.http_status == 401 and not wants_html(request):
+            response.headers["WWW-Authenticate"] = 'Bearer realm="fieldoffice"'
+        if request.url.path.startswith(EDITORS):
+            response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -339,11 +383,14 @@ def create_app(
         allow_methods=["GET", "HEAD", "POST"],
         allow_headers=["*"],
     )
-    app.add_middleware(HotPath, site=site)
-    app.add_middleware(ResponseCache, etag=site.etag)
+    app.add_middleware(HotPath, live=live)
+    app.add_middleware(ResponseCache, live=live)
+    app.add_middleware(Pin, live=live)
+    if store is not None:
+        app.add_middleware(Csrf, secret=csrf_secret(store))
     if settings is not None:
         app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending)
-    app.add_middleware(Guard, etag=site.etag, settings=settings)
+    app.add_middleware(Guard, live=live, settings=settings)
     # the national map is drawn once per language; draw both before the first visitor asks
     threading.Thread(target=lambda: [pages.national_map(lang) for lang in LANGUAGES],
                      name="fieldoffice-maps", daemon=True).start()  # fmt: skip
@@ -430,4 +477,5 @@ def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` and worker processes: the directory and the limits come
     from the environment (`fieldoffice serve` sets both)."""
     settings = ServeSettings.from_env() if os.environ.get(SETTINGS_ENV) else None
-    return create_app(os.environ.get("FIELDOFFICE_DIRECTORY") or None, settings)
+    return create_app(os.environ.get("FIELDOFFICE_DIRECTORY") or None, settings,
+                      database=os.environ.get(DATABASE_ENV) or None)  # fmt: skip

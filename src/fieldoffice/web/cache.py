@@ -14,11 +14,15 @@ import asyncio
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+if TYPE_CHECKING:
+    from fieldoffice.web.live import LiveSite
+
 KEPT_STATUSES = (200, 400, 404)  # answers, not-found answers with suggestions, unreadable input
-NEVER = ("/verify", "/es/verify", "/api/v1/verify")
+NEVER = ("/verify", "/es/verify", "/api/v1/verify", "/admin", "/api/v1/admin")
 MAX_ENTRY = 2 * 1024 * 1024
 
 
@@ -32,9 +36,9 @@ class Kept:
 class ResponseCache:
     """Pure ASGI. Lookups cost a dict access under a lock; a miss runs the app once."""
 
-    def __init__(self, app: ASGIApp, etag: str, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, app: ASGIApp, live: LiveSite, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.app = app
-        self.etag = etag.encode()
+        self.live = live  # the key holds the served version's ETag: a publish changes every key
         self.max_bytes = max_bytes
         self.bytes = 0
         self.kept: OrderedDict[tuple[bytes, ...], Kept] = OrderedDict()
@@ -63,7 +67,7 @@ class ResponseCache:
             elif name in (b"if-none-match", b"if-modified-since") and path.startswith("/static/"):
                 return None  # a static file answers its own conditional requests (304)
         return (
-            self.etag,
+            self.live.site.etag.encode(),
             scope.get("raw_path") or path.encode(),
             scope.get("query_string", b""),
             b"gz" if gzip else b"",

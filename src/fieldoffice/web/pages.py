@@ -35,6 +35,7 @@ from fieldoffice.web.i18n import (
     directory_words,
     translations,
 )
+from fieldoffice.web.live import LiveSite
 from fieldoffice.web.site import Site
 from fieldoffice.web.svgmap import (
     LegendRow,
@@ -68,8 +69,8 @@ def is_site_path(url: str) -> bool:
 
 
 class Pages:
-    def __init__(self, site: Site) -> None:
-        self.site = site
+    def __init__(self, live: LiveSite) -> None:
+        self.live = live
         self.envs: dict[str, Environment] = {}
         for lang in LANGUAGES:
             env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]),
@@ -86,6 +87,10 @@ class Pages:
             self._routes(lang)
         for name, kind in (("favicon.ico", "image/x-icon"),):
             self.router.add_api_route(f"/{name}", _static_file(name, kind), methods=["GET", "HEAD"])
+
+    @property
+    def site(self) -> Site:
+        return self.live.site
 
     # -- plumbing -------------------------------------------------------------------------------
     def _(self, lang: str, text: str, **kw: Any) -> str:
@@ -159,15 +164,18 @@ class Pages:
         )  # fmt: skip
 
     def national_map(self, lang: str) -> str:
-        if lang not in self._maps:
+        key = f"{self.site.etag} {lang}"  # drawn once per version and language
+        if key not in self._maps:
             t = {
                 "map_title": self._(lang, "Map of the offices' areas of responsibility"),
                 "map_desc": self._(lang, "Each office's territory in its own colour, numbered as in the list below the map; striped areas are claimed by more than one office; dotted areas by none. The list of offices further down gives the same information as text."),
                 "contested_label": self._(lang, "Claimed by more than one office: %(offices)s", offices="{offices}"),
                 "uncovered_label": self._(lang, "No office covers this area"),
             }  # fmt: skip
-            self._maps[lang] = national_map(self.site.map_data, t, PREFIX[lang])
-        return self._maps[lang]
+            if len(self._maps) >= 4 * len(LANGUAGES):  # (versions published since start)
+                self._maps.clear()
+            self._maps[key] = national_map(self.site.map_data, t, PREFIX[lang])
+        return self._maps[key]
 
     # -- routes ---------------------------------------------------------------------------------
     def _routes(self, lang: str) -> None:

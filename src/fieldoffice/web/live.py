@@ -1,0 +1,140 @@
+"""The site being served, and how it follows the store.
+
+File mode (`serve --directory FILE`): one site for the life of the process. Store mode: the
+site of the version in force; a publish in this process swaps it before the publish answers,
+and every other process (a worker, another host on the same PostgreSQL) notices the new
+version by polling the store's newest version id every second, then loads and swaps it whole.
+A request holds the site it started with (`Pin`, a context variable set when it arrives), so
+no answer mixes two versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from contextvars import ContextVar
+from pathlib import Path
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fieldoffice.context import load_context
+from fieldoffice.errors import InvalidInput
+from fieldoffice.snapshot import cache_root
+from fieldoffice.store.database import Database
+from fieldoffice.web.site import Site
+
+POLL_SECONDS = 1.0
+AS_OF_SITES = 4  # sites of past versions kept for ?as_of= (each holds its own indexes)
+log = logging.getLogger("fieldoffice.live")
+_pinned: ContextVar[Site | None] = ContextVar("fieldoffice_site", default=None)
+
+
+def version_site(toml: str) -> Site:
+    """A site for a version's text: written once as a file (content-addressed), then loaded
+    the way any directory file is (its snapshots shared by every process)."""
+    from fieldoffice.store.versions import materialize
+
+    return Site(load_context(materialize(toml, Path(cache_root()) / "published")))
+
+
+class LiveSite:
+    def __init__(self, site: Site, store: Database | None = None, version: int | None = None,
+                 directory: Path | None = None) -> None:  # fmt: skip
+        self._site = site
+        self.store = store
+        self.version = version
+        self.directory = directory  # file mode: the file or folder of versions (for as_of)
+        self._swap = threading.Lock()
+        self._past: OrderedDict[object, Site] = OrderedDict()
+        self._stop = threading.Event()
+
+    @classmethod
+    def from_store(cls, store: Database) -> LiveSite:
+        from fieldoffice.store.versions import current_version
+
+        v = current_version(store)
+        if v is None:
+            raise InvalidInput(f"the database {store.shown} holds no published version",
+                               hint="run `fieldoffice db import FILE --publish`")  # fmt: skip
+        return cls(version_site(v.toml), store, v.id)
+
+    @property
+    def site(self) -> Site:
+        """The site this request started with (else the one served now)."""
+        return _pinned.get() or self._site
+
+    def refresh(self) -> bool:
+        """Load the newest published version if it is not the one served; True if it swapped."""
+        if self.store is None:
+            return False
+        from fieldoffice.store.versions import current_version, latest_id
+
+        if latest_id(self.store) == self.version:
+            return False
+        with self._swap:
+            v = current_version(self.store)
+            if v is None or v.id == self.version:
+                return False
+            site = version_site(v.toml)
+            site.warm_up()
+            self._site, self.version = site, v.id
+            log.info("serving directory version %s", v.id)
+            return True
+
+    def start_polling(self, seconds: float = POLL_SECONDS) -> None:
+        if self.store is None:
+            return
+
+        def poll() -> None:
+            while not self._stop.wait(seconds):
+                try:
+                    self.refresh()
+                except Exception:  # a database away for a moment: keep serving, try again
+                    log.warning("could not check the store for a new version", exc_info=False)
+
+        threading.Thread(target=poll, name="fieldoffice-live", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def as_of(self, day: dt.date) -> Site:
+        """The site of the version in force on `day`."""
+        if self.store is not None:
+            from fieldoffice.store.versions import in_force
+
+            info, toml = in_force(self.store, day)
+            if info.id == self.version:
+                return self._site
+            return self._kept(("version", info.id), lambda: version_site(toml))
+        return self._kept(("file", day), lambda: Site(load_context(self.directory, as_of=day)))
+
+    def _kept(self, key: object, make: Callable[[], Site]) -> Site:
+        with self._swap:
+            site = self._past.get(key)
+            if site is not None:
+                self._past.move_to_end(key)
+                return site
+        site = make()
+        with self._swap:
+            self._past[key] = site
+            while len(self._past) > AS_OF_SITES:
+                self._past.popitem(last=False)
+        return site
+
+
+class Pin:
+    """Pure ASGI: each request reads one site from start to end, even across a swap."""
+
+    def __init__(self, app: ASGIApp, live: LiveSite) -> None:
+        self.app = app
+        self.live = live
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = _pinned.set(self.live._site)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _pinned.reset(token)
