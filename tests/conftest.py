@@ -5,6 +5,8 @@ import pytest
 from fieldoffice.context import Context, load_context
 from fieldoffice.locate import Locator
 
+pytest_plugins = ["tests.databases"]
+
 
 @pytest.fixture(scope="session")
 def ctx() -> Context:
