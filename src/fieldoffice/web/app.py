@@ -324,7 +324,9 @@ def create_app(
         app.include_router(changes_router(pages))
         app.include_router(admin_api_router)
         app.include_router(admin_pages_router(pages))
-        live.start_polling()
+        # other processes' publishes are followed while the app runs (its lifespan), not before
+        app.router.on_startup.append(live.start_polling)
+        app.router.on_shutdown.append(live.stop)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def wants_html(request: Request) -> bool:
