@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import gc
 import hashlib
 import json
@@ -17,6 +18,16 @@ from fieldoffice.offices import office_properties
 from fieldoffice.verify import Verifier
 from fieldoffice.web.svgmap import MapData
 
+_warming: list[threading.Thread] = []
+
+
+@atexit.register
+def _finish_warming() -> None:
+    # a daemon thread still inside numpy or GEOS when the interpreter finalizes can crash the
+    # process (SIGSEGV at exit): let warming end first (it takes seconds, and only at start)
+    for t in _warming:
+        t.join(timeout=30)
+
 
 class Site:
     def __init__(self, ctx: Context) -> None:
@@ -30,9 +41,9 @@ class Site:
         beside it: the server answers at once, and a request that needs either before it is ready
         waits for it (both are made once, by whichever thread asks first)."""
         self.locator.locate_point(lat=39.53, lon=-119.81)
-        threading.Thread(
-            target=self._warm_in_background, name="fieldoffice-warm", daemon=True
-        ).start()
+        t = threading.Thread(target=self._warm_in_background, name="fieldoffice-warm", daemon=True)
+        _warming.append(t)
+        t.start()
 
     def _warm_in_background(self) -> None:
         self.locator.warm()  # every kind of question once: the first visitor pays nothing
