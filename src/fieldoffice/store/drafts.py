@@ -127,6 +127,9 @@ def territory_for(aor: str, state: str) -> tuple[list[dict[str, Any]], list[str]
 
 
 def _check(raw: dict[str, Any]) -> None:
+    """The draft must stay a directory the product can read: the schema, then what the schema
+    cannot say (an office's state is a real USPS code: 'XX' has the right shape only)."""
+    from fieldoffice.context import shared_gazetteer
     from fieldoffice.directory import build_directory, validate
 
     try:
@@ -134,6 +137,12 @@ def _check(raw: dict[str, Any]) -> None:
         build_directory(raw, Path("the draft"))
     except DataError as exc:
         raise InvalidInput(exc.message, hint=exc.hint) from exc
+    gaz = shared_gazetteer()
+    for o in raw["office"]:
+        st = gaz.state(o["state"])
+        if st is None or st.usps != o["state"]:
+            raise InvalidInput(f"office {o['id']!r}: {o['state']!r} is not the code of a US state or territory",
+                               hint="write the office's state as its USPS code, such as 'CO'")  # fmt: skip
 
 
 def _stale(s: Session, head: DraftRevision, base: int) -> StaleEdit:
