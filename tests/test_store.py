@@ -245,15 +245,7 @@ def test_an_edit_needs_the_current_etag_and_is_audited_field_by_field(db: Databa
         {"fax": "555-0100"},
         {"state": "Colorado"},
         {"lat": 500},
-        pytest.param(
-            {"state": "XX"},
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="a draft takes any two capital letters as a state: the schema's pattern "
-                "^[A-Z]{2}$ is the only check (drafts._check -> directory.validate), and lint "
-                "says nothing, so office state 'XX' can be published",
-            ),
-        ),
+        {"state": "XX"},  # the shape of a USPS code, but none
     ],
     ids=["unknown-field", "state-not-a-code", "lat-out-of-range", "state-XX"],
 )
