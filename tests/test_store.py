@@ -204,6 +204,18 @@ def test_login_throttling_locks_a_name_and_address_pair_for_15_minutes(
     assert len(ended) == 1 and ended[0].address == locked and ended[0].target == "user sam"
 
 
+def test_a_successful_login_starts_the_pair_afresh(db: Database) -> None:
+    """Failures before a success do not count toward a lockout: 4, a success, 4 more is fine."""
+    accounts.add_user(db, "kim", "editor", PASSWORD)
+    where = "198.51.100.9"
+    for _ in range(2):
+        for _ in range(4):
+            with pytest.raises(Unauthorized):
+                accounts.login(db, "kim", "not the password", where)
+        assert accounts.login(db, "kim", PASSWORD, where).name == "kim"
+    assert "lockout" not in _actions(db)
+
+
 # -- the draft ------------------------------------------------------------------------------
 def test_an_edit_needs_the_current_etag_and_is_audited_field_by_field(db: Database) -> None:
     d1 = drafts.current(db)

@@ -183,6 +183,9 @@ def login(db: Database, name: str, password: str, address: str) -> Account:
         if ok and u is not None:
             if _hasher.check_needs_rehash(u.password_hash):
                 u.password_hash = _hasher.hash(password)
+            # the pair starts afresh: failures before a success do not count toward a lockout
+            s.query(LoginFailure).filter(LoginFailure.name == name[:64],
+                                         LoginFailure.address == address[:64]).delete()  # fmt: skip
             audit.record(s, actor=name, address=address, action="login", target=f"user {name}")
             return _account(u)
         s.add(LoginFailure(name=name[:64], address=address[:64], at=t))

@@ -32,12 +32,12 @@ log = logging.getLogger("fieldoffice.live")
 _pinned: ContextVar[Site | None] = ContextVar("fieldoffice_site", default=None)
 
 
-def version_site(toml: str) -> Site:
+def version_site(toml: str, version: int | None = None) -> Site:
     """A site for a version's text: written once as a file (content-addressed), then loaded
     the way any directory file is (its snapshots shared by every process)."""
     from fieldoffice.store.versions import materialize
 
-    return Site(load_context(materialize(toml, Path(cache_root()) / "published")))
+    return Site(load_context(materialize(toml, Path(cache_root()) / "published")), version)
 
 
 class LiveSite:
@@ -59,7 +59,7 @@ class LiveSite:
         if v is None:
             raise InvalidInput(f"the database {store.shown} holds no published version",
                                hint="run `fieldoffice db import FILE --publish`")  # fmt: skip
-        return cls(version_site(v.toml), store, v.id)
+        return cls(version_site(v.toml, v.id), store, v.id)
 
     @property
     def site(self) -> Site:
@@ -78,7 +78,7 @@ class LiveSite:
             v = current_version(self.store)
             if v is None or v.id == self.version:
                 return False
-            site = version_site(v.toml)
+            site = version_site(v.toml, v.id)
             # swap first, then warm: a request in the next second may wait for an index, but
             # none is answered from the old version once the new one is readable
             self._site, self.version = site, v.id
@@ -110,7 +110,7 @@ class LiveSite:
             info, toml = in_force(self.store, day)
             if info.id == self.version:
                 return self._site
-            return self._kept(("version", info.id), lambda: version_site(toml))
+            return self._kept(("version", info.id), lambda: version_site(toml, info.id))
         return self._kept(("file", day), lambda: Site(load_context(self.directory, as_of=day)))
 
     def _kept(self, key: object, make: Callable[[], Site]) -> Site:

@@ -30,8 +30,9 @@ def _finish_warming() -> None:
 
 
 class Site:
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, version: int | None = None) -> None:
         self.ctx = ctx
+        self.version = version  # the store's version id (None: a directory file)
         self.locator = locator_of(ctx)
         self.verifier = Verifier(ctx.directory)
         self._lock = threading.Lock()
@@ -57,7 +58,8 @@ class Site:
         """One tag for every response: what a URL returns changes only with the data and code."""
         d = self.ctx.directory
         basis = json.dumps(
-            [__version__, d.path, d.effective_date.isoformat(), d.data_version,
+            # (the store's version id too: a rollback republishes an old file, not an old site)
+            [__version__, self.version, d.path, d.effective_date.isoformat(), d.data_version,
              self.ctx.gazetteer.counties_version, self.ctx.gazetteer.zips_version, self.ctx.regions_version],
             sort_keys=True, default=str,
         )  # fmt: skip
