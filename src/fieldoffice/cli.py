@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -20,6 +22,10 @@ from fieldoffice.context import (
 )
 from fieldoffice.errors import FieldOfficeError, InvalidInput, NotFound
 from fieldoffice.render import answer_body, answer_text, office_text, wrap_text
+
+if TYPE_CHECKING:
+    from fieldoffice.store.database import Database
+    from fieldoffice.store.versions import VersionInfo
 
 app = typer.Typer(
     help="Which field office is responsible for this place, and how do I reach it for real?",
@@ -131,8 +137,9 @@ def locate(
     raise typer.Exit(code)
 
 
-def write_file_atomically(output: Path, text: str) -> None:
-    """Write a regular file through a temporary one, so a failure leaves the old file whole."""
+def write_file_atomically(output: Path, text: str | bytes) -> None:
+    """Write a regular file through a temporary one, so a failure leaves the old file whole.
+    Bytes are written as they are; text as UTF-8."""
     if str(output).endswith(("/", "\\")) or output.is_dir():
         raise InvalidInput(
             f"{output} is a folder", hint="give a file name, e.g. -o offices.geojson"
@@ -145,8 +152,8 @@ def write_file_atomically(output: Path, text: str) -> None:
         raise InvalidInput(f"the folder {output.parent} does not exist", hint="create it first")
     tmp = output.with_name(f".{output.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(output)
+        tmp.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        os.replace(tmp, output)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise InvalidInput(
@@ -595,6 +602,455 @@ def serve(
 
     sys.stderr.write(f"fieldoffice: serving http://{host}:{port}/ (Ctrl-C to stop)\n")
     run(host, port, settings)
+
+
+# -- the editors' store: accounts and the directory's versions ------------------------------------
+users_app = typer.Typer(
+    help="Editors' accounts: users, roles, passwords, API tokens. Each change is audited as "
+    "cli:<your OS user name>.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+db_app = typer.Typer(
+    help="The editors' store: import, export, versions, rollback, audit log. The database is "
+    "--database URL, else $FIELDOFFICE_DATABASE, else fieldoffice.db in the user data folder.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(users_app, name="users")
+app.add_typer(db_app, name="db")
+
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        metavar="URL",
+        help="sqlite:///PATH, postgresql://USER@HOST/NAME or a file path (default: "
+        "$FIELDOFFICE_DATABASE, else fieldoffice.db in the user data folder).",
+    ),
+]
+PasswordStdinOpt = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="Read the password from the first line of stdin (no prompt)."
+    ),
+]
+ADDRESS = "local"  # the audit's "from where" for everything done on this machine's command line
+
+
+def _actor() -> str:
+    """Who the audit names for a command: cli:<the OS user>."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in the environment or the password database
+        return "cli"
+
+
+@contextmanager
+def _store(url: str | None) -> Iterator[Database]:
+    """The store at --database (or $FIELDOFFICE_DATABASE, or the default), closed afterwards."""
+    from fieldoffice.store.database import open_database
+
+    db = open_database(url)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def _password(from_stdin: bool) -> str:
+    """The new password: the first line of stdin, or asked twice at the terminal, unseen."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        password = line[:-1] if line.endswith("\n") else line
+        password = password[:-1] if password.endswith("\r") else password
+        if not password:
+            raise InvalidInput(
+                "--password-stdin read no password", hint="pipe it in on the first line"
+            )
+        return password
+    if not sys.stdin.isatty():
+        raise InvalidInput("there is no terminal to ask for the password on",
+                           hint="pipe it in with --password-stdin")  # fmt: skip
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    """Plain columns, as wide as their widest cell (easy to read, easy to grep)."""
+    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    for r in [headers, *rows]:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+def _known_role(db: Database, name: str) -> str:
+    """`name`'s role, or NotFound with who there is (before asking for anything)."""
+    from fieldoffice.store.accounts import users
+
+    for account, _ in users(db):
+        if account.name == name:
+            return account.role
+    raise NotFound(f"no user {name!r}", hint="`fieldoffice users list` shows who there is")
+
+
+def _version_of(db: Database, number: int) -> tuple[VersionInfo, str]:
+    """Published version `number` (its info and text), or NotFound saying how to list them."""
+    from fieldoffice.store import versions
+
+    try:
+        return versions.get(db, number)
+    except NotFound as exc:
+        raise NotFound(exc.message, hint="`fieldoffice db versions` lists them") from None
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[
+        str, typer.Argument(metavar="NAME", help="The user name (letters, digits, . _ @ -).")
+    ],
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help="editor (edits the draft), publisher (also publishes and rolls back) or admin "
+            "(also manages users).",
+        ),
+    ] = "editor",
+    password_stdin: PasswordStdinOpt = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Add a user with a role and a password.
+
+    The password (12 characters or more) is asked for twice, unseen, or read from stdin with
+    --password-stdin.
+    """
+    from fieldoffice.errors import Conflict
+    from fieldoffice.store.accounts import add_user, check_role, users
+
+    check_role(role)
+    with _store(database) as db:
+        if any(a.name == name for a, _ in users(db)):  # said before the password is asked for
+            raise Conflict(f"there is a user {name!r} already",
+                           hint=f"choose another name, or `fieldoffice users role {name} ROLE`")  # fmt: skip
+        account = add_user(db, name, role, _password(password_stdin), actor=_actor(),
+                           address=ADDRESS)  # fmt: skip
+        print(f"added {account.name} ({account.role}) to {db.shown}")
+
+
+@users_app.command("token")
+def users_token(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user the token acts as.")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Print a new API token for a user (shown once).
+
+    Only the token goes to stdout, on one line, so a script can capture it:
+    TOKEN=$(fieldoffice users token NAME).
+    """
+    from fieldoffice.store.accounts import new_token
+
+    with _store(database) as db:
+        token = new_token(db, name, actor=_actor(), address=ADDRESS)
+    sys.stdout.write(token + "\n")
+    sys.stdout.flush()
+    sys.stderr.write(
+        f"fieldoffice: this is the only time the token is shown (the store keeps its hash); "
+        f"send it as 'Authorization: Bearer <token>'; `fieldoffice users revoke {name}` revokes it\n"
+    )
+
+
+@users_app.command("revoke")
+def users_revoke(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user whose tokens to revoke.")],
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token", metavar="TOKEN", help="Revoke this token only ('-': read it from stdin)."
+        ),
+    ] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Revoke a user's API tokens (all, or one with --token)."""
+    from fieldoffice.store.accounts import revoke
+
+    if token == "-":
+        token = sys.stdin.readline().strip()
+    with _store(database) as db:
+        count = revoke(db, name, token, actor=_actor(), address=ADDRESS)
+    if count == 0:
+        print(f"{name} has no live tokens: nothing revoked")
+    else:
+        print(f"revoked {count} token{'s' if count != 1 else ''} of {name}")
+
+
+@users_app.command("list")
+def users_list(as_json: JsonOpt = False, database: DatabaseOpt = None) -> None:
+    """List the users, their roles and live API tokens."""
+    from fieldoffice.store.accounts import users
+
+    with _store(database) as db:
+        found = users(db)
+    if as_json:
+        _emit([{"name": a.name, "role": a.role, "tokens": n} for a, n in found])
+        return
+    if not found:
+        print("no users yet: add one with `fieldoffice users add NAME --role admin`")
+        return
+    _table(("name", "role", "tokens"), [(a.name, a.role, str(n)) for a, n in found])
+
+
+@users_app.command("role")
+def users_role(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user.")],
+    role: Annotated[str, typer.Argument(metavar="ROLE", help="editor, publisher or admin.")],
+    database: DatabaseOpt = None,
+) -> None:
+    """Change a user's role."""
+    from fieldoffice.store.accounts import check_role, set_role
+
+    check_role(role)
+    with _store(database) as db:
+        old = _known_role(db, name)
+        set_role(db, name, role, actor=_actor(), address=ADDRESS)
+    print(f"{name} is now {role} (was {old})")
+
+
+@users_app.command("password")
+def users_password(
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The user.")],
+    password_stdin: PasswordStdinOpt = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Set a user's password; their browser sessions end.
+
+    The password (12 characters or more) is asked for twice, unseen, or read from stdin with
+    --password-stdin.
+    """
+    from fieldoffice.store.accounts import set_password
+
+    with _store(database) as db:
+        _known_role(db, name)
+        set_password(db, name, _password(password_stdin), actor=_actor(), address=ADDRESS)
+    print(f"changed the password of {name}; their browser sessions are signed out")
+
+
+@db_app.command("export")
+def db_export(
+    output: Annotated[
+        Path,
+        typer.Option("--output", "-o", metavar="FILE", help="File to write, or - for stdout."),
+    ],
+    draft: Annotated[bool, typer.Option("--draft", help="Write the draft instead.")] = False,
+    version: Annotated[
+        int | None,
+        typer.Option("--version", metavar="N", help="Write this published version instead."),
+    ] = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Write the published directory file, byte for byte.
+
+    The version in force, or the draft (--draft), or version N (--version N), exactly as the store
+    holds it. The file is written whole or not at all.
+    """
+    from fieldoffice.store import drafts, versions
+
+    if draft and version is not None:
+        raise InvalidInput("--draft and --version cannot be used together", hint="choose one")
+    with _store(database) as db:
+        if draft:
+            d = drafts.current(db)
+            text, what = d.toml, f"the draft (revision {d.revision})"
+        elif version is not None:
+            info, text = _version_of(db, version)
+            what = f"version {info.id}"
+        else:
+            held = versions.current_version(db)
+            if held is None:
+                raise NotFound("the store has no published version",
+                               hint="publish one with `fieldoffice db import FILE --publish`")  # fmt: skip
+            text, what = held.toml, f"version {held.id}"
+    data = text.encode("utf-8")
+    if str(output) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    write_file_atomically(output, data)
+    sys.stderr.write(f"wrote {what} to {output} ({len(data):,} bytes)\n")
+
+
+def _print_findings(details: object) -> None:
+    """Lint's findings that held a publish back, one per line, on stderr."""
+    if not isinstance(details, dict):
+        return
+    for severity in ("errors", "warnings"):
+        for f in details.get(severity) or []:
+            sys.stderr.write(f"  {f.get('severity', ''):<7}  {f.get('kind', ''):<19}  "
+                             f"{f.get('message', '')}\n")  # fmt: skip
+
+
+@db_app.command("import")
+def db_import(
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A directory file (TOML or JSON).")],
+    publish: Annotated[
+        bool, typer.Option("--publish", help="Also publish it (lint must find no errors).")
+    ] = False,
+    acknowledge_warnings: Annotated[
+        bool,
+        typer.Option(
+            "--acknowledge-warnings",
+            help="With --publish: publish even though lint finds warnings (gaps, overlaps).",
+        ),
+    ] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Make a directory file the draft; --publish publishes it.
+
+    The file is kept byte for byte, comments and all: `db export` gives it back as it was. Exit code 1 when the publish is refused (lint errors, or warnings not acknowledged: they are
+    listed); the file stays the draft.
+    """
+    from fieldoffice.errors import Conflict
+    from fieldoffice.store import drafts, versions
+
+    text, _ = versions.file_text(file)  # read and checked before the store is touched
+    actor = _actor()
+    with _store(database) as db:
+        base = drafts.current(db)
+        d = drafts.replace(db, text, base=base.etag, actor=actor, address=ADDRESS,
+                           action="import", keep_text=True)  # fmt: skip
+        if d.revision == base.revision and d.toml == base.toml:
+            print(f"{file} is the draft already (revision {d.revision})")
+        else:
+            print(f"imported {file} as the draft (revision {d.revision})")
+        if not publish:
+            if acknowledge_warnings:
+                sys.stderr.write(
+                    "fieldoffice: --acknowledge-warnings is used only with --publish\n"
+                )
+            print("to publish it: fieldoffice db import FILE --publish (or publish from the site)")
+            return
+        try:
+            info = versions.publish(db, actor=actor, address=ADDRESS,
+                                    acknowledge_warnings=acknowledge_warnings, base=d.etag)  # fmt: skip
+        except Conflict as exc:
+            if exc.code == "nothing_to_publish":
+                print(f"{file} is the published version already: nothing to publish")
+                return
+            _print_findings(exc.details)
+            if exc.code == "warnings_not_acknowledged":
+                raise Conflict(exc.message, hint="read them, then add --acknowledge-warnings; "
+                               "the file is the draft now") from None  # fmt: skip
+            raise Conflict(exc.message, hint="fix the file and import it again; it is the draft "
+                           "now, not published") from None  # fmt: skip
+    print(f"published version {info.id}:")
+    for line in info.summary():
+        print(f"  {line}")
+
+
+@db_app.command("versions")
+def db_versions(as_json: JsonOpt = False, database: DatabaseOpt = None) -> None:
+    """List the published versions, newest first.
+
+    Each with its id, when and by whom it was published, and what it changed.
+    """
+    from fieldoffice.store import versions
+
+    with _store(database) as db:
+        found = versions.versions(db)
+    if as_json:
+        _emit([v.to_dict() for v in found])
+        return
+    rows = []
+    for v in found:
+        said = v.summary()
+        first = (said[0] if said else "") + (f" (+{len(said) - 1} more)" if len(said) > 1 else "")
+        rows.append((str(v.id), v.published_at, v.published_by, first))
+    _table(("id", "published", "by", "what changed"), rows)
+
+
+@db_app.command("audit")
+def db_audit(
+    jsonl: Annotated[
+        bool, typer.Option("--jsonl", help="Every entry as JSON Lines, oldest first.")
+    ] = False,
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", metavar="N", help="How many of the newest entries the table shows."
+        ),
+    ] = 200,
+    database: DatabaseOpt = None,
+) -> None:
+    """Show the audit log: who did what, when, from where.
+
+    A table, newest first, or with --jsonl every entry as JSON Lines, oldest first. Passwords and
+    tokens are never in it.
+    """
+    from fieldoffice.store import audit
+
+    if limit < 1:
+        raise InvalidInput("--limit must be at least 1")
+    with _store(database) as db:
+        if jsonl:
+            for line in audit.json_lines(db):
+                sys.stdout.write(line)
+            return
+        found = audit.entries(db, limit=limit)
+    rows = [(str(e.id), e.at, e.actor, e.address, e.action, e.target) for e in found]
+    _table(("id", "at", "actor", "from", "action", "target"), rows)
+    if len(found) == limit:
+        sys.stderr.write(f"(the newest {limit} entries; --limit N for more, --jsonl for all)\n")
+
+
+@db_app.command("rollback")
+def db_rollback(
+    version: Annotated[int, typer.Argument(metavar="N", help="The version to publish again.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Do it (without it, nothing is done).")
+    ] = False,
+    database: DatabaseOpt = None,
+) -> None:
+    """Publish version N's content again, as a new version.
+
+    Servers on this database follow at once. A draft with unpublished edits is left as it is.
+    """
+    from fieldoffice.store import versions
+
+    with _store(database) as db:
+        info, _ = _version_of(db, version)
+        if not yes:
+            raise InvalidInput(
+                f"rolling back publishes version {info.id} (published {info.published_at} by "
+                f"{info.published_by}) again as a new version",
+                hint="add --yes to do it",
+            )
+        new = versions.rollback(db, version, actor=_actor(), address=ADDRESS)
+    print(f"published version {new.id}, the content of version {version}:")
+    for line in new.summary():
+        print(f"  {line}")
+
+
+@db_app.command("info")
+def db_info(database: DatabaseOpt = None) -> None:
+    """Show the database, its versions and its draft."""
+    from fieldoffice.store import drafts, versions
+
+    with _store(database) as db:
+        found = versions.versions(db)
+        d = drafts.current(db)
+        held = versions.current_version(db)
+        shown, dialect = db.shown, db.dialect
+    print(f"database:  {shown}")
+    print(f"dialect:   {dialect}")
+    print(f"versions:  {len(found)}")
+    if found:
+        v = found[0]
+        print(f"in force:  version {v.id}, published {v.published_at} by {v.published_by}")
+    same = held is not None and held.toml == d.toml
+    print(f"draft:     revision {d.revision}, {d.updated_at} by {d.updated_by}"
+          f"{' (the version in force)' if same else ' (not published)'}")  # fmt: skip
 
 
 def _as_text(arg: str) -> str:
