@@ -44,6 +44,15 @@ DirectoryOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        metavar="URL",
+        help="sqlite:///PATH, postgresql://USER@HOST/NAME or a file path (default: "
+        "$FIELDOFFICE_DATABASE, else fieldoffice.db in the user data folder).",
+    ),
+]
 
 
 def _version(value: bool) -> None:
@@ -73,6 +82,28 @@ def _emit(obj: Any) -> None:
     sys.stdout.write(orjson.dumps(obj).decode() + "\n")
 
 
+def _store_context(url: str, as_of: dt.date | None) -> tuple[Context, str]:
+    """The context of the store's version in force (on `as_of`, else now), and its name."""
+    from fieldoffice.snapshot import cache_root
+    from fieldoffice.store.database import open_database
+    from fieldoffice.store.versions import current_version, in_force, materialize
+
+    db = open_database(url)
+    try:
+        if as_of is not None:
+            info, toml = in_force(db, as_of)
+            number = info.id
+        else:
+            v = current_version(db)
+            if v is None:
+                raise InvalidInput(f"the database {db.shown} holds no published version")
+            number, toml = v.id, v.toml
+        name = f"version {number} of {db.shown}"
+    finally:
+        db.close()
+    return load_context(materialize(toml, Path(cache_root()) / "published")), name
+
+
 def _date(text: str | None) -> dt.date | None:
     if text is None:
         return None
@@ -97,6 +128,15 @@ def locate(
             "--as-of", help="Use the directory version in effect on this date (YYYY-MM-DD)."
         ),
     ] = None,
+    database: Annotated[
+        str | None,
+        typer.Option(
+            "--database",
+            metavar="URL",
+            help="Answer from the editors' store's published version (with --as-of: the one in "
+            "force that day) instead of a directory file.",
+        ),
+    ] = None,
 ) -> None:
     """Find the office(s) responsible for each place.
 
@@ -105,10 +145,16 @@ def locate(
     """
     from fieldoffice.locate import locator_of
 
-    ctx = load_context(directory, as_of=_date(as_of))
+    if database is not None and directory is not None:
+        raise InvalidInput("give --directory or --database, not both")
+    if database is not None:
+        ctx, source = _store_context(database, _date(as_of))
+    else:
+        ctx = load_context(directory, as_of=_date(as_of))
+        source = ctx.directory.path
     locator = locator_of(ctx)
     version = {
-        "path": ctx.directory.path,
+        "path": source,
         "effective_date": ctx.directory.effective_date.isoformat(),
     }
     if as_of and not as_json:
@@ -564,8 +610,14 @@ def serve(
     max_pending: Annotated[
         int, typer.Option(help="Requests being answered at once per worker; over it: 503.")
     ] = 64,
+    database: DatabaseOpt = None,
 ) -> None:
-    """Serve the contact page, the lookup, the map and the JSON API (http://HOST:PORT/)."""
+    """Serve the contact page, the lookup, the map and the JSON API (http://HOST:PORT/).
+
+    With no --directory, the directory lives in the editors' store (--database, else
+    $FIELDOFFICE_DATABASE, else a SQLite file in the user data folder), seeded from the shipped
+    directory on first start, with the editors' pages at /admin. --directory alone serves that
+    file read-only; with --database it seeds an empty store."""
     from fieldoffice.web.settings import ServeSettings, SettingsError, host_list
 
     try:
@@ -594,13 +646,25 @@ def serve(
         raise InvalidInput(str(exc)) from None
     if workers < 1:
         raise InvalidInput("--workers must be at least 1")
+    from fieldoffice.store.database import DATABASE_ENV, open_database, resolve_url
+
     path = resolve_directory_path(directory)
     load_context(path)  # a bad directory file fails here, with its message, not in a worker
     if path is not None:
         os.environ[DIRECTORY_ENV] = str(path)
+    store_note = "the directory file, read-only (no editors' pages)"
+    if database is not None or os.environ.get(DATABASE_ENV) or path is None:
+        # migrated and seeded here, once, before any worker opens it
+        url = resolve_url(database)
+        db = open_database(url, seed_from=path)
+        store_note = f"the editors' store {db.shown} (editors sign in at /admin)"
+        db.close()
+        os.environ[DATABASE_ENV] = url
     from fieldoffice.web.server import run
 
-    sys.stderr.write(f"fieldoffice: serving http://{host}:{port}/ (Ctrl-C to stop)\n")
+    sys.stderr.write(
+        f"fieldoffice: serving http://{host}:{port}/ from {store_note} (Ctrl-C to stop)\n"
+    )
     run(host, port, settings)
 
 
@@ -620,15 +684,6 @@ db_app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(db_app, name="db")
 
-DatabaseOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        metavar="URL",
-        help="sqlite:///PATH, postgresql://USER@HOST/NAME or a file path (default: "
-        "$FIELDOFFICE_DATABASE, else fieldoffice.db in the user data folder).",
-    ),
-]
 PasswordStdinOpt = Annotated[
     bool,
     typer.Option(
