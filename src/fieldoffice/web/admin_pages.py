@@ -4,20 +4,44 @@ and the draft's ETag it was based on; a page without a session redirects to the 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import threading
+import tomllib
+from collections import OrderedDict
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import RedirectResponse, Response, StreamingResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fieldoffice.errors import FieldOfficeError, TooManyAttempts, Unauthorized
-from fieldoffice.store import accounts, drafts, versions
+from fieldoffice.errors import (
+    Conflict,
+    FieldOfficeError,
+    InvalidInput,
+    StaleEdit,
+    TooManyAttempts,
+    Unauthorized,
+)
+from fieldoffice.store import accounts, audit, drafts, versions
 from fieldoffice.store.accounts import Account
 from fieldoffice.web.auth import SESSION_COOKIE, account_of, client_address, store_of
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+OFFICE_FORM = ("name", "city", "state", "aor", "phone", "email")
+MEDIA_FORM = ("name", "phone", "email", "text", "about")
+UPLOAD_LIMIT = 5 * 1024 * 1024  # a saved contact page is ~100 KB
+AUDIT_PAGE = 50
+DRAFT_MAP_WORDS = {
+    "map_title": "Map of the draft's areas of responsibility",
+    "map_desc": "Each office's territory in the draft, in its own colour; striped areas are claimed by more than one office; dotted areas by none. Phrases that resolve to no county are left out.",
+    "contested_label": "Claimed by more than one office: {offices}",
+    "uncovered_label": "No office covers this area",
+}  # fmt: skip
 
 
 class Csrf:
@@ -27,15 +51,127 @@ class Csrf:
 
     def __init__(self, app: ASGIApp, secret: str) -> None:
         from asgi_csrf import asgi_csrf
+        from itsdangerous.url_safe import URLSafeSerializer
 
         self.inner = asgi_csrf(
             app, signing_secret=secret, always_protect={"/admin/login"},
             skip_if_scope=lambda scope: not scope["path"].startswith("/admin"),
             cookie_samesite="Strict", send_csrf_failed=_csrf_failed,
         )  # fmt: skip
+        self.signer = URLSafeSerializer(secret)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if _is_upload(scope):
+            # asgi-csrf 0.11 cannot read multipart bodies with python-multipart >= 0.0.13 (it
+            # passes FileClass, since removed): check the form's first field here, then hand
+            # asgi-csrf the token as its header so it lets the request through
+            token, receive = await _first_field_token(scope, receive)
+            if token is None or not self._valid(token, _cookie(scope, "csrftoken")):
+                await _csrf_failed(scope, send, None)
+                return
+            scope = {**scope, "headers": [*scope["headers"], (b"x-csrftoken", token.encode())]}
         await self.inner(scope, receive, send)
+
+    def _valid(self, token: str, cookie: str) -> bool:
+        import secrets
+
+        from itsdangerous import BadSignature
+
+        if not token or not secrets.compare_digest(token, cookie):
+            return False
+        try:
+            self.signer.loads(cookie, "csrftoken")
+        except BadSignature:
+            return False
+        return True
+
+
+def _is_upload(scope: Scope) -> bool:
+    if (
+        scope["type"] != "http"
+        or scope["method"] != "POST"
+        or not scope["path"].startswith("/admin")
+    ):
+        return False
+    headers = dict(scope["headers"])
+    bearer = headers.get(b"authorization", b"").startswith(b"Bearer ")
+    return not bearer and headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+
+
+def _cookie(scope: Scope, name: str) -> str:
+    from http.cookies import SimpleCookie
+
+    jar: SimpleCookie = SimpleCookie()
+    for key, value in scope["headers"]:
+        if key == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed cookie header: no token
+                return ""
+    return jar[name].value if name in jar else ""
+
+
+class _FirstPartRead(Exception):
+    pass
+
+
+async def _first_field_token(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
+    """The value of the multipart body's first part if it is the csrftoken field (not a file),
+    reading no further than that part; and a receive that replays what was read."""
+    from python_multipart.multipart import MultipartParser, parse_options_header
+
+    _, options = parse_options_header(dict(scope["headers"]).get(b"content-type", b""))
+    boundary = options.get(b"boundary")
+    messages: list[Any] = []
+
+    async def replay() -> Any:
+        return messages.pop(0) if messages else await receive()
+
+    if not boundary:
+        return None, replay
+    part: dict[str, Any] = {"name": b"", "header": [b"", b""], "headers": {}, "data": []}
+
+    def header_field(data: bytes, start: int, end: int) -> None:
+        part["header"][0] += data[start:end]
+
+    def header_value(data: bytes, start: int, end: int) -> None:
+        part["header"][1] += data[start:end]
+
+    def header_end() -> None:
+        part["headers"][part["header"][0].lower()] = part["header"][1].strip()
+        part["header"] = [b"", b""]
+
+    def headers_finished() -> None:
+        _, opts = parse_options_header(part["headers"].get(b"content-disposition", b""))
+        if opts.get(b"name") != b"csrftoken" or b"filename" in opts:
+            raise _FirstPartRead
+        part["name"] = b"csrftoken"
+
+    def data(data: bytes, start: int, end: int) -> None:
+        part["data"].append(data[start:end])
+
+    def part_end() -> None:
+        raise _FirstPartRead
+
+    parser = MultipartParser(boundary, callbacks={
+        "on_header_field": header_field, "on_header_value": header_value,
+        "on_header_end": header_end, "on_headers_finished": headers_finished,
+        "on_part_data": data, "on_part_end": part_end})  # fmt: skip
+    read, more = 0, True
+    try:
+        while more and read < 64 * 1024:  # the token comes first, in a few hundred bytes
+            message = await receive()
+            messages.append(message)
+            body = message.get("body", b"")
+            read += len(body)
+            more = message.get("more_body", False)
+            parser.write(body)
+    except _FirstPartRead:
+        if part["name"] == b"csrftoken":
+            return b"".join(part["data"]).decode("utf-8", "replace"), replay
+    except Exception:  # not a multipart body after all
+        pass
+    return None, replay
 
 
 async def _csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
@@ -76,11 +212,28 @@ class AdminPages:
     def __init__(self, pages: Any) -> None:
         self.pages = pages
         self.router = APIRouter(include_in_schema=False)
+        self._lock = threading.Lock()
+        self._reviews: OrderedDict[tuple[int, int | None], versions.Review] = OrderedDict()
+        self._maps: OrderedDict[int, str] = OrderedDict()
         add = self.router.add_api_route
-        add("/admin/login", self.login_form, methods=["GET", "HEAD"])
-        add("/admin/login", self.login, methods=["POST"])
-        add("/admin/logout", self.logout, methods=["POST"])
-        add("/admin", self.home, methods=["GET", "HEAD"])
+        get, post = ["GET", "HEAD"], ["POST"]
+        add("/admin/login", self.login_form, methods=get)
+        add("/admin/login", self.login, methods=post)
+        add("/admin/logout", self.logout, methods=post)
+        add("/admin", self.home, methods=get)
+        add("/admin/offices/{office_id}", self.office_form, methods=get)
+        add("/admin/offices/{office_id}", self.office_post, methods=post)
+        add("/admin/directory", self.directory_form, methods=get)
+        add("/admin/directory/{part}", self.directory_post, methods=post)
+        add("/admin/upload", self.upload_form, methods=get)
+        add("/admin/upload", self.upload, methods=post)
+        add("/admin/publish", self.publish_page, methods=get)
+        add("/admin/publish", self.publish, methods=post)
+        add("/admin/versions/{version_id}/rollback", self.rollback, methods=post)
+        add("/admin/audit", self.audit_page, methods=get)
+        add("/admin/audit.jsonl", self.audit_jsonl, methods=get)
+        add("/admin/users", self.users_page, methods=get)
+        add("/admin/users", self.users_post, methods=post)
 
     # -- plumbing -------------------------------------------------------------------------------
     def render(self, request: Request, template: str, status: int = 200, **ctx: Any) -> Response:
@@ -102,6 +255,47 @@ class AdminPages:
         if not account.may(role):
             return self.render(request, "forbidden.html", 403, role=role)
         return account
+
+    async def posted(self, request: Request, role: str) -> tuple[Account, FormData] | Response:
+        """The account and the form, the account checked before the body is read."""
+        who = await run_in_threadpool(self.signed_in, request, role)
+        if isinstance(who, Response):
+            return who
+        return who, await request.form(max_files=1, max_fields=400)
+
+    def review(self, request: Request) -> versions.Review:
+        """The draft's review, kept per (draft revision, published version): it lints and
+        compiles both directories, which takes a moment."""
+        store = store_of(request)
+        key = (drafts.current(store).revision, versions.latest_id(store))
+        with self._lock:
+            found = self._reviews.get(key)
+        if found is None:
+            found = versions.review(store)
+            key = (found.draft.revision, found.published_id)
+            with self._lock:
+                self._reviews[key] = found
+                while len(self._reviews) > 8:
+                    self._reviews.popitem(last=False)
+        return found
+
+    def draft_map(self, draft: drafts.Draft) -> str | None:
+        """The draft's national map (SVG), drawn once per draft revision; None when the draft
+        cannot be read as a directory even without its unresolved phrases."""
+        with self._lock:
+            if draft.revision in self._maps:
+                return self._maps[draft.revision]
+        svg = _draw_draft_map(draft.toml)
+        with self._lock:
+            self._maps[draft.revision] = svg or ""
+            while len(self._maps) > 4:
+                self._maps.popitem(last=False)
+        return svg
+
+    def maps(self, review: versions.Review) -> dict[str, Any]:
+        same = review.unchanged
+        return {"published_map": self.pages.national_map("en"), "maps_same": same,
+                "draft_map": None if same else self.draft_map(review.draft)}  # fmt: skip
 
     # -- signing in -----------------------------------------------------------------------------
     def login_form(self, request: Request, next: str = "/admin") -> Response:
@@ -136,15 +330,492 @@ class AdminPages:
         return response
 
     # -- the draft ------------------------------------------------------------------------------
-    def home(self, request: Request) -> Response:
+    def home(self, request: Request, uploaded: int | None = None) -> Response:
         who = self.signed_in(request)
         if isinstance(who, Response):
             return who
-        store = store_of(request)
-        draft = drafts.current(store)
-        review = versions.review(store)
-        return self.render(request, "home.html", draft=draft, review=review,
-                           offices=draft.raw["office"], published=versions.versions(store)[:5])  # fmt: skip
+        review = self.review(request)
+        draft = review.draft
+        note = f"The page is read: the draft is now revision {uploaded}." if uploaded else None
+        return self.render(request, "home.html", draft=draft, review=review, note=note,
+                           offices=draft.raw["office"], **self.maps(review),
+                           published=versions.versions(store_of(request))[:5])  # fmt: skip
+
+    # -- an office ------------------------------------------------------------------------------
+    def office_form(self, request: Request, office_id: str, saved: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        office = _office(review.draft, office_id)
+        values = {k: str(office.get(k, "")) for k in OFFICE_FORM}
+        note = f"Saved: the draft is now revision {saved}." if saved else None
+        return self.office_page(request, review, office_id, values, review.draft.etag,
+                                office["territory"], note=note)  # fmt: skip
+
+    def office_page(self, request: Request, review: versions.Review, office_id: str,
+                    values: dict[str, str], base: str, clauses: list[dict[str, Any]], *,
+                    status: int = 200, checked: bool = False, note: str | None = None,
+                    problem: FieldOfficeError | None = None, was: dict[str, str] | None = None,
+                    changes: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
+        return self.render(request, "office.html", status, office_id=office_id, values=values,
+                           was=was if was is not None else values,
+                           base=base, clauses=[_shown(c) for c in clauses], checked=checked,
+                           unresolved=[c["phrase"] for c in clauses if c.get("counties") == []],
+                           note=note, problem=problem, changes=_change_lines(changes or []),
+                           review=review)  # fmt: skip
+
+    async def office_post(self, request: Request, office_id: str) -> Response:
+        got = await self.posted(request, "editor")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._office_post, request, got[0], office_id, got[1])
+
+    def _office_post(self, request: Request, who: Account, office_id: str, form: FormData) -> Response:  # fmt: skip
+        values = {k: _field(form, k) for k in OFFICE_FORM}
+        values["state"] = values["state"].upper()
+        # the values the form was loaded with: only the fields the editor changed are sent, so
+        # saving again after a refusal keeps what others changed meanwhile in the other fields
+        was = {k: _field(form, f"was-{k}") for k in OFFICE_FORM} if "was-name" in form else {}
+        mine = {k: v for k, v in values.items() if was.get(k) != v}
+        base = _field(form, "base", 40)
+        review = self.review(request)
+        office = _office(review.draft, office_id)
+        if _field(form, "action", 10) == "check":  # the resolver's answer, nothing saved
+            clauses, _ = drafts.territory_for(values["aor"], values["state"])
+            return self.office_page(request, review, office_id, values, base, clauses,
+                                    checked=True, was=was or None)  # fmt: skip
+        try:
+            draft = drafts.edit_office(store_of(request), office_id, mine, base=base or None,
+                                       actor=who.name, address=client_address(request))  # fmt: skip
+        except StaleEdit as exc:
+            # the editor's changes stay in the form, the other fields show the draft as it is now
+            review, details = self.review(request), _details(exc)
+            now = _office(review.draft, office_id)
+            was = {k: (was[k] if k in mine else str(now.get(k, ""))) for k in OFFICE_FORM}
+            values = {k: (values[k] if k in mine else was[k]) for k in OFFICE_FORM}
+            return self.office_page(request, review, office_id, values,
+                                    details.get("current_etag", review.draft.etag),
+                                    now["territory"], status=412, problem=exc, was=was,
+                                    changes=details.get("changes", []))  # fmt: skip
+        except (InvalidInput, Conflict, FieldOfficeError) as exc:
+            if exc.http_status >= 500:
+                raise
+            return self.office_page(request, review, office_id, values, base, office["territory"],
+                                    status=exc.http_status, problem=exc)  # fmt: skip
+        return RedirectResponse(f"/admin/offices/{quote(office_id, safe='')}?saved={draft.revision}",
+                                status_code=303, headers=PRIVATE)  # fmt: skip
+
+    # -- the directory's own parts --------------------------------------------------------------
+    def directory_form(self, request: Request, saved: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        note = f"Saved: the draft is now revision {saved}." if saved else None
+        return self.directory_page(request, review, note=note)
+
+    def directory_page(self, request: Request, review: versions.Review, *, status: int = 200,
+                       note: str | None = None, problem: FieldOfficeError | None = None,
+                       part: str = "", typed: dict[str, Any] | None = None,
+                       changes: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
+        shown = _directory_values(review.draft.raw)
+        if typed is not None:  # the editor's words stay in the form they sent
+            shown[part] = typed
+        return self.render(request, "directory.html", status, review=review, base=review.draft.etag,
+                           v=shown, note=note, problem=problem, part=part,
+                           changes=_change_lines(changes or []))  # fmt: skip
+
+    async def directory_post(self, request: Request, part: str) -> Response:
+        got = await self.posted(request, "editor")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._directory_post, request, got[0], part, got[1])
+
+    def _directory_post(self, request: Request, who: Account, part: str, form: FormData) -> Response:  # fmt: skip
+        if part not in ("media", "notices", "verification", "credit"):
+            raise InvalidInput(f"the directory has no form {part!r}")
+        store, base, address = store_of(request), _field(form, "base", 40) or None, client_address(request)  # fmt: skip
+        typed: dict[str, Any] = {}
+        try:
+            if part == "media":
+                typed = {k: _field(form, k) for k in MEDIA_FORM}
+                media = {k: v for k, v in typed.items() if v}
+                draft = drafts.edit_directory(store, "media", media, base=base, actor=who.name, address=address)  # fmt: skip
+            elif part == "credit":
+                typed = {"text": _field(form, "text")}
+                credit = typed if typed["text"] else None
+                draft = drafts.edit_directory(store, "credit_line", credit, base=base, actor=who.name, address=address)  # fmt: skip
+            elif part == "verification":
+                typed = {"domains": _field(form, "domains"), "reported": _field(form, "reported")}
+                draft = _save_verification(store, typed, base=base, actor=who.name, address=address)
+            else:
+                typed = {"notices": _posted_notices(form)}
+                draft = _save_notices(store, typed["notices"], base=base, actor=who.name, address=address)  # fmt: skip
+        except StaleEdit as exc:
+            return self.directory_page(request, self.review(request), status=412, problem=exc,
+                                       part=part, typed=typed, changes=_details(exc).get("changes", []))  # fmt: skip
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500:
+                raise
+            return self.directory_page(request, self.review(request), status=exc.http_status,
+                                       problem=exc, part=part, typed=typed)  # fmt: skip
+        return RedirectResponse(f"/admin/directory?saved={draft.revision}#{part}", status_code=303,
+                                headers=PRIVATE)  # fmt: skip
+
+    # -- uploading a saved page -----------------------------------------------------------------
+    def upload_form(self, request: Request) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        return self.render(request, "upload.html", review=review, base=review.draft.etag, lines=[],
+                           problem=None)  # fmt: skip
+
+    async def upload(self, request: Request) -> Response:
+        got = await self.posted(request, "editor")
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        file = form.get("page")
+        data = await file.read(UPLOAD_LIMIT + 1) if isinstance(file, UploadFile) else b""
+        name = Path((file.filename if isinstance(file, UploadFile) else None) or "page.html").name
+        return await run_in_threadpool(self._upload, request, who, form, name, data)
+
+    def _upload(self, request: Request, who: Account, form: FormData, name: str, data: bytes) -> Response:  # fmt: skip
+        from fieldoffice.ingest import ingest_page
+
+        review = self.review(request)
+        base = _field(form, "base", 40)
+
+        def refused(status: int, problem: str, lines: list[str]) -> Response:
+            return self.render(request, "upload.html", status, review=review, base=base,
+                               lines=lines, problem=problem)  # fmt: skip
+
+        if not data:
+            return refused(400, "Choose the saved page to upload.", [])
+        if len(data) > UPLOAD_LIMIT:
+            return refused(413, f"The file is over {UPLOAD_LIMIT // 1024 // 1024} MB: it is not a saved contact page.", [])  # fmt: skip
+        allow = _field(form, "allow", 5) == "yes"
+        try:
+            report = ingest_page(request.app.state.live.site.ctx, data, source=Path(name),
+                                 target=None, commit=False, allow_removals=allow,
+                                 allow_unreadable=allow)  # fmt: skip
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500 and not isinstance(exc, InvalidInput):
+                raise
+            return refused(400, f"The page could not be read: {exc}", [])
+        lines = [p.line() for p in report.problems]
+        if report.raw is None or report.unresolved:
+            return refused(400, "The page was read, but some of it could not be understood: the draft is unchanged.", lines)  # fmt: skip
+        if report.refusals:
+            return refused(409, "The page was read, but the draft is unchanged: " + "; ".join(report.refusals)
+                           + ". Tick the box to take the page anyway.", lines)  # fmt: skip
+        raw = dict(report.raw)
+        kept = review.draft.raw["directory"]
+        for k in ("translations", "notice_summary"):  # an ingest reads neither: keep the draft's
+            if k in kept and k not in raw["directory"]:
+                raw["directory"] = {**raw["directory"], k: kept[k]}
+        import tomli_w
+
+        try:
+            draft = drafts.replace(store_of(request), tomli_w.dumps(raw), base=base or None,
+                                   actor=who.name, address=client_address(request), action="upload")  # fmt: skip
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500:
+                raise
+            return refused(exc.http_status, str(exc), lines)
+        return RedirectResponse(f"/admin?uploaded={draft.revision}", status_code=303, headers=PRIVATE)  # fmt: skip
+
+    # -- publishing -----------------------------------------------------------------------------
+    def publish_page(self, request: Request, done: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        note = f"Published: version {done} is in force, and the public site answers from it." if done else None  # fmt: skip
+        return self.publish_view(request, who, note=note)
+
+    def publish_view(self, request: Request, who: Account, *, status: int = 200,
+                     note: str | None = None, problem: str | None = None) -> Response:  # fmt: skip
+        review = self.review(request)
+        return self.render(request, "publish.html", status, review=review, base=review.draft.etag,
+                           may_publish=who.may("publisher"), note=note, problem=problem,
+                           versions=versions.versions(store_of(request)), **self.maps(review))  # fmt: skip
+
+    async def publish(self, request: Request) -> Response:
+        got = await self.posted(request, "publisher")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._publish, request, *got)
+
+    def _publish(self, request: Request, who: Account, form: FormData) -> Response:
+        try:
+            v = versions.publish(store_of(request), actor=who.name, address=client_address(request),
+                                 acknowledge_warnings=_field(form, "acknowledge", 5) == "yes",
+                                 base=_field(form, "base", 40) or None)  # fmt: skip
+        except Conflict as exc:
+            return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
+        request.app.state.live.refresh()  # the public site answers from it before this returns
+        return RedirectResponse(f"/admin/publish?done={v.id}", status_code=303, headers=PRIVATE)
+
+    async def rollback(self, request: Request, version_id: int) -> Response:
+        got = await self.posted(request, "publisher")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._rollback, request, got[0], version_id)
+
+    def _rollback(self, request: Request, who: Account, version_id: int) -> Response:
+        try:
+            v = versions.rollback(store_of(request), version_id, actor=who.name,
+                                  address=client_address(request))  # fmt: skip
+        except Conflict as exc:
+            return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
+        request.app.state.live.refresh()
+        return RedirectResponse(f"/admin/publish?done={v.id}", status_code=303, headers=PRIVATE)
+
+    # -- the audit log --------------------------------------------------------------------------
+    def audit_page(self, request: Request, before: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        found = audit.entries(store_of(request), limit=AUDIT_PAGE, before=before)
+        rows = [(e, _short(json.dumps(e.detail, ensure_ascii=False, sort_keys=True), 240) if e.detail else "")
+                for e in found]  # fmt: skip
+        older = found[-1].id if len(found) == AUDIT_PAGE else None
+        return self.render(request, "audit.html", rows=rows, older=older, before=before)
+
+    def audit_jsonl(self, request: Request) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        return StreamingResponse(audit.json_lines(store_of(request)), media_type="application/jsonl",
+                                 headers={**PRIVATE, "Content-Disposition": 'attachment; filename="audit.jsonl"'})  # fmt: skip
+
+    # -- users (admins) -------------------------------------------------------------------------
+    def users_page(self, request: Request) -> Response:
+        who = self.signed_in(request, "admin")
+        if isinstance(who, Response):
+            return who
+        return self.users_view(request)
+
+    def users_view(self, request: Request, *, status: int = 200, note: str | None = None,
+                   problem: str | None = None, token: tuple[str, str] | None = None,
+                   typed: dict[str, str] | None = None) -> Response:  # fmt: skip
+        return self.render(request, "users.html", status, users=accounts.users(store_of(request)),
+                           roles=accounts.ROLES, note=note, problem=problem, token=token,
+                           typed=typed or {"name": "", "role": "editor"})  # fmt: skip
+
+    async def users_post(self, request: Request) -> Response:
+        got = await self.posted(request, "admin")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._users_post, request, *got)
+
+    def _users_post(self, request: Request, who: Account, form: FormData) -> Response:
+        store, by, address = store_of(request), who.name, client_address(request)
+        action, name = _field(form, "action", 20), _field(form, "name", 64)
+        typed = None
+        try:
+            if action == "add":
+                typed = {"name": name, "role": _field(form, "role", 20)}
+                accounts.add_user(store, name, typed["role"], str(form.get("password", ""))[:1025],
+                                  actor=by, address=address)  # fmt: skip
+                return self.users_view(request, status=201, note=f"Added {name} as {typed['role']}.")  # fmt: skip
+            if action == "role":
+                a = accounts.set_role(store, name, _field(form, "role", 20), actor=by, address=address)  # fmt: skip
+                return self.users_view(request, note=f"{a.name} is now a {a.role}.")
+            if action == "token":
+                token = accounts.new_token(store, name, actor=by, address=address)
+                return self.users_view(request, status=201, token=(name, token))
+            if action == "revoke":
+                n = accounts.revoke(store, name, actor=by, address=address)
+                return self.users_view(request, note=f"Revoked {n} token(s) of {name}.")
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500:
+                raise
+            return self.users_view(request, status=exc.http_status, problem=str(exc), typed=typed)
+        return self.users_view(request, status=400, problem=f"unknown action {action!r}")
+
+
+# -- helpers ------------------------------------------------------------------------------------
+def _field(form: FormData, key: str, limit: int = 20_000) -> str:
+    """A text field, trimmed and bounded (a file where text belongs reads as empty)."""
+    value = form.get(key, "")
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
+def _details(exc: Conflict) -> dict[str, Any]:
+    return exc.details if isinstance(exc.details, dict) else {}
+
+
+def _office(draft: drafts.Draft, office_id: str) -> dict[str, Any]:
+    from fieldoffice.errors import NotFound
+
+    for o in draft.raw["office"]:
+        if o["id"] == office_id:
+            return dict(o)
+    raise NotFound(f"the draft has no office {office_id!r}")
+
+
+def _shown(clause: dict[str, Any]) -> dict[str, Any]:
+    """A clause as the form lists it: what it names and how many counties that is."""
+    from fieldoffice.context import shared_gazetteer, shared_regions
+
+    gaz, regions = shared_gazetteer(), shared_regions()[1]
+    fips: set[str] = set()
+    if clause.get("state"):
+        fips = {c.fips for c in gaz.state_counties(clause["state"])}
+        means = f"the state {clause['state']}"
+    elif clause.get("region") in regions:
+        fips = set(regions[clause["region"]].counties)
+        means = f"the region {clause['region']}"
+    elif clause.get("region"):
+        means = f"an unknown region {clause['region']}"
+    else:
+        fips = set(clause.get("counties") or ())
+        means = "counties named one by one" if fips else "nothing: no county matches these words"
+    for rid in clause.get("except_regions", ()):
+        fips -= set(regions[rid].counties) if rid in regions else set()
+    fips -= set(clause.get("except_counties", ()))
+    return {"phrase": clause.get("phrase", ""), "means": means, "counties": len(fips)}
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _change_lines(changes: list[dict[str, Any]]) -> list[str]:
+    """What changed meanwhile, one line each (a stale edit's `details["changes"]`)."""
+    none = "(none)"
+    return [f"{c['where']}: {_short(c['old']) if c['old'] is not None else none} → "
+            f"{_short(c['new']) if c['new'] is not None else none}" for c in changes]  # fmt: skip
+
+
+def _directory_values(raw: dict[str, Any]) -> dict[str, Any]:
+    """The directory's parts as the forms show them."""
+    d = raw["directory"]
+    es = d.get("translations", {}).get("es", {}).get("notice", {})
+    notices = [{"id": n["id"], "kind": n["kind"], "text": n["text"],
+                "es": es.get(n["id"], {}).get("text", "")} for n in d.get("notice", [])]  # fmt: skip
+    reported = "\n".join(" | ".join(x for x in (r["contact"], r["date"], r.get("note", "")) if x)
+                         for r in d.get("reported", []))  # fmt: skip
+    return {
+        "media": {k: d.get("media", {}).get(k, "") for k in MEDIA_FORM},
+        "notices": {"notices": notices},
+        "verification": {"domains": "\n".join(d.get("verification", {}).get("official_domains", [])),
+                         "reported": reported},
+        "credit": {"text": d.get("credit_line", {}).get("text", "")},
+    }  # fmt: skip
+
+
+def _posted_notices(form: FormData) -> list[dict[str, str]]:
+    """The notices as sent: rows notice-N-*, plus the blank row for a new one; a row with
+    'remove' ticked, or with no text, is left out."""
+    out = []
+    for i in range(100):
+        if f"notice-{i}-id" not in form:
+            break
+        row = {k: _field(form, f"notice-{i}-{k}") for k in ("id", "kind", "text", "es")}
+        if row["text"] and _field(form, f"notice-{i}-remove", 5) != "yes":
+            out.append(row)
+    return out
+
+
+def _save_notices(store: Any, rows: list[dict[str, str]], *, base: str | None, actor: str,
+                  address: str) -> drafts.Draft:  # fmt: skip
+    """The notices and their Spanish texts as one revision: a notice never goes public without
+    the translation saved with it. Short forms of removed notices go with them."""
+    for r in rows:
+        if not r["id"] or not r["kind"]:
+            raise InvalidInput(f"the notice beginning {r['text'][:40]!r} needs an id and a kind",
+                               hint="an id is a short slug such as 'scam-calls'; a kind is scam, closure or general")  # fmt: skip
+    ids = [r["id"] for r in rows]
+    if len(set(ids)) != len(ids):
+        raise InvalidInput("two notices have the same id", hint="give each notice its own id")
+
+    def mutate(raw: dict[str, Any]) -> None:
+        d = raw["directory"]
+        if rows:
+            d["notice"] = [{"id": r["id"], "kind": r["kind"], "text": r["text"]} for r in rows]
+        else:
+            d.pop("notice", None)
+        if "notice_summary" in d:
+            d["notice_summary"] = {k: v for k, v in d["notice_summary"].items() if k in ids}
+            if not d["notice_summary"]:
+                del d["notice_summary"]
+        es = d.get("translations", {}).get("es")
+        if es is None:
+            if any(r["es"] for r in rows):
+                raise InvalidInput("the directory has no Spanish translation to add a notice to",
+                                   hint="upload or import a directory with [directory.translations.es] and its statement")  # fmt: skip
+            return
+        old = es.get("notice", {})
+        new = {r["id"]: {**old.get(r["id"], {}), "text": r["es"]} for r in rows if r["es"]}
+        if new:
+            es["notice"] = new
+        else:
+            es.pop("notice", None)
+
+    return drafts.change(store, mutate, base=base, actor=actor, address=address, action="edit",
+                         target="directory notice")  # fmt: skip
+
+
+def _save_verification(store: Any, typed: dict[str, str], *, base: str | None, actor: str,
+                       address: str) -> drafts.Draft:  # fmt: skip
+    """Official domains (one per line) and reported contacts ('contact | date | note' a line)
+    as one revision."""
+    domains = [line.strip().lower() for line in typed["domains"].splitlines() if line.strip()]
+    reported = []
+    for n, line in enumerate(typed["reported"].splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = [p.strip() for p in line.split("|")]
+        entry = {"contact": parts[0],
+                 "date": parts[1] if len(parts) > 1 and parts[1] else dt.date.today().isoformat()}  # fmt: skip
+        if len(parts) > 2 and parts[2]:
+            entry["note"] = " | ".join(parts[2:])
+        if not entry["contact"]:
+            raise InvalidInput(f"reported line {n} names no contact", hint="write 'contact | date | note'")  # fmt: skip
+        reported.append(entry)
+
+    def mutate(raw: dict[str, Any]) -> None:
+        d = raw["directory"]
+        v = d.setdefault("verification", {})
+        if domains:
+            v["official_domains"] = domains
+        else:
+            v.pop("official_domains", None)
+        if not v:
+            del d["verification"]
+        if reported:
+            d["reported"] = reported
+        else:
+            d.pop("reported", None)
+
+    return drafts.change(store, mutate, base=base, actor=actor, address=address, action="edit",
+                         target="directory verification")  # fmt: skip
+
+
+def _draw_draft_map(toml: str) -> str | None:
+    """The national map of a directory's text, its clauses that resolve to no county left out
+    (they would stop the loader); ids renamed so it can stand beside the published map."""
+    import tomli_w
+
+    from fieldoffice.web.live import version_site
+    from fieldoffice.web.svgmap import national_map
+
+    raw = tomllib.loads(toml)
+    for o in raw["office"]:
+        o["territory"] = [c for c in o["territory"] if c.get("counties") != []]
+    try:
+        site = version_site(tomli_w.dumps(raw))
+        svg = national_map(site.map_data, DRAFT_MAP_WORDS, "")
+    except FieldOfficeError:
+        return None
+    for name in ("map-title", "map-desc", "p-contested", "p-uncovered"):
+        svg = svg.replace(f'"{name}"', f'"draft-{name}"').replace(f"#{name})", f"#draft-{name})")
+    return svg.replace('href="/offices/', 'href="/admin/offices/')
 
 
 def _local(target: str) -> str:
