@@ -55,8 +55,9 @@ def sign_in(client: TestClient, store: Database, name: str, role: str) -> None:
 
 def post(client: TestClient, path: str, data: dict[str, str], page: str | None = None) -> httpx.Response:  # fmt: skip
     """A form posted as the browser does: with the token of the page it came from."""
-    return client.post(path, data={"csrftoken": csrf(client, page or path), **data},
-                       follow_redirects=False)  # fmt: skip
+    r: httpx.Response = client.post(path, data={"csrftoken": csrf(client, page or path), **data},
+                                    follow_redirects=False)  # fmt: skip
+    return r
 
 
 def base_of(page: str) -> str:
@@ -319,25 +320,27 @@ def test_an_uploaded_page_becomes_the_draft(served: tuple[TestClient, Database])
     from tests.test_ingest import BASE, page_html
 
     client, store = served
+    three: list[tuple[str, str, str, str, str | None]] = [*BASE]
     sign_in(client, store, "ed", "editor")
     page = client.get("/admin/upload").text
     before = drafts.current(store).revision
 
     def upload(data: bytes, **extra: str) -> httpx.Response:
         fields = {"csrftoken": token_of(page), "base": base_of(page), **extra}
-        return client.post("/admin/upload", data=fields, files={"page": ("contact.html", data, "text/html")},
-                           follow_redirects=False)  # fmt: skip
+        r: httpx.Response = client.post("/admin/upload", data=fields, follow_redirects=False,
+                                        files={"page": ("contact.html", data, "text/html")})  # fmt: skip
+        return r
 
     for token in ("", "forged", token_of(page) + "x"):  # checked here, not by asgi-csrf
-        assert upload(page_html(BASE), csrftoken=token).status_code == 403
+        assert upload(page_html(three), csrftoken=token).status_code == 403
     junk = upload(b"\x00\x01 not a page")
     assert junk.status_code == 400 and 'role="alert"' in junk.text and "Traceback" not in junk.text
-    typo = upload(page_html([*BASE[:2], ("Texas", "Dallas Office", "Dallas", "TX", "Greater North Texas Area")]))  # fmt: skip
+    typo = upload(page_html([*three[:2], ("Texas", "Dallas Office", "Dallas", "TX", "Greater North Texas Area")]))  # fmt: skip
     assert typo.status_code == 400 and "Greater North Texas Area" in typo.text
-    fewer = upload(page_html(BASE))  # 3 offices where the directory has 18
+    fewer = upload(page_html(three))  # 3 offices where the directory has 18
     assert fewer.status_code == 409 and "Tick the box" in fewer.text
     assert drafts.current(store).revision == before
-    taken = upload(page_html(BASE), allow="yes")
+    taken = upload(page_html(three), allow="yes")
     assert taken.status_code == 303, taken.text[:500]
     d = drafts.current(store)
     assert [o["id"] for o in d.raw["office"]] == ["phoenix", "reno", "dallas"]
