@@ -191,6 +191,23 @@ def test_a_saved_typo_is_a_lint_error_that_blocks_publishing(served: tuple[TestC
     assert "Nothern Nevada" in refused.text
 
 
+def test_the_draft_map_stands_beside_the_published_one(served: tuple[TestClient, Database]) -> None:  # fmt: skip
+    client, store = served
+    sign_in(client, store, "ed", "editor")
+    same = client.get("/admin").text
+    assert same.count("<svg") == 1 and "The draft draws the same map" in same
+    _, form = office_form(client, "san-francisco")
+    post(client, "/admin/offices/san-francisco", {**form, "aor": TYPO, "action": "save"})
+    for path in ("/admin", "/admin/publish"):
+        page = client.get(path).text
+        assert page.count("<svg") == 2 and "Map of the draft" in page
+        ids = re.findall(r'\bid="([^"]+)"', page)
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+        draft_svg = page[page.rindex("<svg") :]
+        assert 'href="/admin/offices/san-francisco"' in draft_svg
+        assert 'href="/offices/' not in draft_svg
+
+
 def test_a_stale_save_is_refused_with_what_changed(served: tuple[TestClient, Database]) -> None:
     client, store = served
     sign_in(client, store, "ed", "editor")

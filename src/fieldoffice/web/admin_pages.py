@@ -214,7 +214,7 @@ class AdminPages:
         self.router = APIRouter(include_in_schema=False)
         self._lock = threading.Lock()
         self._reviews: OrderedDict[tuple[int, int | None], versions.Review] = OrderedDict()
-        self._maps: OrderedDict[int, str] = OrderedDict()
+        self._maps: OrderedDict[tuple[int, str], str] = OrderedDict()
         add = self.router.add_api_route
         get, post = ["GET", "HEAD"], ["POST"]
         add("/admin/login", self.login_form, methods=get)
@@ -280,14 +280,16 @@ class AdminPages:
         return found
 
     def draft_map(self, draft: drafts.Draft) -> str | None:
-        """The draft's national map (SVG), drawn once per draft revision; None when the draft
-        cannot be read as a directory even without its unresolved phrases."""
+        """The draft's national map (SVG), drawn once per draft revision and published version;
+        None when the draft cannot be read as a directory even without its unresolved phrases."""
+        published = self.pages.site
+        key = (draft.revision, published.etag)
         with self._lock:
-            if draft.revision in self._maps:
-                return self._maps[draft.revision]
-        svg = _draw_draft_map(draft.toml)
+            if key in self._maps:
+                return self._maps[key] or None
+        svg = _draw_draft_map(draft.toml, published.map_data.colors)
         with self._lock:
-            self._maps[draft.revision] = svg or ""
+            self._maps[key] = svg or ""
             while len(self._maps) > 4:
                 self._maps.popitem(last=False)
         return svg
@@ -797,9 +799,10 @@ def _save_verification(store: Any, typed: dict[str, str], *, base: str | None, a
                          target="directory verification")  # fmt: skip
 
 
-def _draw_draft_map(toml: str) -> str | None:
+def _draw_draft_map(toml: str, colors: dict[str, str]) -> str | None:
     """The national map of a directory's text, its clauses that resolve to no county left out
-    (they would stop the loader); ids renamed so it can stand beside the published map."""
+    (they would stop the loader), each office in its published colour so the two maps compare
+    at a glance; ids renamed so it can stand beside the published map."""
     import tomli_w
 
     from fieldoffice.web.live import version_site
@@ -809,8 +812,9 @@ def _draw_draft_map(toml: str) -> str | None:
     for o in raw["office"]:
         o["territory"] = [c for c in o["territory"] if c.get("counties") != []]
     try:
-        site = version_site(tomli_w.dumps(raw))
-        svg = national_map(site.map_data, DRAFT_MAP_WORDS, "")
+        data = version_site(tomli_w.dumps(raw)).map_data
+        data.colors = {oid: colors.get(oid, c) for oid, c in data.colors.items()}
+        svg = national_map(data, DRAFT_MAP_WORDS, "")
     except FieldOfficeError:
         return None
     for name in ("map-title", "map-desc", "p-contested", "p-uncovered"):
