@@ -145,7 +145,8 @@ def _check(raw: dict[str, Any]) -> None:
                                hint="write the office's state as its USPS code, such as 'CO'")  # fmt: skip
 
 
-def _stale(s: Session, head: DraftRevision, base: int) -> StaleEdit:
+def stale_error(s: Session, head: DraftRevision, base: int) -> StaleEdit:
+    """The refusal of an edit based on revision `base`: what changed since, and by whom."""
     then = s.get(DraftRevision, base)
     since = list(s.scalars(select(DraftRevision).where(DraftRevision.revision > base)
                            .order_by(DraftRevision.revision)))  # fmt: skip
@@ -176,7 +177,7 @@ def change(db: Database, mutate: Callable[[dict[str, Any]], None], *, base: str 
         with db.transaction() as s:
             head = _head(s)
             if wanted != head.revision:
-                raise _stale(s, head, wanted)
+                raise stale_error(s, head, wanted)
             raw = tomllib.loads(head.toml)
             old = copy.deepcopy(raw)
             mutate(raw)
@@ -195,7 +196,7 @@ def change(db: Database, mutate: Callable[[dict[str, Any]], None], *, base: str 
             return _draft(row)
     except IntegrityError:  # another edit took that revision number first
         with db.transaction() as s:
-            raise _stale(s, _head(s), wanted) from None
+            raise stale_error(s, _head(s), wanted) from None
 
 
 def edit_office(db: Database, office_id: str, fields: dict[str, Any], *, base: str | None,

@@ -204,7 +204,7 @@ def publish(db: Database, *, actor: str, address: str, acknowledge_warnings: boo
         with db.transaction() as s:
             head = s.scalar(select(DraftRevision).order_by(DraftRevision.revision.desc()).limit(1))
             assert head is not None
-            raise drafts._stale(s, head, drafts.revision_of(base) or 0)
+            raise drafts.stale_error(s, head, drafts.revision_of(base) or 0)
     if r.errors:
         raise Conflict(f"lint finds {len(r.errors)} error(s) in the draft: {r.errors[0]['message']}",
                        code="lint_errors", hint="fix them in the draft, then publish",
@@ -220,7 +220,7 @@ def publish(db: Database, *, actor: str, address: str, acknowledge_warnings: boo
     with db.transaction() as s:
         head = s.scalar(select(DraftRevision).order_by(DraftRevision.revision.desc()).limit(1))
         if head is None or head.revision != r.draft.revision:  # edited while being reviewed
-            raise drafts._stale(s, head, r.draft.revision) if head else NotFound("no draft")
+            raise drafts.stale_error(s, head, r.draft.revision) if head else NotFound("no draft")
         v = _add(s, r.draft.toml, actor=actor, address=address, action="publish",
                  changes={**r.changes, "draft_revision": r.draft.revision},
                  effective=now().date().isoformat())  # fmt: skip
