@@ -2,23 +2,34 @@
 """A longer fuzz run of the page reader than the suite's: any bytes give a directory or a clear error.
 
     .venv/bin/python scripts/fuzz_ingest.py [--seconds 120]
+    .venv/bin/python scripts/fuzz_ingest.py --hostile     # the real CLI on pages built to hurt
 
 Feeds random bytes, random text, and mutations of the seed page (bytes flipped, cut, repeated,
 blocks shuffled) to `fieldoffice.ingest.ingest` until the time is up, and prints how many inputs
 ran and how many ended in a directory, a clear error, or a crash (which would be a bug).
+
+With --hostile it writes pages built to be slow or to hide an office (nesting 100,000 deep, the
+size cap filled with tags, patterns that backtrack, thousands of offices, an office's markup
+changed) and runs `fieldoffice ingest` on each, printing the wall time, the exit code and the
+last line it printed. Every page must be refused or read within a couple of seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from fieldoffice.context import load_context
 from fieldoffice.errors import FieldOfficeError
-from fieldoffice.ingest import ingest
+from fieldoffice.ingest import MAX_OFFICES, MAX_PAGE_BYTES, ingest
 from fieldoffice.phrases import PhraseResolver
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
@@ -47,10 +58,100 @@ def mutate(rng: random.Random, seed: bytes) -> bytes:
     return bytes(data)
 
 
+def _fill(head: str, unit: str, tail: str = "") -> bytes:
+    """`unit` repeated to fill the page up to the size cap."""
+    room = MAX_PAGE_BYTES - len(head.encode()) - len(tail.encode())
+    return (head + unit * (room // len(unit.encode())) + tail).encode()
+
+
+def hostile_pages(seed: bytes) -> dict[str, Callable[[], bytes]]:
+    """Name -> a page built to hurt (each at most the size cap)."""
+    text = seed.decode()
+    html = "<html><body>"
+    office = "Texas   Office{} Office   Dallas,   TX   AOR: North Texas and Oklahoma   "
+    head, _, rest = text.partition("Arizona   ")
+    return {
+        "nested 100,000 <div>": lambda: (
+            html + "<div>" * 100_000 + text + "</div>" * 100_000
+        ).encode(),
+        "nested <div> to the cap": lambda: _fill(html, "<div>"),
+        "nested <table><tr><td> to the cap": lambda: _fill(html, "<table><tr><td>"),
+        "unclosed <b> to the cap": lambda: _fill(html, "<b>"),
+        "<b> reopened in <p> to the cap": lambda: _fill(html, "<p><b>x"),
+        "<b id=N><p> (distinct, reopened)": lambda: (
+            html + "".join(f"<b id={i}><p>" for i in range(200_000))
+        )[:MAX_PAGE_BYTES].encode(),
+        "flat <b>x</b> to the cap": lambda: _fill(html, "<b>x</b>"),
+        "<div> 250 deep, repeated to the cap": lambda: _fill(
+            html, "<div>" * 250 + "x" + "</div>" * 250
+        ),
+        "unclosed comments to the cap": lambda: _fill(html, "<!--"),
+        "unclosed <script> to the cap": lambda: _fill(html, "<script>"),
+        "media sentence without a period": lambda: _fill(
+            text, "For media inquiries contact the x at "
+        ),
+        "credit line that never ends": lambda: _fill(text, "When using credit line "),
+        "about sentence that never ends": lambda: _fill(text + ". ", "OPA provides page. "),
+        "a notice that never ends": lambda: _fill(text + " NOTE: ", "a \n"),
+        "text in 1,000,000 blocks": lambda: _fill(text, "a   "),
+        "one block of the whole cap": lambda: _fill(text, "a"),
+        "random bytes to the cap": lambda: (
+            text.encode() + random.Random(1).randbytes(MAX_PAGE_BYTES - len(text.encode()))
+        ),
+        "a 4 MB AOR": lambda: text.replace(
+            "AOR: Arizona", "AOR: " + "Texas, " * 600_000, 1
+        ).encode(),
+        f"{MAX_OFFICES} offices more ({MAX_OFFICES + 22} in all)": lambda: (
+            head + "".join(office.format(i) for i in range(MAX_OFFICES)) + rest
+        ).encode(),
+        f"{MAX_OFFICES - 22} offices more ({MAX_OFFICES}, the most; all in Texas)": lambda: (
+            head + "".join(office.format(i) for i in range(MAX_OFFICES - 22)) + rest
+        ).encode(),
+        "one office's markup changed": lambda: text.replace(
+            "San Diego,    CA", "San Diego, CA", 1
+        ).encode(),
+        "1 of 22 offices": lambda: (
+            head + "Arizona   " + rest[: rest.index("California")] + "  */  "
+        ).encode(),
+    }
+
+
+def run_hostile() -> None:
+    """The real CLI on each hostile page: wall time, exit code, what it said last."""
+    seed = SEED.read_bytes()
+    exe = shutil.which("fieldoffice", path=str(Path(sys.executable).parent)) or "fieldoffice"
+    with tempfile.TemporaryDirectory() as tmp:
+        current = Path(tmp) / "current.toml"
+        subprocess.run([exe, "ingest", str(SEED), "--commit", "-o", str(current)], check=True,
+                       capture_output=True)  # fmt: skip
+        for name, build in hostile_pages(seed).items():
+            page = Path(tmp) / "page.html"
+            page.write_bytes(build())
+            before = current.read_bytes()
+            started = time.monotonic()
+            r = subprocess.run([exe, "ingest", str(page), "--commit", "--directory", str(current)],
+                               capture_output=True, text=True, errors="replace", timeout=600)  # fmt: skip
+            took = time.monotonic() - started
+            said = (r.stderr.strip() or r.stdout.strip()).splitlines()
+            last = said[-1] if said else ""
+            print(
+                f"{took:6.2f} s  exit {r.returncode}  {len(page.read_bytes()) / 1e6:5.2f} MB  {name}: {last[:150]}"
+            )
+            assert "Traceback" not in r.stderr, f"{name}: {r.stderr[-2000:]}"
+            if r.returncode:
+                assert current.read_bytes() == before, f"{name}: the directory file changed"
+            else:
+                current.write_bytes(before)  # (a page read and committed: the next starts afresh)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--hostile", action="store_true", help="run the CLI on hostile pages instead")
     args = ap.parse_args()
+    if args.hostile:
+        run_hostile()
+        return
     ctx = load_context()
     resolver = PhraseResolver(ctx.gazetteer, ctx.regions)
     seed = SEED.read_bytes() if SEED.exists() else b""

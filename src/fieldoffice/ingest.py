@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 MAX_PAGE_BYTES = 5 << 20
 MAX_DEPTH = 256  # elements nested in elements; browsers stop nesting at 512 (WebKit, Blink)
 MAX_BLOCKS = 50_000  # blocks of visible text
-MAX_OFFICES = 500
+MAX_OFFICES = 250  # (checking 250 offices that all claim one state takes about 3 s)
 MAX_AOR_CHARS = 1_000
 PARSE_SECONDS = 2.0  # reading the page into offices
 CHECK_SECONDS = 30.0  # then validating, compiling, diffing and linting what was read
@@ -402,11 +402,29 @@ def _names(text: str) -> frozenset[str]:
 # The rules of HTML's tree construction (WHATWG HTML, 13.2.6) that decide how deep elements nest,
 # kept where they make the count deeper, never shallower: every place a parser stops looking is
 # a place this scan stops too, and it looks at most _WALK elements down.
-_TAGS = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)([^<>]*)>")  # (attributes ending "/": <x/>)
-_SPECIAL = re.compile(
-    r"<(?:!--|(script|style|textarea|title|xmp|iframe|noembed|noframes|plaintext)(?![A-Za-z0-9:_-]))",
-    re.I,
+# The page is cut into tokens as HTML's tokenizer cuts it (13.2.5): a tag's name runs to a space,
+# "/" or ">" (so "<font<h1>" is one unknown element); quoted attribute values hold "<" and ">";
+# a comment ends at "-->" or "--!>"; "<!...>", "<?...>" and "</ ...>" are bogus comments to ">".
+# Whatever a parser takes for text this scan must not read as markup, or a "<!--" in it could
+# hide the tags that follow.
+_SP = "\\t\\n\\f\\r "
+_MARKUP = re.compile(
+    rf"<(?:(!--)|(!\[CDATA\[)|(/>)|(/?)([A-Za-z][^{_SP}/>]*+)"
+    rf"((?:(?P<sep>[{_SP}/]++)|[^{_SP}/>][^{_SP}/=>]*+"
+    rf"(?:[{_SP}]*+=[{_SP}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_SP}>]*+))?+)*+)(>?)|[!?/])"
 )
+_ATTR = re.compile(
+    rf"[{_SP}/]*+([^{_SP}/>][^{_SP}/=>]*+)"
+    rf"(?:[{_SP}]*+=[{_SP}]*+(?:\"([^\"]*+)\"?|'([^']*+)'?|([^{_SP}>]*+)))?+"
+)
+_COMMENT_END = re.compile(r"--!?>")
+_RAW = _names("script style textarea title xmp iframe noembed noframes plaintext")
+_SCRIPT_STEPS = (  # script data: plain, escaped ("<!--"), double escaped ("<!--<script>")
+    re.compile(rf"<!--|</script[{_SP}/>]", re.I),
+    re.compile(rf"-->|</script[{_SP}/>]|<script[{_SP}/>]", re.I),
+    re.compile(rf"-->|</script[{_SP}/>]", re.I),
+)
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _WALK = 16
 _FOREIGN = _names("svg math")
 _VOID = _names(
@@ -465,7 +483,7 @@ _CLOSES: dict[str, tuple[tuple[frozenset[str], frozenset[str] | None], ...]] = {
     "nobr": ((_names("nobr"), _SPECIAL_ELEMENTS),),
     "button": ((_names("button"), _IN_SCOPE),),
 }
-_RAW_END: dict[str, re.Pattern[str]] = {}
+_RAW_END: dict[str, re.Pattern[str]] = {}  # RAWTEXT and RCDATA: to "</name" and a space, "/" or ">"
 
 
 def _end_tag_stop(name: str) -> frozenset[str]:
@@ -499,7 +517,10 @@ _PLAIN = (
     )
     - _FORMATTING
 )  # end tags that, closing the current element, need no more than popping it
-_INTEGRATION = _names("mi mo mn ms mtext annotation-xml foreignobject desc title")  # HTML inside
+# what an element is: HTML; SVG or MathML; an HTML integration point (SVG foreignObject, desc
+# and title, MathML annotation-xml for HTML: HTML inside); a MathML text integration point (mi,
+# mo, mn, ms and mtext: HTML inside but for mglyph and malignmark); other annotation-xml (svg inside)
+_HTML, _SVG, _MATHML, _HTML_POINT, _TEXT_POINT, _ANNOTATION = range(6)
 
 
 _NO_RECONSTRUCT = (
@@ -529,7 +550,7 @@ def nesting_depth(html: str, limit: int) -> int:
     fewer than a parser (html, body and tbody are not counted); on markup built to nest deeply
     it never counts much fewer: wherever the rules are unclear it keeps elements open."""
     stack: list[str] = []
-    alien: list[bool] = []  # an SVG or MathML element
+    alien: list[int] = []  # what the element is: _HTML (0), or SVG or MathML (_SVG, ...)
     held: list[_Entry | None] = []  # the formatting element's entry
     counts: dict[str, int] = {}
     levels: list[list[_Entry]] = [[]]  # active formatting elements, one list per marker (a cell)
@@ -556,7 +577,7 @@ def nesting_depth(html: str, limit: int) -> int:
                 return -1
         return -1
 
-    def push(name: str, is_alien: bool, entry: _Entry | None) -> bool:
+    def push(name: str, is_alien: int, entry: _Entry | None) -> bool:
         """Open an element; True when the depth is past the limit."""
         nonlocal deepest
         stack.append(name)
@@ -578,7 +599,7 @@ def nesting_depth(html: str, limit: int) -> int:
             i -= 1
         for entry in level[i:]:
             entry.open = True
-            if push(entry.name, False, entry):
+            if push(entry.name, _HTML, entry):
                 return True
         return False
 
@@ -594,8 +615,17 @@ def nesting_depth(html: str, limit: int) -> int:
             return -1
         return at
 
+    def leave_foreign() -> None:
+        """Close the SVG and MathML elements down to one with HTML inside."""
+        k = len(stack)
+        while k and alien[k - 1] not in (_HTML, _HTML_POINT, _TEXT_POINT):
+            k -= 1
+        pop_to(k)
+
     def end_tag(name: str) -> None:
-        if selects:  # inside a <select>: only select, option and optgroup close
+        if name in ("p", "br") and alien and alien[-1]:
+            leave_foreign()
+        if selects and name != "form":  # in a <select>: select, option, optgroup and form close
             if name == "select" and select_in_scope() >= 0:
                 pop_to(selects[-1])
             elif name in ("option", "optgroup") and stack[-1] == name:
@@ -615,7 +645,11 @@ def nesting_depth(html: str, limit: int) -> int:
             top -= 1
         if top < 0:
             return
-        targets = one.get(name) or one.setdefault(name, frozenset((name,)))
+        targets = (
+            _HEADINGS
+            if name in _HEADINGS
+            else one.get(name) or one.setdefault(name, frozenset((name,)))
+        )
         k = find(targets, _end_tag_stop(name), top)
         if k < 0:
             return  # (a formatting element with a block inside it: reopened there, left open)
@@ -629,8 +663,17 @@ def nesting_depth(html: str, limit: int) -> int:
             levels[-1].remove(entry)
 
     def start_tag(name: str, attrs: str, selfclosing: bool) -> bool:
-        if alien and alien[-1] and name not in _BREAKOUT and stack[-1] not in _INTEGRATION:
-            return not selfclosing and push(name, True, None)
+        kind = alien[-1] if alien else _HTML
+        if (
+            kind
+            and kind != _HTML_POINT
+            and (kind != _TEXT_POINT or name in ("mglyph", "malignmark"))
+            and (kind != _ANNOTATION or name != "svg")
+        ):  # in SVG or MathML
+            if name not in _BREAKOUT or (name == "font" and not _font_breaks_out(attrs)):
+                space = _SVG if kind == _SVG else _MATHML
+                return not selfclosing and push(name, _foreign_kind(name, space, attrs), None)
+            leave_foreign()  # (an HTML element: read as HTML outside the SVG or MathML)
         if selects and name in ("select", "input", "keygen", "textarea") and select_in_scope() >= 0:
             pop_to(selects[-1])  # (closes the select; the others are then read outside it)
             if name == "select":
@@ -656,7 +699,7 @@ def nesting_depth(html: str, limit: int) -> int:
         if name in _VOID:
             return False
         if name in _FOREIGN:
-            return not selfclosing and push(name, True, None)
+            return not selfclosing and push(name, _SVG if name == "svg" else _MATHML, None)
         entry = None
         if name in _FORMATTING:
             level = levels[-1]
@@ -667,54 +710,107 @@ def nesting_depth(html: str, limit: int) -> int:
             level.append(entry)
             if len(level) > limit:
                 return True
-        return push(name, False, entry)
+        return push(name, _HTML, entry)
 
-    pos, size = 0, len(html)
-    unclosed: set[str] = set()
-    while pos < size:
-        special = _SPECIAL.search(html, pos)  # a comment, or an element holding raw text
-        last = pos
-        for m in _TAGS.finditer(html, pos, special.start() if special else size):
-            if m.start() > last and levels[-1] and not levels[-1][-1].open and reconstruct():
-                return deepest  # text reopens formatting elements too
-            last = m.end()
-            closing, tag, attrs = m.groups()
-            if closing:
-                name = tag.lower()
+    pos, text_from = 0, 0
+    while True:
+        m = _MARKUP.search(html, pos)
+        if m is None:
+            return deepest
+        start = m.start()
+        if start > text_from and levels[-1] and not levels[-1][-1].open and reconstruct():
+            return deepest  # text reopens formatting elements too
+        if m.group(1):  # a comment: to "-->" or "--!>" ("<!-->" and "<!--->" are empty ones)
+            if html.startswith(("<!-->", "<!--->"), start):
+                pos = html.index(">", start) + 1
+            else:
+                ending = _COMMENT_END.search(html, start + 4)
+                if ending is None:
+                    return deepest  # a comment to the end
+                pos = ending.end()
+        elif m.group(2) and alien and alien[-1]:  # CDATA in SVG or MathML: text to "]]>"
+            close = html.find("]]>", m.end())
+            if close < 0:
+                return deepest
+            pos = close + 3
+        elif m.group(3):  # "</>" is dropped
+            pos = m.end()
+        elif m.group(5) is None:  # a bogus comment ("<!x", "<?x", "</ x", CDATA in HTML), DOCTYPE
+            close = html.find(">", start + 2)
+            if close < 0:
+                return deepest
+            pos = close + 1
+        else:
+            if not m.group(8):
+                return deepest  # a tag cut by the end of the page: dropped with all after it
+            pos = m.end()
+            tag, attrs = m.group(5), m.group(6)
+            name = tag.lower() if tag.isascii() else tag.translate(_ASCII_LOWER)
+            if m.group(4):
                 if stack and stack[-1] == name and not alien[-1] and not selects and name in _PLAIN:
                     stack.pop(), alien.pop(), held.pop()  # (the usual case, made quick)
                     counts[name] -= 1
                 else:
                     end_tag(name)
-            elif start_tag(tag.lower(), attrs, attrs.endswith("/")):
-                return deepest
-        if special is None:
-            return deepest
-        raw = special.group(1)
-        if raw is None:  # a comment (unclosed: read on, which can only count deeper)
-            close = -1 if "-->" in unclosed else html.find("-->", special.start() + 4)
-            if close < 0:
-                unclosed.add("-->")
-            pos = special.end() if close < 0 else close + 3
-            continue
-        name = raw.lower()
-        tag = _TAGS.match(html, special.start())
-        pos = special.end() if tag is None else tag.end()
-        if tag is None:
-            continue
-        if start_tag(name, tag.group(3), tag.group(3).endswith("/")):
-            return deepest
-        if True in alien or stack[-1:] != [name]:
-            continue  # (in SVG or MathML there is no raw text: read on as for any element)
-        end_rx = _RAW_END.get(name) or _RAW_END.setdefault(
-            name, re.compile(rf"</{name}(?![A-Za-z0-9])", re.I)
+            else:
+                closed = m.group("sep") is not None and m.end("sep") == m.end(6)
+                if start_tag(name, attrs, closed and attrs.endswith("/")):
+                    return deepest
+                if name in _RAW and stack[-1:] == [name] and not alien[-1]:
+                    if name == "plaintext":
+                        return deepest  # text to the end
+                    pos = _raw_end(html, pos, name)  # where its end tag starts
+                    if pos < 0:
+                        return deepest  # text to the end
+        text_from = pos
+
+
+def _raw_end(html: str, pos: int, name: str) -> int:
+    """Where the text of a <script>, <style>, <textarea>, ... begun at `pos` ends: the start of
+    its end tag, or -1. A script's text follows the tokenizer's escapes: "<!--<script>" makes
+    the next "</script>" text."""
+    if name != "script":
+        rx = _RAW_END.get(name) or _RAW_END.setdefault(
+            name, re.compile(rf"</{name}[{_SP}/>]", re.I)
         )
-        found = None if name == "plaintext" or name in unclosed else end_rx.search(html, pos)
-        if found is None:
-            unclosed.add(name)  # (none further on either: never searched for again)
+        found = rx.search(html, pos)
+        return -1 if found is None else found.start()
+    state = 0
+    while True:
+        m = _SCRIPT_STEPS[state].search(html, pos)
+        if m is None:
+            return -1
+        token = m.group(0)
+        if token == "-->":
+            state, pos = 0, m.end()
+        elif token[1] == "!":  # "<!--": its dashes may be the "--" of "-->"
+            state, pos = 1, m.start() + 2
+        elif token[1] != "/":  # "<script" when escaped
+            state, pos = 2, m.end()
+        elif state == 2:  # "</script" when double escaped
+            state, pos = 1, m.end()
         else:
-            pos = found.start()  # the end tag closes the element; unclosed: read on
-    return deepest
+            return m.start()
+
+
+def _font_breaks_out(attrs: str) -> bool:
+    """In SVG or MathML, <font> ends the foreign content only with color, face or size."""
+    return any(a[0].lower() in ("color", "face", "size") for a in _ATTR.findall(attrs))
+
+
+def _foreign_kind(name: str, space: int, attrs: str) -> int:
+    """What an element of SVG (`space` _SVG) or MathML (_MATHML) named `name` is."""
+    if space == _SVG:
+        return _HTML_POINT if name in ("foreignobject", "desc", "title") else _SVG
+    if name in ("mi", "mo", "mn", "ms", "mtext"):
+        return _TEXT_POINT
+    if name != "annotation-xml":
+        return _MATHML
+    for attr, *values in _ATTR.findall(attrs):
+        if attr.lower() == "encoding":  # (the first of a name counts)
+            value = "".join(values).lower()
+            return _HTML_POINT if value in ("text/html", "application/xhtml+xml") else _ANNOTATION
+    return _ANNOTATION
 
 
 @dataclass
@@ -776,8 +872,11 @@ def ingest(
     about = _about(flat)
     credit = _first(_CREDIT, flat, "When using ")
     note = _NOTE.search(flat)
+    note_end = _block_end(reading, note.start(), note.end()) if note else 0
     spans = [(media.start(), media_end)]
-    spans += [(x.start(), x.end()) for x in (tip, about, credit, note) if x is not None]
+    spans += [(x.start(), x.end()) for x in (tip, about, credit) if x is not None]
+    if note:
+        spans.append((note.start(), note_end))
     unread = reading.unread(spans)
     if not offices:
         first = f": {unread[0].position} {unread[0].text!r} looks like one" if unread else ""
@@ -805,7 +904,7 @@ def ingest(
     if credit:
         directory["credit_line"] = {"text": credit.group(0).strip()}
     if note:
-        notice_text = " ".join(note.group(0).split())  # (the page breaks lines inside it)
+        notice_text = " ".join(flat[note.start() : note_end].split())  # (lines break inside it)
         kind = (
             "scam" if re.search(r"compromised|scam|fraud|spoof", notice_text, re.I) else "general"
         )
@@ -905,23 +1004,26 @@ class _Reading:
         self.heading: list[str | None] = [None] * len(blocks)  # the state heading above each
 
     def signals(self, text: str) -> list[str]:
-        """What in `text` looks like part of an office."""
+        """What in `text` looks like part of an office. (Each pattern runs only where a plain
+        substring test says it may match: a block can be megabytes long.)"""
         out = []
-        if _SIG_AOR.search(text):
+        lowered = text.lower()
+        if ("aor" in lowered or "area of responsibility" in lowered) and _SIG_AOR.search(text):
             out.append("an AOR line")
         short = len(text) <= 40
         st = self.gaz.state(text) if short else None
         if st is not None:
             out.append("a state code" if _USPS.match(text) else "a state heading")
-        if _SIG_OFFICE.search(text):
+        if ("Office" in text or "Headquarters" in text) and _SIG_OFFICE.search(text):
             out.append("an office name")
         if short and _CITY.match(text):
             out.append("a city")
-        for m in _SIG_CITY_ST.finditer(text):
-            if self.gaz.state(m.group(1)) is not None:
-                out.append("a city and state")
-                break
-        if _SIG_PHONE.search(text):
+        if "," in text:
+            for m in _SIG_CITY_ST.finditer(text):
+                if self.gaz.state(m.group(1)) is not None:
+                    out.append("a city and state")
+                    break
+        if any(d in text for d in "0123456789") and _SIG_PHONE.search(text):
             out.append("a phone number")
         if "@" in text and _SIG_EMAIL.search(text):
             out.append("an email address")
@@ -958,11 +1060,33 @@ class _Reading:
             inside = lo <= k <= hi
             if not inside and len(signs[k]) < 2 and "an AOR line" not in signs[k]:
                 continue
-            under = f" under {self.heading[k]}" if self.heading[k] else ""
+            heading = self.heading[k] if "a state heading" not in signs[k] else None
+            under = f" under {heading}" if heading else ""  # (a heading is under none)
             out.append(Problem(f"{b.position}{under}", _clip(b.text),
                                f"looks like part of an office ({', '.join(signs[k])}) but was not read as one",
                                "unreadable", b.position))  # fmt: skip
         return out
+
+
+_OFFICE_PART = ("an AOR line", "a state heading", "a state code", "a city", "a city and state")
+
+
+def _block_end(reading: _Reading, start: int, end: int) -> int:
+    """Where a match starting at `start` ends, cut before the first block after its own that is
+    part of an office (read as one, reported, or with a sign of one other than the word
+    "Office"): a notice whose page puts no blank line after it must not swallow the office list
+    that follows, and may run on over the lines of its own sentences."""
+    for k, b in enumerate(reading.blocks):
+        if b.start >= end:
+            break
+        if b.start > start and (
+            reading.read[k]
+            or reading.reported[k]
+            or any(x in _OFFICE_PART for x in reading.signals(b.text))
+        ):
+            prev = reading.blocks[k - 1]
+            return min(end, prev.end)
+    return end
 
 
 def _uncovered(b: _Block, spans: list[tuple[int, int]]) -> str:
@@ -1006,6 +1130,8 @@ def _offices(blocks: list[_Block], gaz: Gazetteer, resolver: PhraseResolver, cur
             at = blocks[i].position
             for k in range(i, min(i + 4, n)):
                 reading.heading[k] = heading
+            if heading_at is not None:  # (an office reported below it: not reported again)
+                reading.reported[heading_at] = True
             if not _USPS.match(st) or gaz.state(st) is None:
                 why = "expected the office's state as a 2-letter code; the office is left out"
                 problems.append(Problem(where, _clip(st), why, "unreadable", at))
