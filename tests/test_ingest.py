@@ -38,6 +38,21 @@ def test_seed_page_reproduces_the_shipped_directory(ctx: Context, resolver: Phra
         assert result.raw["directory"][key] == SHIPPED["directory"][key], key
 
 
+def test_a_re_ingest_keeps_the_translations_of_words_the_page_still_says(
+    ctx: Context, resolver: PhraseResolver
+) -> None:
+    same = ingest(SEED.read_bytes(), ctx.gazetteer, resolver, ctx.directory).raw["directory"]
+    assert same["translations"] == SHIPPED["directory"]["translations"]
+    assert same["notice_summary"] == SHIPPED["directory"]["notice_summary"]
+    # the page's notice now says something else: its old translation and summary must go
+    changed = SEED.read_bytes().replace(b"has been compromised", b"has been stolen", 1)
+    assert changed != SEED.read_bytes()
+    raw = ingest(changed, ctx.gazetteer, resolver, ctx.directory).raw["directory"]
+    assert "notice_summary" not in raw
+    es = raw["translations"]["es"]
+    assert "notice" not in es and es["media"] == SHIPPED["directory"]["translations"]["es"]["media"]
+
+
 def test_every_shipped_aor_resolves_to_its_clauses(ctx: Context, resolver: PhraseResolver) -> None:
     for office in ctx.directory.offices:
         res = resolver.resolve(office.aor, state=office.state)

@@ -912,6 +912,7 @@ def ingest(
         directory["notice"] = [
             {"id": old.get(notice_text, "notice-1"), "kind": kind, "text": notice_text}
         ]
+    directory.update(_translations_kept(current, directory))
     return Ingested(
         {"schema": "fieldoffice-directory/1", "directory": directory, "office": offices}, problems
     )
@@ -969,6 +970,44 @@ def _kept_from(current: Directory | None) -> dict[str, Any]:
     except (DataError, KeyError, TypeError):
         return {}
     return {k: raw[k] for k in ("verification", "reported") if k in raw}
+
+
+def _translations_kept(current: Directory | None, new: dict[str, Any]) -> dict[str, Any]:
+    """The current file's translations and notice summaries of the words the page still says
+    the same way; a changed English text drops its translation (and lint then says it lacks
+    one) rather than keep a translation of something the page no longer says."""
+    if current is None or not current.path:
+        return {}
+    try:
+        raw = read_raw(Path(current.path))["directory"]
+    except (DataError, KeyError, TypeError):
+        return {}
+    old_notes = {n.get("id"): n.get("text") for n in raw.get("notice", []) if isinstance(n, dict)}
+    same_notes = {n["id"] for n in new.get("notice", []) if old_notes.get(n["id"]) == n["text"]}
+    same = {k for k in ("organization", "unit", "title") if raw.get(k) == new.get(k)}
+    if (raw.get("credit_line") or {}).get("text") == (new.get("credit_line") or {}).get("text"):
+        same.add("credit_line")
+    old_media, new_media = raw.get("media") or {}, new.get("media") or {}
+    out: dict[str, Any] = {}
+    summaries = {k: v for k, v in (raw.get("notice_summary") or {}).items() if k in same_notes}
+    if summaries:
+        out["notice_summary"] = summaries
+    translations: dict[str, Any] = {}
+    for lang, t in (raw.get("translations") or {}).items():
+        if not isinstance(t, dict):
+            continue
+        kept = {k: v for k, v in t.items() if k == "statement" or k in same}
+        media = {
+            k: v for k, v in (t.get("media") or {}).items() if old_media.get(k) == new_media.get(k)
+        }
+        notices = {k: v for k, v in (t.get("notice") or {}).items() if k in same_notes}
+        kept.update({"media": media} if media else {})
+        kept.update({"notice": notices} if notices else {})
+        if set(kept) - {"statement"}:
+            translations[lang] = kept
+    if translations:
+        out["translations"] = translations
+    return out
 
 
 def _title(blocks: list[str]) -> str | None:
