@@ -24,7 +24,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from fieldoffice.store import accounts, audit, drafts
-from fieldoffice.store.database import Database, open_database
+from fieldoffice.store.database import Database
+from fieldoffice.store.opening import open_database
 from fieldoffice.web.app import create_app
 
 PASSWORD = "correct horse battery staple"

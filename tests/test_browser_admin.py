@@ -26,7 +26,7 @@ MOVED = "13 counties moved from San Francisco Office to no office."
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from fieldoffice.store import accounts
-    from fieldoffice.store.database import open_database
+    from fieldoffice.store.opening import open_database
 
     tmp = tmp_path_factory.mktemp("admin-browser")
     url = f"sqlite:///{tmp / 'store.db'}"

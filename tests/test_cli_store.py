@@ -17,7 +17,8 @@ import pytest
 from fieldoffice.directory import default_path
 from fieldoffice.errors import Unauthorized
 from fieldoffice.store import accounts
-from fieldoffice.store.database import DATABASE_ENV, open_database
+from fieldoffice.store.database import DATABASE_ENV
+from fieldoffice.store.opening import open_database
 
 EXE = shutil.which("fieldoffice", path=str(Path(sys.executable).parent)) or "fieldoffice"
 PASSWORD = "correct horse battery staple"

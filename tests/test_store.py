@@ -27,7 +27,8 @@ from fieldoffice.errors import (
 )
 from fieldoffice.store import accounts, audit, drafts, versions
 from fieldoffice.store.accounts import Account
-from fieldoffice.store.database import MIGRATIONS, Database, open_database
+from fieldoffice.store.database import MIGRATIONS, Database
+from fieldoffice.store.opening import open_database
 from fieldoffice.store.tables import AuditEvent, DraftRevision, Token, User, Version
 
 PASSWORD = "correct horse battery staple"

@@ -85,7 +85,7 @@ def _emit(obj: Any) -> None:
 def _store_context(url: str, as_of: dt.date | None) -> tuple[Context, str]:
     """The context of the store's version in force (on `as_of`, else now), and its name."""
     from fieldoffice.snapshot import cache_root
-    from fieldoffice.store.database import open_database
+    from fieldoffice.store.opening import open_database
     from fieldoffice.store.versions import current_version, in_force, materialize
 
     db = open_database(url)
@@ -646,7 +646,8 @@ def serve(
         raise InvalidInput(str(exc)) from None
     if workers < 1:
         raise InvalidInput("--workers must be at least 1")
-    from fieldoffice.store.database import DATABASE_ENV, open_database, resolve_url
+    from fieldoffice.store.database import DATABASE_ENV, resolve_url
+    from fieldoffice.store.opening import open_database
 
     path = resolve_directory_path(directory)
     load_context(path)  # a bad directory file fails here, with its message, not in a worker
@@ -706,7 +707,7 @@ def _actor() -> str:
 @contextmanager
 def _store(url: str | None) -> Iterator[Database]:
     """The store at --database (or $FIELDOFFICE_DATABASE, or the default), closed afterwards."""
-    from fieldoffice.store.database import open_database
+    from fieldoffice.store.opening import open_database
 
     db = open_database(url)
     try:

@@ -1,5 +1,5 @@
-"""Opening the store: the URL, the engine, the migrations (run at every open) and the first
-seeding from a directory file."""
+"""The store's database: the URL, the engine, sessions and the migrations (run at every open;
+opening.py opens, migrates and seeds)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -125,50 +125,3 @@ def _sqlite_settings(dbapi_connection: Any, _record: Any) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
-
-
-def open_database(url: str | None = None, *, seed_from: Path | None = None) -> Database:
-    """The store at `url` (see resolve_url), migrated; an empty one is seeded from `seed_from`
-    (else the shipped directory). A store that holds a directory already is never overwritten by
-    `seed_from`: if it differs, this says how to bring it in (`fieldoffice db import`)."""
-    from fieldoffice.store.tables import Version
-
-    db = Database(resolve_url(url))
-    db.migrate()
-    with db.transaction() as s:
-        empty = not s.scalar(select(func.count()).select_from(Version))
-    if empty:
-        seed(db, seed_from)
-    elif seed_from is not None:
-        _check_same(db, seed_from)
-    return db
-
-
-def seed(db: Database, path: Path | None) -> None:
-    """Publish the directory file (or each version of a folder, oldest first) as the store's
-    first version(s), and make the draft the newest of them."""
-    from fieldoffice.directory import default_path, directory_files, effective_date_of, is_folder
-    from fieldoffice.store.versions import import_version
-
-    source = path or default_path()
-    files = (
-        sorted(directory_files(source), key=effective_date_of) if is_folder(source) else [source]
-    )
-    for f in files:
-        import_version(db, f, actor="seed", address="local", action="seed")
-
-
-def _check_same(db: Database, path: Path) -> None:
-    from fieldoffice.directory import is_folder
-    from fieldoffice.store.versions import current_version, file_text
-
-    if is_folder(path):
-        return  # a folder seeds an empty store only; later versions come through publishing
-    held = current_version(db)
-    if held is not None and file_text(path)[0] != held.toml:
-        raise DataError(
-            f"the database {db.shown} already holds a directory (version {held.id}, published "
-            f"{utc(held.published_at):%Y-%m-%d %H:%M} UTC by {held.published_by}), not {path}",
-            hint=f"to publish the file through the store run `fieldoffice db import {path} --publish`; "
-            "to serve the file alone, leave out --database",
-        )

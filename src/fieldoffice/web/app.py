@@ -298,7 +298,7 @@ def create_app(
     editors' pages and API; an empty store is seeded from `directory` (else the shipped one)."""
     store = None
     if database is not None:
-        from fieldoffice.store.database import open_database
+        from fieldoffice.store.opening import open_database
 
         seed = resolve_directory_path(directory)
         store = open_database(database, seed_from=seed)
