@@ -1,10 +1,9 @@
 """The editors' pages under /admin: server-rendered, keyboard-usable forms over the same store
-and rules as the admin API. Every form carries a CSRF token (asgi-csrf, double-submit cookie)
-and the draft's ETag it was based on; a page without a session redirects to the login page."""
+and rules as the admin API. Every form carries a CSRF token (web/csrf.py) and the draft's ETag
+it was based on; a page without a session redirects to the login page."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import threading
 import tomllib
@@ -17,7 +16,6 @@ from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.responses import RedirectResponse, Response, StreamingResponse
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fieldoffice.errors import (
     Conflict,
@@ -29,11 +27,23 @@ from fieldoffice.errors import (
 )
 from fieldoffice.store import accounts, audit, drafts, versions
 from fieldoffice.store.accounts import Account
+from fieldoffice.web.admin_forms import (
+    MEDIA_FORM,
+    change_lines,
+    clause_shown,
+    conflict_details,
+    directory_values,
+    draft_office,
+    posted_notices,
+    save_notices,
+    save_verification,
+    short_value,
+    text_field,
+)
 from fieldoffice.web.auth import SESSION_COOKIE, account_of, client_address, store_of
 
 PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 OFFICE_FORM = ("name", "city", "state", "aor", "phone", "email")
-MEDIA_FORM = ("name", "phone", "email", "text", "about")
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a saved contact page is ~100 KB
 AUDIT_PAGE = 50
 DRAFT_MAP_WORDS = {
@@ -42,170 +52,6 @@ DRAFT_MAP_WORDS = {
     "contested_label": "Claimed by more than one office: {offices}",
     "uncovered_label": "No office covers this area",
 }  # fmt: skip
-
-
-class Csrf:
-    """asgi-csrf on the editors' pages (forms under /admin): a POST without the token that
-    matches its cookie is refused (403) in the product's words. The login form is protected
-    even before there is a cookie (login CSRF). The bearer-token API needs no token."""
-
-    def __init__(self, app: ASGIApp, secret: str) -> None:
-        from asgi_csrf import asgi_csrf
-        from itsdangerous.url_safe import URLSafeSerializer
-
-        self.inner = asgi_csrf(
-            app, signing_secret=secret, always_protect={"/admin/login"},
-            skip_if_scope=lambda scope: not scope["path"].startswith("/admin"),
-            cookie_samesite="Strict", send_csrf_failed=_csrf_failed,
-        )  # fmt: skip
-        self.signer = URLSafeSerializer(secret)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if _is_upload(scope):
-            # asgi-csrf 0.11 cannot read multipart bodies with python-multipart >= 0.0.13 (it
-            # passes FileClass, since removed): check the form's first field here, then hand
-            # asgi-csrf the token as its header so it lets the request through
-            token, receive = await _first_field_token(scope, receive)
-            if token is None or not self._valid(token, _cookie(scope, "csrftoken")):
-                await _csrf_failed(scope, send, None)
-                return
-            scope = {**scope, "headers": [*scope["headers"], (b"x-csrftoken", token.encode())]}
-        await self.inner(scope, receive, send)
-
-    def _valid(self, token: str, cookie: str) -> bool:
-        import secrets
-
-        from itsdangerous import BadSignature
-
-        if not token or not secrets.compare_digest(token, cookie):
-            return False
-        try:
-            self.signer.loads(cookie, "csrftoken")
-        except BadSignature:
-            return False
-        return True
-
-
-def _is_upload(scope: Scope) -> bool:
-    if (
-        scope["type"] != "http"
-        or scope["method"] != "POST"
-        or not scope["path"].startswith("/admin")
-    ):
-        return False
-    headers = dict(scope["headers"])
-    bearer = headers.get(b"authorization", b"").startswith(b"Bearer ")
-    return not bearer and headers.get(b"content-type", b"").startswith(b"multipart/form-data")
-
-
-def _cookie(scope: Scope, name: str) -> str:
-    from http.cookies import SimpleCookie
-
-    jar: SimpleCookie = SimpleCookie()
-    for key, value in scope["headers"]:
-        if key == b"cookie":
-            try:
-                jar.load(value.decode("latin-1"))
-            except Exception:  # a malformed cookie header: no token
-                return ""
-    return jar[name].value if name in jar else ""
-
-
-class _FirstPartRead(Exception):
-    pass
-
-
-async def _first_field_token(scope: Scope, receive: Receive) -> tuple[str | None, Receive]:
-    """The value of the multipart body's first part if it is the csrftoken field (not a file),
-    reading no further than that part; and a receive that replays what was read."""
-    from python_multipart.multipart import MultipartParser, parse_options_header
-
-    _, options = parse_options_header(dict(scope["headers"]).get(b"content-type", b""))
-    boundary = options.get(b"boundary")
-    messages: list[Any] = []
-
-    async def replay() -> Any:
-        return messages.pop(0) if messages else await receive()
-
-    if not boundary:
-        return None, replay
-    part: dict[str, Any] = {"name": b"", "header": [b"", b""], "headers": {}, "data": []}
-
-    def header_field(data: bytes, start: int, end: int) -> None:
-        part["header"][0] += data[start:end]
-
-    def header_value(data: bytes, start: int, end: int) -> None:
-        part["header"][1] += data[start:end]
-
-    def header_end() -> None:
-        part["headers"][part["header"][0].lower()] = part["header"][1].strip()
-        part["header"] = [b"", b""]
-
-    def headers_finished() -> None:
-        _, opts = parse_options_header(part["headers"].get(b"content-disposition", b""))
-        if opts.get(b"name") != b"csrftoken" or b"filename" in opts:
-            raise _FirstPartRead
-        part["name"] = b"csrftoken"
-
-    def data(data: bytes, start: int, end: int) -> None:
-        part["data"].append(data[start:end])
-
-    def part_end() -> None:
-        raise _FirstPartRead
-
-    parser = MultipartParser(boundary, callbacks={
-        "on_header_field": header_field, "on_header_value": header_value,
-        "on_header_end": header_end, "on_headers_finished": headers_finished,
-        "on_part_data": data, "on_part_end": part_end})  # fmt: skip
-    read, more = 0, True
-    try:
-        while more and read < 64 * 1024:  # the token comes first, in a few hundred bytes
-            message = await receive()
-            messages.append(message)
-            body = message.get("body", b"")
-            read += len(body)
-            more = message.get("more_body", False)
-            parser.write(body)
-    except _FirstPartRead:
-        if part["name"] == b"csrftoken":
-            return b"".join(part["data"]).decode("utf-8", "replace"), replay
-    except Exception:  # not a multipart body after all
-        pass
-    return None, replay
-
-
-async def _csrf_failed(scope: Scope, send: Send, message_id: Any) -> None:
-    body = (
-        b"<!doctype html><html lang=en><title>Form expired</title><main><h1>This form has expired"
-        b"</h1><p>The page was open too long, or came from another site. Go back, reload the page "
-        b'and send the form again.</p><p><a href="/admin">Editors\' home</a></p></main></html>'
-    )
-    await send({"type": "http.response.start", "status": 403,
-                "headers": [(b"content-type", b"text/html; charset=utf-8"), (b"cache-control", b"no-store")]})  # fmt: skip
-    await send({"type": "http.response.body", "body": body})
-
-
-def csrf_secret(store: Any) -> str:
-    """The store's CSRF signing secret, made once: every process and host shares it."""
-    import secrets
-
-    from sqlalchemy.exc import IntegrityError
-
-    from fieldoffice.store.tables import Meta
-
-    with store.transaction() as s:
-        row = s.get(Meta, "csrf_secret")
-        if row is not None:
-            return str(row.value)
-    try:
-        with store.transaction() as s:
-            s.add(Meta(key="csrf_secret", value=secrets.token_urlsafe(32)))
-    except IntegrityError:
-        pass  # another process made it first
-    with store.transaction() as s:
-        made = s.get(Meta, "csrf_secret")
-        assert made is not None
-        return str(made.value)
 
 
 class AdminPages:
@@ -349,7 +195,7 @@ class AdminPages:
         if isinstance(who, Response):
             return who
         review = self.review(request)
-        office = _office(review.draft, office_id)
+        office = draft_office(review.draft, office_id)
         values = {k: str(office.get(k, "")) for k in OFFICE_FORM}
         note = f"Saved: the draft is now revision {saved}." if saved else None
         return self.office_page(request, review, office_id, values, review.draft.etag,
@@ -362,9 +208,9 @@ class AdminPages:
                     changes: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
         return self.render(request, "office.html", status, office_id=office_id, values=values,
                            was=was if was is not None else values,
-                           base=base, clauses=[_shown(c) for c in clauses], checked=checked,
+                           base=base, clauses=[clause_shown(c) for c in clauses], checked=checked,
                            unresolved=[c["phrase"] for c in clauses if c.get("counties") == []],
-                           note=note, problem=problem, changes=_change_lines(changes or []),
+                           note=note, problem=problem, changes=change_lines(changes or []),
                            review=review)  # fmt: skip
 
     async def office_post(self, request: Request, office_id: str) -> Response:
@@ -374,16 +220,16 @@ class AdminPages:
         return await run_in_threadpool(self._office_post, request, got[0], office_id, got[1])
 
     def _office_post(self, request: Request, who: Account, office_id: str, form: FormData) -> Response:  # fmt: skip
-        values = {k: _field(form, k) for k in OFFICE_FORM}
+        values = {k: text_field(form, k) for k in OFFICE_FORM}
         values["state"] = values["state"].upper()
         # the values the form was loaded with: only the fields the editor changed are sent, so
         # saving again after a refusal keeps what others changed meanwhile in the other fields
-        was = {k: _field(form, f"was-{k}") for k in OFFICE_FORM} if "was-name" in form else {}
+        was = {k: text_field(form, f"was-{k}") for k in OFFICE_FORM} if "was-name" in form else {}
         mine = {k: v for k, v in values.items() if was.get(k) != v}
-        base = _field(form, "base", 40)
+        base = text_field(form, "base", 40)
         review = self.review(request)
-        office = _office(review.draft, office_id)
-        if _field(form, "action", 10) == "check":  # the resolver's answer, nothing saved
+        office = draft_office(review.draft, office_id)
+        if text_field(form, "action", 10) == "check":  # the resolver's answer, nothing saved
             clauses, _ = drafts.territory_for(values["aor"], values["state"])
             return self.office_page(request, review, office_id, values, base, clauses,
                                     checked=True, was=was or None)  # fmt: skip
@@ -392,8 +238,8 @@ class AdminPages:
                                        actor=who.name, address=client_address(request))  # fmt: skip
         except StaleEdit as exc:
             # the editor's changes stay in the form, the other fields show the draft as it is now
-            review, details = self.review(request), _details(exc)
-            now = _office(review.draft, office_id)
+            review, details = self.review(request), conflict_details(exc)
+            now = draft_office(review.draft, office_id)
             was = {k: (was[k] if k in mine else str(now.get(k, ""))) for k in OFFICE_FORM}
             values = {k: (values[k] if k in mine else was[k]) for k in OFFICE_FORM}
             return self.office_page(request, review, office_id, values,
@@ -421,12 +267,12 @@ class AdminPages:
                        note: str | None = None, problem: FieldOfficeError | None = None,
                        part: str = "", typed: dict[str, Any] | None = None,
                        changes: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
-        shown = _directory_values(review.draft.raw)
+        shown = directory_values(review.draft.raw)
         if typed is not None:  # the editor's words stay in the form they sent
             shown[part] = typed
         return self.render(request, "directory.html", status, review=review, base=review.draft.etag,
                            v=shown, note=note, problem=problem, part=part,
-                           changes=_change_lines(changes or []))  # fmt: skip
+                           changes=change_lines(changes or []))  # fmt: skip
 
     async def directory_post(self, request: Request, part: str) -> Response:
         got = await self.posted(request, "editor")
@@ -437,26 +283,29 @@ class AdminPages:
     def _directory_post(self, request: Request, who: Account, part: str, form: FormData) -> Response:  # fmt: skip
         if part not in ("media", "notices", "verification", "credit"):
             raise InvalidInput(f"the directory has no form {part!r}")
-        store, base, address = store_of(request), _field(form, "base", 40) or None, client_address(request)  # fmt: skip
+        store, base, address = store_of(request), text_field(form, "base", 40) or None, client_address(request)  # fmt: skip
         typed: dict[str, Any] = {}
         try:
             if part == "media":
-                typed = {k: _field(form, k) for k in MEDIA_FORM}
+                typed = {k: text_field(form, k) for k in MEDIA_FORM}
                 media = {k: v for k, v in typed.items() if v}
                 draft = drafts.edit_directory(store, "media", media, base=base, actor=who.name, address=address)  # fmt: skip
             elif part == "credit":
-                typed = {"text": _field(form, "text")}
+                typed = {"text": text_field(form, "text")}
                 credit = typed if typed["text"] else None
                 draft = drafts.edit_directory(store, "credit_line", credit, base=base, actor=who.name, address=address)  # fmt: skip
             elif part == "verification":
-                typed = {"domains": _field(form, "domains"), "reported": _field(form, "reported")}
-                draft = _save_verification(store, typed, base=base, actor=who.name, address=address)
+                typed = {
+                    "domains": text_field(form, "domains"),
+                    "reported": text_field(form, "reported"),
+                }
+                draft = save_verification(store, typed, base=base, actor=who.name, address=address)
             else:
-                typed = {"notices": _posted_notices(form)}
-                draft = _save_notices(store, typed["notices"], base=base, actor=who.name, address=address)  # fmt: skip
+                typed = {"notices": posted_notices(form)}
+                draft = save_notices(store, typed["notices"], base=base, actor=who.name, address=address)  # fmt: skip
         except StaleEdit as exc:
             return self.directory_page(request, self.review(request), status=412, problem=exc,
-                                       part=part, typed=typed, changes=_details(exc).get("changes", []))  # fmt: skip
+                                       part=part, typed=typed, changes=conflict_details(exc).get("changes", []))  # fmt: skip
         except FieldOfficeError as exc:
             if exc.http_status >= 500:
                 raise
@@ -488,7 +337,7 @@ class AdminPages:
         from fieldoffice.ingest import ingest_page
 
         review = self.review(request)
-        base = _field(form, "base", 40)
+        base = text_field(form, "base", 40)
 
         def refused(status: int, problem: str, lines: list[str]) -> Response:
             return self.render(request, "upload.html", status, review=review, base=base,
@@ -498,7 +347,7 @@ class AdminPages:
             return refused(400, "Choose the saved page to upload.", [])
         if len(data) > UPLOAD_LIMIT:
             return refused(413, f"The file is over {UPLOAD_LIMIT // 1024 // 1024} MB: it is not a saved contact page.", [])  # fmt: skip
-        allow = _field(form, "allow", 5) == "yes"
+        allow = text_field(form, "allow", 5) == "yes"
         try:
             report = ingest_page(request.app.state.live.site.ctx, data, source=Path(name),
                                  target=None, commit=False, allow_removals=allow,
@@ -553,8 +402,8 @@ class AdminPages:
     def _publish(self, request: Request, who: Account, form: FormData) -> Response:
         try:
             v = versions.publish(store_of(request), actor=who.name, address=client_address(request),
-                                 acknowledge_warnings=_field(form, "acknowledge", 5) == "yes",
-                                 base=_field(form, "base", 40) or None)  # fmt: skip
+                                 acknowledge_warnings=text_field(form, "acknowledge", 5) == "yes",
+                                 base=text_field(form, "base", 40) or None)  # fmt: skip
         except Conflict as exc:
             return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
         request.app.state.live.refresh()  # the public site answers from it before this returns
@@ -581,7 +430,7 @@ class AdminPages:
         if isinstance(who, Response):
             return who
         found = audit.entries(store_of(request), limit=AUDIT_PAGE, before=before)
-        rows = [(e, _short(json.dumps(e.detail, ensure_ascii=False, sort_keys=True), 240) if e.detail else "")
+        rows = [(e, short_value(json.dumps(e.detail, ensure_ascii=False, sort_keys=True), 240) if e.detail else "")
                 for e in found]  # fmt: skip
         older = found[-1].id if len(found) == AUDIT_PAGE else None
         return self.render(request, "audit.html", rows=rows, older=older, before=before)
@@ -615,16 +464,16 @@ class AdminPages:
 
     def _users_post(self, request: Request, who: Account, form: FormData) -> Response:
         store, by, address = store_of(request), who.name, client_address(request)
-        action, name = _field(form, "action", 20), _field(form, "name", 64)
+        action, name = text_field(form, "action", 20), text_field(form, "name", 64)
         typed = None
         try:
             if action == "add":
-                typed = {"name": name, "role": _field(form, "role", 20)}
+                typed = {"name": name, "role": text_field(form, "role", 20)}
                 accounts.add_user(store, name, typed["role"], str(form.get("password", ""))[:1025],
                                   actor=by, address=address)  # fmt: skip
                 return self.users_view(request, status=201, note=f"Added {name} as {typed['role']}.")  # fmt: skip
             if action == "role":
-                a = accounts.set_role(store, name, _field(form, "role", 20), actor=by, address=address)  # fmt: skip
+                a = accounts.set_role(store, name, text_field(form, "role", 20), actor=by, address=address)  # fmt: skip
                 return self.users_view(request, note=f"{a.name} is now a {a.role}.")
             if action == "token":
                 token = accounts.new_token(store, name, actor=by, address=address)
@@ -637,166 +486,6 @@ class AdminPages:
                 raise
             return self.users_view(request, status=exc.http_status, problem=str(exc), typed=typed)
         return self.users_view(request, status=400, problem=f"unknown action {action!r}")
-
-
-# -- helpers ------------------------------------------------------------------------------------
-def _field(form: FormData, key: str, limit: int = 20_000) -> str:
-    """A text field, trimmed and bounded (a file where text belongs reads as empty)."""
-    value = form.get(key, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
-
-
-def _details(exc: Conflict) -> dict[str, Any]:
-    return exc.details if isinstance(exc.details, dict) else {}
-
-
-def _office(draft: drafts.Draft, office_id: str) -> dict[str, Any]:
-    from fieldoffice.errors import NotFound
-
-    for o in draft.raw["office"]:
-        if o["id"] == office_id:
-            return dict(o)
-    raise NotFound(f"the draft has no office {office_id!r}")
-
-
-def _shown(clause: dict[str, Any]) -> dict[str, Any]:
-    """A clause as the form lists it: what it names and how many counties that is."""
-    from fieldoffice.context import shared_gazetteer, shared_regions
-
-    gaz, regions = shared_gazetteer(), shared_regions()[1]
-    fips: set[str] = set()
-    if clause.get("state"):
-        fips = {c.fips for c in gaz.state_counties(clause["state"])}
-        means = f"the state {clause['state']}"
-    elif clause.get("region") in regions:
-        fips = set(regions[clause["region"]].counties)
-        means = f"the region {clause['region']}"
-    elif clause.get("region"):
-        means = f"an unknown region {clause['region']}"
-    else:
-        fips = set(clause.get("counties") or ())
-        means = "counties named one by one" if fips else "nothing: no county matches these words"
-    for rid in clause.get("except_regions", ()):
-        fips -= set(regions[rid].counties) if rid in regions else set()
-    fips -= set(clause.get("except_counties", ()))
-    return {"phrase": clause.get("phrase", ""), "means": means, "counties": len(fips)}
-
-
-def _short(value: Any, limit: int = 120) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _change_lines(changes: list[dict[str, Any]]) -> list[str]:
-    """What changed meanwhile, one line each (a stale edit's `details["changes"]`)."""
-    none = "(none)"
-    return [f"{c['where']}: {_short(c['old']) if c['old'] is not None else none} → "
-            f"{_short(c['new']) if c['new'] is not None else none}" for c in changes]  # fmt: skip
-
-
-def _directory_values(raw: dict[str, Any]) -> dict[str, Any]:
-    """The directory's parts as the forms show them."""
-    d = raw["directory"]
-    es = d.get("translations", {}).get("es", {}).get("notice", {})
-    notices = [{"id": n["id"], "kind": n["kind"], "text": n["text"],
-                "es": es.get(n["id"], {}).get("text", "")} for n in d.get("notice", [])]  # fmt: skip
-    reported = "\n".join(" | ".join(x for x in (r["contact"], r["date"], r.get("note", "")) if x)
-                         for r in d.get("reported", []))  # fmt: skip
-    return {
-        "media": {k: d.get("media", {}).get(k, "") for k in MEDIA_FORM},
-        "notices": {"notices": notices},
-        "verification": {"domains": "\n".join(d.get("verification", {}).get("official_domains", [])),
-                         "reported": reported},
-        "credit": {"text": d.get("credit_line", {}).get("text", "")},
-    }  # fmt: skip
-
-
-def _posted_notices(form: FormData) -> list[dict[str, str]]:
-    """The notices as sent: rows notice-N-*, plus the blank row for a new one; a row with
-    'remove' ticked, or with no text, is left out."""
-    out = []
-    for i in range(100):
-        if f"notice-{i}-id" not in form:
-            break
-        row = {k: _field(form, f"notice-{i}-{k}") for k in ("id", "kind", "text", "es")}
-        if row["text"] and _field(form, f"notice-{i}-remove", 5) != "yes":
-            out.append(row)
-    return out
-
-
-def _save_notices(store: Any, rows: list[dict[str, str]], *, base: str | None, actor: str,
-                  address: str) -> drafts.Draft:  # fmt: skip
-    """The notices and their Spanish texts as one revision: a notice never goes public without
-    the translation saved with it. Short forms of removed notices go with them."""
-    for r in rows:
-        if not r["id"] or not r["kind"]:
-            raise InvalidInput(f"the notice beginning {r['text'][:40]!r} needs an id and a kind",
-                               hint="an id is a short slug such as 'scam-calls'; a kind is scam, closure or general")  # fmt: skip
-    ids = [r["id"] for r in rows]
-    if len(set(ids)) != len(ids):
-        raise InvalidInput("two notices have the same id", hint="give each notice its own id")
-
-    def mutate(raw: dict[str, Any]) -> None:
-        d = raw["directory"]
-        if rows:
-            d["notice"] = [{"id": r["id"], "kind": r["kind"], "text": r["text"]} for r in rows]
-        else:
-            d.pop("notice", None)
-        if "notice_summary" in d:
-            d["notice_summary"] = {k: v for k, v in d["notice_summary"].items() if k in ids}
-            if not d["notice_summary"]:
-                del d["notice_summary"]
-        es = d.get("translations", {}).get("es")
-        if es is None:
-            if any(r["es"] for r in rows):
-                raise InvalidInput("the directory has no Spanish translation to add a notice to",
-                                   hint="upload or import a directory with [directory.translations.es] and its statement")  # fmt: skip
-            return
-        old = es.get("notice", {})
-        new = {r["id"]: {**old.get(r["id"], {}), "text": r["es"]} for r in rows if r["es"]}
-        if new:
-            es["notice"] = new
-        else:
-            es.pop("notice", None)
-
-    return drafts.change(store, mutate, base=base, actor=actor, address=address, action="edit",
-                         target="directory notice")  # fmt: skip
-
-
-def _save_verification(store: Any, typed: dict[str, str], *, base: str | None, actor: str,
-                       address: str) -> drafts.Draft:  # fmt: skip
-    """Official domains (one per line) and reported contacts ('contact | date | note' a line)
-    as one revision."""
-    domains = [line.strip().lower() for line in typed["domains"].splitlines() if line.strip()]
-    reported = []
-    for n, line in enumerate(typed["reported"].splitlines(), 1):
-        if not line.strip():
-            continue
-        parts = [p.strip() for p in line.split("|")]
-        entry = {"contact": parts[0],
-                 "date": parts[1] if len(parts) > 1 and parts[1] else dt.date.today().isoformat()}  # fmt: skip
-        if len(parts) > 2 and parts[2]:
-            entry["note"] = " | ".join(parts[2:])
-        if not entry["contact"]:
-            raise InvalidInput(f"reported line {n} names no contact", hint="write 'contact | date | note'")  # fmt: skip
-        reported.append(entry)
-
-    def mutate(raw: dict[str, Any]) -> None:
-        d = raw["directory"]
-        v = d.setdefault("verification", {})
-        if domains:
-            v["official_domains"] = domains
-        else:
-            v.pop("official_domains", None)
-        if not v:
-            del d["verification"]
-        if reported:
-            d["reported"] = reported
-        else:
-            d.pop("reported", None)
-
-    return drafts.change(store, mutate, base=base, actor=actor, address=address, action="edit",
-                         target="directory verification")  # fmt: skip
 
 
 def _draw_draft_map(toml: str, colors: dict[str, str]) -> str | None:
@@ -833,4 +522,4 @@ def admin_pages_router(pages: Any) -> APIRouter:
     return AdminPages(pages).router
 
 
-__all__ = ["AdminPages", "Csrf", "FieldOfficeError", "admin_pages_router", "csrf_secret"]
+__all__ = ["AdminPages", "admin_pages_router"]
