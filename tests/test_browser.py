@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -157,15 +158,20 @@ def test_axe_finds_no_violations(browser: Browser, server: str, path: str) -> No
     context = browser.new_context(bypass_csp=True)  # axe is injected as a script of its own
     page = context.new_page()
     page.goto(server + path)
+    violations = axe_violations(page)
+    context.close()
+    assert violations == []
+
+
+def axe_violations(page: Page) -> list[tuple[str, str, list[Any]]]:
+    """What axe-core finds on the page (WCAG 2.1 A and AA, and best practice)."""
     page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(
         "axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']})"
     )
-    context.close()
-    violations = [
+    return [
         (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in result["violations"]
     ]
-    assert violations == []
 
 
 # -- round 2: what a person sees at 390 and 1280 px ---------------------------------------------

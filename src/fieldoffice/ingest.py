@@ -960,15 +960,21 @@ def _put_tip_line(directory: dict[str, Any], phone: str, text: str) -> None:
         entry["phone"], entry["text"] = phone, text
 
 
-def _kept_from(current: Directory | None) -> dict[str, Any]:
-    """What the page does not print but verify needs (official domains, guidance, reported
-    contacts): kept from the current directory file, as it is written there."""
+def _current_raw(current: Directory | None) -> dict[str, Any]:
+    """The current directory file's [directory] table as written there (empty if unreadable)."""
     if current is None or not current.path:
         return {}
     try:
-        raw = read_raw(Path(current.path))["directory"]
+        raw: dict[str, Any] = read_raw(Path(current.path))["directory"]
+        return raw
     except (DataError, KeyError, TypeError):
         return {}
+
+
+def _kept_from(current: Directory | None) -> dict[str, Any]:
+    """What the page does not print but verify needs (official domains, guidance, reported
+    contacts): kept from the current directory file, as it is written there."""
+    raw = _current_raw(current)
     return {k: raw[k] for k in ("verification", "reported") if k in raw}
 
 
@@ -976,11 +982,8 @@ def _translations_kept(current: Directory | None, new: dict[str, Any]) -> dict[s
     """The current file's translations and notice summaries of the words the page still says
     the same way; a changed English text drops its translation (and lint then says it lacks
     one) rather than keep a translation of something the page no longer says."""
-    if current is None or not current.path:
-        return {}
-    try:
-        raw = read_raw(Path(current.path))["directory"]
-    except (DataError, KeyError, TypeError):
+    raw = _current_raw(current)
+    if not raw:
         return {}
     old_notes = {n.get("id"): n.get("text") for n in raw.get("notice", []) if isinstance(n, dict)}
     same_notes = {n["id"] for n in new.get("notice", []) if old_notes.get(n["id"]) == n["text"]}
