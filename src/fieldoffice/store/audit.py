@@ -54,8 +54,8 @@ def _entry(e: AuditEvent) -> AuditEntry:
 def entries(db: Database, *, limit: int = 200, before: int | None = None) -> list[AuditEntry]:
     """The newest entries first; `before`: only entries older than that id (the next page)."""
     q = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(max(1, min(limit, 1000)))
-    if before is not None:
-        q = q.where(AuditEvent.id < before)
+    if before is not None:  # (past the largest id a database holds: everything is before it)
+        q = q.where(AuditEvent.id < min(max(before, 0), 2**31 - 1))
     with db.transaction() as s:
         return [_entry(e) for e in s.scalars(q)]
 

@@ -103,20 +103,32 @@ async def put_section(request: Request, section: Annotated[str, Path(max_length=
                            "value": d.raw["directory"].get(section)}, etag=d.etag)  # fmt: skip
 
 
-@router.post("/draft/publish", summary="Publish the draft (publishers)")
-def publish(request: Request, body: Annotated[dict[str, Any] | None, Body()] = None,
-            account: Account = publisher) -> Response:  # fmt: skip
-    ack = bool((body or {}).get("acknowledge_warnings", False))
-    v = versions.publish(store_of(request), actor=account.name, address=client_address(request),
-                         acknowledge_warnings=ack, base=request.headers.get("if-match"))  # fmt: skip
-    _live(request).refresh()  # this process answers from the new version before this returns
+@router.post(
+    "/draft/publish", summary='Publish the draft (publishers); body {"acknowledge_warnings": true}'
+)
+async def publish(request: Request, account: Account = publisher) -> Response:
+    raw = await request.body()
+    body = _object(raw) if raw.strip() else {}
+    ack = body.get("acknowledge_warnings", False)
+    if not isinstance(ack, bool):
+        raise InvalidInput("acknowledge_warnings must be true or false")
+    from starlette.concurrency import run_in_threadpool
+
+    def publish_and_swap() -> versions.VersionInfo:
+        v = versions.publish(store_of(request), actor=account.name, address=client_address(request),
+                             acknowledge_warnings=ack, base=request.headers.get("if-match"))  # fmt: skip
+        _live(request).refresh()  # this process answers from the new version before this returns
+        return v
+
+    v = await run_in_threadpool(publish_and_swap)
     return _json(request, {"version": v.to_dict()}, status=201)
 
 
 @router.post(
     "/versions/{version_id}/rollback", summary="Publish an earlier version again (publishers)"
 )
-def rollback(request: Request, version_id: int, account: Account = publisher) -> Response:
+def rollback(request: Request, version_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+             account: Account = publisher) -> Response:  # fmt: skip
     v = versions.rollback(store_of(request), version_id, actor=account.name,
                           address=client_address(request))  # fmt: skip
     _live(request).refresh()
@@ -127,7 +139,7 @@ def rollback(request: Request, version_id: int, account: Account = publisher) ->
     "/audit", summary="The audit log, newest first (?format=jsonl: all of it, oldest first)"
 )
 def get_audit(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-              before: int | None = None, format: Annotated[str, Query(pattern="^(json|jsonl)$")] = "json",
+              before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None, format: Annotated[str, Query(pattern="^(json|jsonl)$")] = "json",
               account: Account = editor) -> Response:  # fmt: skip
     store = store_of(request)
     if format == "jsonl":

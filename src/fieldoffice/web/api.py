@@ -33,6 +33,9 @@ PARAMETERS = {
     "lang": ("the language", "lang=en or lang=es"),
     "office_id": ("the office id", "/api/v1/offices/san-francisco"),
     "as_of": ("the date", "as_of=2024-01-31"),
+    "version_id": ("the version number", "/api/v1/versions/2"),
+    "limit": ("the number of entries (1 to 1,000)", "?limit=100"),
+    "before": ("the entry id to page back from", "?before=120"),
 }
 
 

@@ -47,13 +47,17 @@ def _needs(role: str) -> Callable[[Request], Account]:
     def check(request: Request) -> Account:
         account = account_of(request)
         if not account.may(role):
-            raise Forbidden(f"{account.name} is a {account.role}; this needs a {role} or above",
+            raise Forbidden(f"{account.name} is {_a(account.role)}; this needs {_a(role)} or above",
                             hint="ask an admin to change your role")  # fmt: skip
         request.state.account = account
         return account
 
     check.__name__ = f"needs_{role}"
     return check
+
+
+def _a(role: str) -> str:
+    return ("an " if role[0] in "aeiou" else "a ") + role
 
 
 editor = Depends(_needs("editor"))

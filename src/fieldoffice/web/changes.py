@@ -6,10 +6,10 @@ a directory file keeps no versions."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 from xml.etree import ElementTree as ET
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from fieldoffice.errors import NotFound
@@ -19,6 +19,7 @@ from fieldoffice.web.api import json_response
 from fieldoffice.web.i18n import LANGUAGES, PREFIX
 
 ATOM = "http://www.w3.org/2005/Atom"
+VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # (a larger number is no id: 404, not 500)
 FEED_ENTRIES = 50
 
 
@@ -107,11 +108,11 @@ def changes_router(pages: Any) -> APIRouter:
         items = versions.versions(_store(request))
         return json_response({"versions": [v.to_dict(_lang(lang)) for v in items]})
 
-    def one_version(request: Request, version_id: int, lang: str = "en") -> Response:
+    def one_version(request: Request, version_id: VersionId, lang: str = "en") -> Response:
         info, _ = versions.get(_store(request), version_id)
         return json_response(info.to_dict(_lang(lang)))
 
-    def diff(request: Request, version_id: int, lang: str = "en") -> Response:
+    def diff(request: Request, version_id: VersionId, lang: str = "en") -> Response:
         info, _ = versions.get(_store(request), version_id)
         return json_response({"version": info.id, "rollback_of": info.rollback_of,
                               "summary": info.summary(_lang(lang)), "changes": info.changes})  # fmt: skip
