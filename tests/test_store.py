@@ -407,3 +407,14 @@ def test_an_imported_file_is_kept_byte_for_byte(db: Database) -> None:
     assert drafts.current(db).toml == edited
     assert _office(drafts.current(db).raw, "denver")["name"] == NEW_NAME
     assert audit.entries(db)[0].action == "import"
+
+
+def test_a_database_url_is_said_in_full(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """sqlite:///x.db (three slashes) is relative: every message must show where it really is."""
+    from fieldoffice.store.database import resolve_url
+
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url("sqlite:///tmp/x.db") == f"sqlite:///{tmp_path / 'tmp' / 'x.db'}"
+    assert resolve_url("store.db") == f"sqlite:///{tmp_path / 'store.db'}"
+    assert resolve_url("sqlite:////abs/x.db?timeout=5") == "sqlite:////abs/x.db?timeout=5"
+    assert resolve_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"

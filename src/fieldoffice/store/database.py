@@ -46,6 +46,14 @@ def resolve_url(url: str | None) -> str:
     for prefix in ("postgresql://", "postgres://"):
         if chosen.startswith(prefix):
             return "postgresql+psycopg://" + chosen[len(prefix) :]
+    if chosen.startswith("sqlite:///") and not chosen.startswith("sqlite:////"):
+        # a relative path (three slashes): said in full, so every message shows where it is
+        rest = chosen[len("sqlite:///") :]
+        if rest and rest != ":memory:" and not rest.startswith(":"):
+            path, _, query = rest.partition("?")
+            chosen = f"sqlite:///{Path(path).expanduser().resolve()}" + (
+                f"?{query}" if query else ""
+            )
     return chosen
 
 
@@ -67,7 +75,11 @@ class Database:
             kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
         try:
             self.engine: Engine = create_engine(url, **kwargs)
-        except (SQLAlchemyError, ImportError, ValueError) as exc:
+        except ImportError as exc:
+            hint = ("install PostgreSQL support: pip install 'fieldoffice[postgresql]'" if "psycopg" in str(exc)
+                    else "use sqlite:///PATH or postgresql://USER@HOST/NAME")  # fmt: skip
+            raise DataError(f"cannot use the database URL {self.shown}: {exc}", hint=hint) from exc
+        except (SQLAlchemyError, ValueError) as exc:
             raise DataError(f"cannot use the database URL {self.shown}: {exc}",
                             hint="write it as sqlite:///PATH or postgresql://USER@HOST/NAME") from exc  # fmt: skip
         if self.engine.dialect.name == "sqlite":
