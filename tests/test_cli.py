@@ -143,3 +143,19 @@ def test_offices_state_lists_offices_covering_it() -> None:
     assert [o["id"] for o in json.loads(r.stdout)] == ["detroit", "new-york"]
     r = run("offices", "--state", "PR")
     assert r.returncode == 1 and "no office is located in or covers Puerto Rico" in r.stderr
+
+
+def test_a_signal_wrapped_by_a_library_is_still_a_stop() -> None:
+    """SIGTERM inside an import (selectolax's enum setup, seen in CI) arrives as a TypeError
+    caused by Interrupted: main() must say "stopped" in one line, not print a traceback."""
+    from fieldoffice.cli import _interrupted_by
+    from fieldoffice.ingest import Interrupted
+
+    try:
+        try:
+            raise Interrupted(15)
+        except Interrupted as inner:
+            raise TypeError("_value_ not set in __new__") from inner
+    except TypeError as wrapped:
+        assert _interrupted_by(wrapped) == 15
+    assert _interrupted_by(TypeError("a real bug")) is None

@@ -1146,6 +1146,10 @@ def main() -> None:
         sys.stderr.write("fieldoffice: error: the input is nested too deeply to read\n")
         sys.exit(2)
     except Exception as exc:
+        signum = _interrupted_by(exc)
+        if signum is not None:  # a signal that arrived inside an import or a library wraps it
+            sys.stderr.write("fieldoffice: stopped; no partial file was written\n")
+            sys.exit(128 + signum)
         if type(exc).__module__.startswith("pyarrow"):  # a damaged Parquet or CSV file, found late
             first = (
                 str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
@@ -1160,6 +1164,24 @@ def main() -> None:
         message = str(exc.format_message()).rstrip(".")  # type: ignore[attr-defined]
         sys.stderr.write(f"fieldoffice: error: {message}{see}\n")
         sys.exit(int(getattr(exc, "exit_code", 2)))
+
+
+def _interrupted_by(exc: BaseException) -> int | None:
+    """The signal behind `exc`, when SIGTERM or SIGHUP raised assign's or ingest's Interrupted
+    somewhere under it (an import turns it into a TypeError, for one: seen in CI)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        seen.add(id(e))
+        if (
+            type(e).__name__ == "Interrupted"
+            and type(e).__module__ in ("fieldoffice.ingest", "fieldoffice.assign")
+            and e.args
+            and isinstance(e.args[0], int)
+        ):
+            return int(e.args[0])
+        e = e.__cause__ or e.__context__
+    return None
 
 
 def _is_click_error(exc: BaseException) -> bool:
