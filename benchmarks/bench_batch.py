@@ -31,8 +31,8 @@ from timing import best  # benchmarks/timing.py, beside this script
 
 
 def cold_start() -> float:
-    code = ("import time; t=time.perf_counter(); from fieldoffice.context import load_context; "
-            "from fieldoffice.batch import assign_points; ctx=load_context(); "
+    code = ("import time; t=time.perf_counter(); from fieldoffice.directory.context import load_context; "
+            "from fieldoffice.batch.rows import assign_points; ctx=load_context(); "
             "assign_points(ctx, lat=[39.53], lon=[-119.81]); print(time.perf_counter()-t)")  # fmt: skip
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
             for _ in range(3)]  # fmt: skip
@@ -41,7 +41,7 @@ def cold_start() -> float:
 
 def index_memory() -> tuple[float, float]:
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across exec
-    code = ("from fieldoffice.context import load_context; ctx=load_context(); "
+    code = ("from fieldoffice.directory.context import load_context; ctx=load_context(); "
             "ctx.gazetteer.index.lookup_one(lat=39.5, lon=-119.8); "
             "hwm=[l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]; "
             "print(ctx.gazetteer.index.a.nbytes, hwm)")  # fmt: skip
@@ -124,8 +124,8 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    from fieldoffice.batch import assign_points, assign_zips
-    from fieldoffice.context import load_context
+    from fieldoffice.batch.rows import assign_points, assign_zips
+    from fieldoffice.directory.context import load_context
 
     ctx = load_context()
     polys = ctx.gazetteer.polygons
@@ -143,8 +143,8 @@ def main() -> None:
 
     # the same answer from shapely: the county (within), then "is an edge of another group
     # within the tolerance" (dwithin over the near index's own edges, in degrees)
-    from fieldoffice.decide import decider
-    from fieldoffice.locate import near_index_of
+    from fieldoffice.lookup.decide import decider
+    from fieldoffice.lookup.locate import near_index_of
 
     near = near_index_of(ctx)
     xy, _, edge_group = near.edges
@@ -218,8 +218,8 @@ def main() -> None:
 
 
 def csv_end_to_end(n: int) -> float:
-    from fieldoffice.assign import run_assign
-    from fieldoffice.context import load_context
+    from fieldoffice.batch.assign import run_assign
+    from fieldoffice.directory.context import load_context
 
     rng = np.random.default_rng(7)
     with tempfile.TemporaryDirectory() as tmp:

@@ -15,9 +15,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from fieldoffice.assign import run_assign
-from fieldoffice.batch_dask import run_assign_dask
-from fieldoffice.context import load_context
+from fieldoffice.batch.assign import run_assign
+from fieldoffice.batch.dask_engine import run_assign_dask
+from fieldoffice.directory.context import load_context
 
 FLAGS: dict[str, str | None] = {
     "lat": "lat",

@@ -28,7 +28,7 @@ import numpy as np
 import shapely
 from timing import best  # benchmarks/timing.py, beside this script
 
-from fieldoffice.context import load_context
+from fieldoffice.directory.context import load_context
 from fieldoffice.geo.index import PointIndex
 from fieldoffice.geo.index_build import polygon_edges
 from fieldoffice.geo.near import CHECK, NearIndex, km_per_degree

@@ -128,7 +128,7 @@ def first_answers(base: str, path: str, n: int = 4) -> list[float]:
 def long_tail(n: int) -> list[str]:
     """Distinct real queries, in random order: counties, county seats' names with their state,
     ZIP-shaped codes (most real), typos and junk."""
-    from fieldoffice.context import load_context
+    from fieldoffice.directory.context import load_context
 
     rng = random.Random(7)
     counties = load_context(None).gazetteer.counties

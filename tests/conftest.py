@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from fieldoffice.context import Context, load_context
-from fieldoffice.locate import Locator
+from fieldoffice.directory.context import Context, load_context
+from fieldoffice.lookup.locate import Locator
 
 pytest_plugins = ["tests.databases"]
 

@@ -23,7 +23,7 @@ def extracted_messages() -> set[str]:
             "python", str(HERE / source), keywords={"_": (2,)}
         ):
             found.add(msg if isinstance(msg, str) else msg[0])  # plurals: the singular msgid
-    wording = HERE.parent / "wording.py"  # the core's reasons, worded through the same catalog
+    wording = HERE.parent / "lookup" / "wording.py"  # the core's reasons, worded through the same catalog
     for _line, msg, _comments, _ctx in extract_from_file(
         "python", str(wording), keywords={"_": None}
     ):

@@ -9,9 +9,9 @@ from collections import defaultdict
 
 from rapidfuzz import fuzz, process
 
+from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer
-from fieldoffice.text import fold
-from fieldoffice.typos import ACCEPT, MARGIN
+from fieldoffice.lookup.typos import ACCEPT, MARGIN
 
 
 class OldTypoReader:

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.areas import AreaIndex, load_areas
-from fieldoffice.context import Context
-from fieldoffice.errors import DataError
-from fieldoffice.locate import Locator
-from fieldoffice.wording import sentence
+from fieldoffice.core.errors import DataError
+from fieldoffice.directory.context import Context
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.named_areas import AreaIndex, load_areas
+from fieldoffice.lookup.wording import sentence
 
 # query -> (status, responsible offices)
 AREAS = [

@@ -11,17 +11,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fieldoffice.batch import (
+from fieldoffice.batch.files import choose_columns
+from fieldoffice.batch.rows import (
     SEVERAL,
     STATUS_NAMES,
     assign_frame,
     assign_points,
     assign_zips,
 )
-from fieldoffice.batch_io import choose_columns
-from fieldoffice.context import Context
-from fieldoffice.errors import InvalidInput
-from fieldoffice.locate import Locator
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.directory.context import Context
+from fieldoffice.lookup.locate import Locator
 from tests.test_cli import run
 
 

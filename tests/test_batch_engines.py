@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fieldoffice.context import Context
+from fieldoffice.directory.context import Context
 from tests.test_cli import run
 
 pytest.importorskip("distributed")
@@ -187,8 +187,9 @@ def test_small_pieces_keep_order_and_line_numbers(
     scheduler: str, tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Many partitions: each CSV piece knows the line it starts on; Parquet row groups split."""
-    from fieldoffice import batch_dask, batch_io
-    from fieldoffice.assign import run_assign
+    from fieldoffice.batch import batch_io
+    from fieldoffice.batch import dask_engine as batch_dask
+    from fieldoffice.batch.assign import run_assign
 
     src = tmp_path / "in.csv"
     lines = [f"{i},{RENO[0] if i % 2 else MIAMI[0]},{RENO[1] if i % 2 else MIAMI[1]}" for i in range(400)]  # fmt: skip

@@ -17,9 +17,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fieldoffice.batch_io import choose_columns, header_key
-from fieldoffice.context import Context
-from fieldoffice.errors import InvalidInput
+from fieldoffice.batch.files import choose_columns, header_key
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.directory.context import Context
 from tests.test_cli import run
 
 BAD_ZIP = "a ZIP code has 5 digits"
@@ -153,10 +153,10 @@ def test_a_single_lookup_never_pads() -> None:
 
 
 def test_the_spanish_catalog_words_the_repair(ctx: Context) -> None:
-    from fieldoffice.answer import Reason
-    from fieldoffice.decide import decider
+    from fieldoffice.core.answer import Reason
+    from fieldoffice.lookup.decide import decider
+    from fieldoffice.lookup.wording import short, words
     from fieldoffice.web.i18n import translations
-    from fieldoffice.wording import short, words
 
     d = decider(ctx).entry(int(decider(ctx).zip_keys[2108]))
     reason = Reason(d.reason.code, dict(d.reason.params, zip_read={"raw": "2108", "zip": "02108"}))

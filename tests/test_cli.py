@@ -149,7 +149,7 @@ def test_a_signal_wrapped_by_a_library_is_still_a_stop() -> None:
     """SIGTERM inside an import (selectolax's enum setup, seen in CI) arrives as a TypeError
     caused by Interrupted: main() must say "stopped" in one line, not print a traceback."""
     from fieldoffice.cli import _interrupted_by
-    from fieldoffice.ingest import Interrupted
+    from fieldoffice.editing.ingest import Interrupted
 
     try:
         try:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.directory import default_path
-from fieldoffice.errors import Unauthorized
+from fieldoffice.core.errors import Unauthorized
+from fieldoffice.directory.file import default_path
 from fieldoffice.store import accounts
 from fieldoffice.store.database import DATABASE_ENV
 from fieldoffice.store.opening import open_database

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldoffice.errors import InvalidCoordinates
-from fieldoffice.locate import Locator
-from fieldoffice.query import parse_coordinates
-from fieldoffice.wording import sentence
+from fieldoffice.core.errors import InvalidCoordinates
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.understand import parse_coordinates
+from fieldoffice.lookup.wording import sentence
 
 NYC = (40.7128, -74.0060)
 NYC_DMS = (40 + 42 / 60 + 46 / 3600, -(74 + 0 / 60 + 22 / 3600))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from fieldoffice.directory import default_path
+from fieldoffice.directory.file import default_path
 from tests.test_cli import run
 
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.directory import default_path, load_directory
-from fieldoffice.errors import DataError
+from fieldoffice.core.errors import DataError
+from fieldoffice.directory.file import default_path, load_directory
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
 

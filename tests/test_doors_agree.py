@@ -14,12 +14,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fieldoffice.answer import Reason
-from fieldoffice.batch import STATUS_NAMES, assign_points, assign_zips, result_columns
-from fieldoffice.context import Context
+from fieldoffice.batch.rows import STATUS_NAMES, assign_points, assign_zips, result_columns
+from fieldoffice.core.answer import Reason
+from fieldoffice.directory.context import Context
 from fieldoffice.geo.index_build import polygon_edges
-from fieldoffice.locate import Locator
-from fieldoffice.wording import short
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import short
 from tests.test_cli import run
 
 KM_PER_DEG = math.pi * 6371.0088 / 180

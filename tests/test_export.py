@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import shapely
 
-from fieldoffice.context import Context
-from fieldoffice.export import export
+from fieldoffice.directory.context import Context
+from fieldoffice.editing.export import export
 from tests.test_cli import run
 
 

@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice import directory as directory_module
-from fieldoffice.context import load_context
-from fieldoffice.directory import (
+from fieldoffice.core.errors import DataError
+from fieldoffice.directory import file as directory_module
+from fieldoffice.directory.context import load_context
+from fieldoffice.directory.file import (
     MAX_BYTES,
     choose_version,
     effective_date_of,
     read_raw,
 )
-from fieldoffice.errors import DataError
 from fieldoffice.geo.gazetteer import data_path
 
 SHIPPED = data_path("directory.toml")

@@ -10,8 +10,8 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fieldoffice.context import Context
-from fieldoffice.errors import InvalidCoordinates
+from fieldoffice.core.errors import InvalidCoordinates
+from fieldoffice.directory.context import Context
 from fieldoffice.geo.index import INVALID, NO_POLYGON, PointIndex
 from fieldoffice.geo.index_build import build_index, polygon_edges
 
@@ -123,7 +123,7 @@ def test_point_inside_a_county_gives_that_county_and_its_offices(
     assert gaz.index.lookup_one(lat=y, lon=x) == k
     fips = gaz.counties[k].fips
     answer_offices = ctx.territories.offices_of(fips)
-    from fieldoffice.locate import Locator
+    from fieldoffice.lookup.locate import Locator
 
     ans = Locator(ctx).locate_point(lat=y, lon=x)
     got = {o.id for o in ans.offices if o.side != "nearby"}

@@ -11,11 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldoffice.context import Context
-from fieldoffice.directory import default_path
-from fieldoffice.errors import FieldOfficeError
-from fieldoffice.ingest import ingest
-from fieldoffice.phrases import PhraseResolver
+from fieldoffice.core.errors import FieldOfficeError
+from fieldoffice.directory.context import Context
+from fieldoffice.directory.file import default_path
+from fieldoffice.directory.phrases import PhraseResolver
+from fieldoffice.editing.ingest import ingest
 from tests.test_cli import run
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
@@ -176,7 +176,7 @@ def test_commit_refuses_problems_and_keeps_the_old_file(tmp_path: Path) -> None:
 def test_commit_is_atomic_when_the_write_fails(tmp_path: Path) -> None:
     from unittest import mock
 
-    from fieldoffice.ingest import write_directory_file
+    from fieldoffice.editing.ingest import write_directory_file
 
     target = tmp_path / "dir.toml"
     target.write_text("old contents")
@@ -220,7 +220,7 @@ def test_any_bytes_give_a_directory_or_a_clear_error(
 
 
 def test_ingest_page_writes_only_when_committed_to_a_target(ctx: Context, tmp_path: Path) -> None:
-    from fieldoffice.ingest import ingest_page
+    from fieldoffice.editing.ingest import ingest_page
 
     data, source, target = page_html(BASE), tmp_path / "page.html", tmp_path / "dir.toml"
     dry = ingest_page(ctx, data, source=source, target=target, commit=False)
@@ -262,8 +262,8 @@ def test_cli_commit_without_a_file_shows_the_diff_then_refuses(tmp_path: Path) -
 def test_seed_page_committed_verifies_like_the_shipped_directory(
     ctx: Context, tmp_path: Path
 ) -> None:
-    from fieldoffice.directory import load_directory
-    from fieldoffice.ingest import ingest_page
+    from fieldoffice.directory.file import load_directory
+    from fieldoffice.editing.ingest import ingest_page
     from fieldoffice.verify import Verifier
 
     target = tmp_path / "dir.toml"
@@ -291,7 +291,7 @@ def test_seed_page_committed_verifies_like_the_shipped_directory(
 def test_diff_reports_verification_changes(ctx: Context) -> None:
     import dataclasses
 
-    from fieldoffice.diff import diff_directories, diff_text
+    from fieldoffice.editing.diff import diff_directories, diff_text
 
     new = dataclasses.replace(
         ctx.directory,
@@ -310,8 +310,8 @@ def test_diff_reports_verification_changes(ctx: Context) -> None:
 def test_the_pages_tip_line_is_captured_and_a_change_is_reported(
     ctx: Context, resolver: PhraseResolver
 ) -> None:
-    from fieldoffice.diff import diff_directories
-    from fieldoffice.directory import build_directory
+    from fieldoffice.directory.file import build_directory
+    from fieldoffice.editing.diff import diff_directories
     from fieldoffice.verify import Verifier
 
     page = SEED.read_bytes().replace(b"1-866-DHS-2-ICE", b"1-866-555-0199", 1)

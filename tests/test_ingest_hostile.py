@@ -18,9 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.directory import default_path
-from fieldoffice.errors import InvalidInput
-from fieldoffice.ingest import MAX_DEPTH, nesting_depth
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.directory.file import default_path
+from fieldoffice.editing.ingest import MAX_DEPTH, nesting_depth
 from tests.test_ingest import BASE, SEED, page_html
 
 EXE = shutil.which("fieldoffice", path=str(Path(sys.executable).parent)) or "fieldoffice"
@@ -201,7 +201,7 @@ def test_a_page_slow_to_parse_is_stopped_at_the_time_limit(three: Path, tmp_path
 
 
 def test_the_time_limit_kills_the_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    from fieldoffice import ingest
+    from fieldoffice.editing import ingest
 
     monkeypatch.setattr(ingest, "PARSE_SECONDS", 0.3)
     monkeypatch.setattr(ingest, "CHECK_SECONDS", 0.3)

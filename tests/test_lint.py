@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.context import Context
-from fieldoffice.lint import LintReport, lint_file
+from fieldoffice.directory.context import Context
+from fieldoffice.editing.lint import LintReport, lint_file
 from tests.directories import office, write
 from tests.test_cli import run
 
@@ -148,7 +148,7 @@ def test_not_contiguous_is_a_note(ctx: Context, tmp_path: Path) -> None:
 def test_overlapping_regions_are_reported(ctx: Context) -> None:
     import dataclasses
 
-    from fieldoffice.lint import _overlapping_regions
+    from fieldoffice.editing.lint import _overlapping_regions
 
     regions = dict(ctx.regions)
     wide = dataclasses.replace(
@@ -182,8 +182,8 @@ def test_cli_lint_on_a_broken_file_exits_1(tmp_path: Path) -> None:
 
 
 def test_lint_and_the_strict_compiler_agree_on_the_counties(ctx: Context, tmp_path: Path) -> None:
-    from fieldoffice.directory import load_directory
-    from fieldoffice.territory import compile_territories
+    from fieldoffice.directory.file import load_directory
+    from fieldoffice.directory.territory import compile_territories
 
     small = write(
         tmp_path,
@@ -211,9 +211,9 @@ def test_lint_and_the_strict_compiler_agree_on_the_counties(ctx: Context, tmp_pa
 def test_every_unresolved_clause_is_an_error_and_the_rest_still_counts(
     ctx: Context, tmp_path: Path
 ) -> None:
-    from fieldoffice.directory import load_directory
-    from fieldoffice.errors import DataError
-    from fieldoffice.territory import compile_territories
+    from fieldoffice.core.errors import DataError
+    from fieldoffice.directory.file import load_directory
+    from fieldoffice.directory.territory import compile_territories
 
     path = write(
         tmp_path,

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import shapely
 
-from fieldoffice.context import Context
-from fieldoffice.decide import great_circle_km
-from fieldoffice.locate import Locator
-from fieldoffice.wording import sentence
+from fieldoffice.directory.context import Context
+from fieldoffice.lookup.decide import great_circle_km
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import sentence
 
 
 def shared_vertices(ctx: Context, a: str, b: str) -> np.ndarray:

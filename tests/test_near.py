@@ -20,7 +20,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shapely.ops import polylabel
 
-from fieldoffice.context import Context
+from fieldoffice.directory.context import Context
 from fieldoffice.geo import near as near_mod
 from fieldoffice.geo.index import PointIndex
 from fieldoffice.geo.index_build import polygon_edges

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from fieldoffice.context import Context
+from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex, segment_km
-from fieldoffice.locate import Locator, near_index_of
+from fieldoffice.lookup.locate import Locator, near_index_of
 
 F64 = npt.NDArray[np.float64]
 GEOD = Geod(ellps="WGS84")

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from fieldoffice.context import Context
+from fieldoffice.directory.context import Context
 from fieldoffice.geo.placenames import Candidate, PlaceNames
-from fieldoffice.locate import Locator
-from fieldoffice.wording import sentence
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import sentence
 from tests.test_cli import run
 
 # bare name -> (the place answered, its office, one alternative that must be listed)

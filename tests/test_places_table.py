@@ -16,9 +16,9 @@ from typing import NamedTuple
 
 import pytest
 
-from fieldoffice.context import load_context
-from fieldoffice.locate import Locator
-from fieldoffice.wording import sentence
+from fieldoffice.directory.context import load_context
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import sentence
 
 OFFICE_IDS = frozenset({
     "phoenix", "laguna-niguel", "san-diego", "san-francisco", "denver",

@@ -18,17 +18,17 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from starlette.routing import Mount, Route
 
-from fieldoffice.answer import ReasonCode
-from fieldoffice.batch import assign_points, result_columns
-from fieldoffice.context import Context
-from fieldoffice.decide import NEAREST_OFFICE_MAX_KM
-from fieldoffice.directory import load_directory
-from fieldoffice.errors import DataError
-from fieldoffice.lint import lint_file
-from fieldoffice.locate import Locator
+from fieldoffice.batch.rows import assign_points, result_columns
+from fieldoffice.core.answer import ReasonCode
+from fieldoffice.core.errors import DataError
+from fieldoffice.directory.context import Context
+from fieldoffice.directory.file import load_directory
+from fieldoffice.editing.lint import lint_file
+from fieldoffice.lookup.decide import NEAREST_OFFICE_MAX_KM
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import _HEADLINES, headline, sentence
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
-from fieldoffice.wording import _HEADLINES, headline, sentence
 from tests.directories import office, write
 from tests.test_cli import run
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fieldoffice.context import Context
+from fieldoffice.directory.context import Context
 from fieldoffice.web.svgmap import (
     CONTESTED_FILL,
     MapData,

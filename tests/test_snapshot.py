@@ -19,12 +19,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fieldoffice import context as context_module
-from fieldoffice import snapshot
-from fieldoffice.context import Context, clear_caches, load_context
+from fieldoffice.core import snapshot
+from fieldoffice.directory import context as context_module
+from fieldoffice.directory.context import Context, clear_caches, load_context
 from fieldoffice.geo.gazetteer import data_path, place_tables, read_zips
-from fieldoffice.locate import Locator
-from fieldoffice.render import answer_body
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.render import answer_body
 
 SECTIONS = ("geo", "regions", "context")
 DIRECTORY = data_path("directory.toml")
@@ -58,7 +58,9 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> Path:
     cache = tmp_path_factory.mktemp("warm")
     env = {**os.environ, snapshot.CACHE_ENV: str(cache)}
     env.pop("FIELDOFFICE_DIRECTORY", None)
-    code = "from fieldoffice.context import load_context; print(load_context().store.builds)"
+    code = (
+        "from fieldoffice.directory.context import load_context; print(load_context().store.builds)"
+    )
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert int(r.stdout) == 3  # geo, regions, context
@@ -92,7 +94,9 @@ def test_second_load_reads_and_builds_nothing(cache: Path) -> None:
 
 def test_a_new_process_reuses_the_snapshots(cache: Path) -> None:
     before = mtimes(cache)
-    code = "from fieldoffice.context import load_context; print(load_context().store.builds)"
+    code = (
+        "from fieldoffice.directory.context import load_context; print(load_context().store.builds)"
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert r.stdout.strip() == "0"
     assert mtimes(cache) == before
@@ -221,7 +225,7 @@ def test_a_dead_writers_temporary_file_is_ignored_then_removed(cache: Path) -> N
 def test_killed_while_writing_leaves_no_torn_snapshot(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     env = {**os.environ, snapshot.CACHE_ENV: str(cache)}
-    code = "from fieldoffice.context import load_context; load_context()"
+    code = "from fieldoffice.directory.context import load_context; load_context()"
     for delay in (0.3, 1.0, 2.0):
         p = subprocess.Popen([sys.executable, "-c", code], env=env)
         time.sleep(delay)
@@ -240,7 +244,7 @@ def test_processes_building_at_once_all_succeed(tmp_path: Path) -> None:
     env = {**os.environ, snapshot.CACHE_ENV: str(cache)}
     env.pop("FIELDOFFICE_DIRECTORY", None)
     code = (
-        "from fieldoffice.context import load_context; from fieldoffice.locate import Locator; "
+        "from fieldoffice.directory.context import load_context; from fieldoffice.lookup.locate import Locator; "
         "print(Locator(load_context()).locate('Reno, NV').offices[0].id)"
     )
     procs = [

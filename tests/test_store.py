@@ -14,8 +14,7 @@ import pytest
 from sqlalchemy import create_engine, delete, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from fieldoffice.directory import default_path
-from fieldoffice.errors import (
+from fieldoffice.core.errors import (
     Conflict,
     DataError,
     InvalidInput,
@@ -25,6 +24,7 @@ from fieldoffice.errors import (
     TooManyAttempts,
     Unauthorized,
 )
+from fieldoffice.directory.file import default_path
 from fieldoffice.store import accounts, audit, drafts, versions
 from fieldoffice.store.accounts import Account
 from fieldoffice.store.database import MIGRATIONS, Database

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
-from fieldoffice.context import Context
-from fieldoffice.locate import Locator, suggester_of
-from fieldoffice.query import name_part
-from fieldoffice.suggest import (
+from fieldoffice.core.text import fold
+from fieldoffice.directory.context import Context
+from fieldoffice.lookup.locate import Locator, suggester_of
+from fieldoffice.lookup.suggest import (
     AREA,
     OFFICE,
     ORACLE_KINDS,
@@ -26,8 +26,8 @@ from fieldoffice.suggest import (
     Suggester,
     gazetteer_arrays,
 )
-from fieldoffice.text import fold
-from fieldoffice.typos import TypoReader
+from fieldoffice.lookup.typos import TypoReader
+from fieldoffice.lookup.understand import name_part
 from tests.suggest_oracles import OldTypoReader, mutate
 
 

@@ -7,11 +7,11 @@ from collections import Counter
 
 import pytest
 
-from fieldoffice.context import Context
-from fieldoffice.errors import DataError
-from fieldoffice.models import Clause
-from fieldoffice.regions import load_regions
-from fieldoffice.territory import compile_territories
+from fieldoffice.core.errors import DataError
+from fieldoffice.core.models import Clause
+from fieldoffice.directory.context import Context
+from fieldoffice.directory.phrase_regions import load_regions
+from fieldoffice.directory.territory import compile_territories
 
 OFFICE_IDS = [
     "phoenix", "laguna-niguel", "san-diego", "san-francisco", "denver", "washington-dc-headquarters",
@@ -143,7 +143,7 @@ def test_unknown_county_name_in_regions_file_is_an_error(ctx: Context, tmp_path)
 
 
 def test_collecting_compiler_reports_every_bad_clause_and_keeps_the_rest(ctx: Context) -> None:
-    from fieldoffice.territory import compile_territories_collecting
+    from fieldoffice.directory.territory import compile_territories_collecting
 
     good, bad = Clause(phrase="Rhode Island", state="RI"), Clause(phrase="Atlantis", state="ZZ")
     first = dataclasses.replace(ctx.directory.offices[0], clauses=(bad, good))
@@ -167,7 +167,7 @@ def test_collecting_compiler_reports_every_bad_clause_and_keeps_the_rest(ctx: Co
 
 
 def test_collecting_compiler_equals_the_strict_one_on_a_valid_directory(ctx: Context) -> None:
-    from fieldoffice.territory import compile_territories_collecting
+    from fieldoffice.directory.territory import compile_territories_collecting
 
     territories, errors = compile_territories_collecting(
         ctx.directory, ctx.gazetteer.counties, ctx.regions

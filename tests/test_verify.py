@@ -15,10 +15,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from fieldoffice.context import Context
-from fieldoffice.directory import default_path, load_directory
-from fieldoffice.errors import InvalidInput
-from fieldoffice.lint import lint_file
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.directory.context import Context
+from fieldoffice.directory.file import default_path, load_directory
+from fieldoffice.editing.lint import lint_file
 from fieldoffice.verify import Verifier
 from fieldoffice.web.app import create_app
 from tests.test_cli import run

@@ -111,7 +111,7 @@ def test_every_page_is_translated() -> None:
 
 
 def test_map_colours_differ_between_neighbours() -> None:
-    from fieldoffice.context import load_context
+    from fieldoffice.directory.context import load_context
     from fieldoffice.web.svgmap import MapData
 
     data = MapData(load_context())

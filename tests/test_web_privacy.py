@@ -23,8 +23,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fieldoffice.context import Context
-from fieldoffice.errors import InvalidInput
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.directory.context import Context
 from fieldoffice.verify import Verifier
 from fieldoffice.web.app import create_app
 from fieldoffice.web.pages import is_site_path

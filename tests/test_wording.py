@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from fieldoffice.answer import ReasonCode
-from fieldoffice.locate import Locator
+from fieldoffice.core.answer import ReasonCode
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import _WORDERS, sentence
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
-from fieldoffice.wording import _WORDERS, sentence
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "fieldoffice"
 
@@ -65,7 +65,7 @@ def test_api_answer_carries_code_params_and_words(client: TestClient) -> None:
 def test_api_schema_is_derived_from_the_core_answer(client: TestClient) -> None:
     from dataclasses import fields
 
-    from fieldoffice.answer import Answer
+    from fieldoffice.core.answer import Answer
 
     schemas = client.get("/openapi.json").json()["components"]["schemas"]
     body = schemas["AnswerBody"]["properties"]

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.context import Context
-from fieldoffice.locate import Locator
-from fieldoffice.wording import sentence
+from fieldoffice.directory.context import Context
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import sentence
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "data.md"
 MILITARY = {"AA", "AE", "AP"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fieldoffice.batch import STATUS_NAMES, assign_zips, result_columns
-from fieldoffice.context import Context
-from fieldoffice.decide import decider
-from fieldoffice.locate import Locator
-from fieldoffice.wording import sentence
+from fieldoffice.batch.rows import STATUS_NAMES, assign_zips, result_columns
+from fieldoffice.directory.context import Context
+from fieldoffice.lookup.decide import decider
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import sentence
 
 # ZIP codes known to cross a state line into another office's territory (USPS / Census ZCTAs)
 CROSSING = [

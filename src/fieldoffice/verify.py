@@ -36,8 +36,8 @@ from email_validator import EmailNotValidError, validate_email
 from publicsuffixlist import PublicSuffixList
 from rapidfuzz.distance import DamerauLevenshtein
 
-from fieldoffice.errors import InvalidInput
-from fieldoffice.models import Directory
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.core.models import Directory
 
 MAX_CONTACT = 200
 # The big free-mail providers (each with tens of millions of users, by their own reports). A short

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from fieldoffice.errors import DataError
+from fieldoffice.core.errors import DataError
 
 if TYPE_CHECKING:
     import shapely

@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any, overload
 import numpy as np
 import numpy.typing as npt
 
-from fieldoffice import snapshot
-from fieldoffice.errors import DataError
+from fieldoffice.core import snapshot
+from fieldoffice.core.errors import DataError
+from fieldoffice.core.text import fold
 from fieldoffice.geo.boundaries import County, read_county_table
 from fieldoffice.geo.names import CountyNames
-from fieldoffice.text import fold
 
 if TYPE_CHECKING:
     from fieldoffice.geo.index import PointIndex
@@ -41,7 +41,13 @@ STATE_ALIASES = (
 )  # fmt: skip
 # The source files of the tables, and the code that turns them into tables: a new key if any change.
 TABLE_FILES = ("counties.geojson", "states.json", "zips.csv.gz")
-TABLE_CODE = ("geo/gazetteer.py", "geo/boundaries.py", "geo/names.py", "text.py", "snapshot.py")
+TABLE_CODE = (
+    "fieldoffice.geo.gazetteer",
+    "fieldoffice.geo.boundaries",
+    "fieldoffice.geo.names",
+    "fieldoffice.core.text",
+    "fieldoffice.core.snapshot",
+)
 
 
 def data_path(name: str) -> Path:
@@ -485,7 +491,7 @@ class Gazetteer:
             "polygons",
             snapshot.FORMAT_VERSION,
             snapshot.stamp(path),
-            snapshot.code_stamp(["geo/boundaries.py"]),
+            snapshot.code_stamp(["fieldoffice.geo.boundaries"]),
         )
         arrays = self._store.arrays(
             "polygons", key, lambda: polygons_to_wkb(read_counties_geojson(path)[1])
@@ -508,7 +514,7 @@ class Gazetteer:
             "index",
             snapshot.FORMAT_VERSION,
             snapshot.stamp(path),
-            snapshot.code_stamp(["geo/index_arrays.py"]),
+            snapshot.code_stamp(["fieldoffice.geo.index_arrays"]),
         )
         names = [f.name for f in fields(IndexArrays)]
 

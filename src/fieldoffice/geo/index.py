@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from fieldoffice.errors import InvalidCoordinates
+from fieldoffice.core.errors import InvalidCoordinates
 from fieldoffice.geo.index_arrays import IndexArrays
 from fieldoffice.geo.orient import orient, orient_one
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from fieldoffice.core.text import fold
 from fieldoffice.geo.boundaries import County
-from fieldoffice.text import fold
 
 
 class CountyNames:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer
-from fieldoffice.text import fold
 
 DOMINANCE = (
     3  # the largest place is the answer when it has at least this many times the next's ZIPs

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
-from fieldoffice.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthorized
+from fieldoffice.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthorized
 from fieldoffice.store import audit
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import Lockout, LoginFailure, Session, Token, User

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from fieldoffice.errors import DataError
+from fieldoffice.core.errors import DataError
 
 DATABASE_ENV = "FIELDOFFICE_DATABASE"
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -18,7 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fieldoffice.errors import DataError, InvalidInput, NotFound, PreconditionRequired, StaleEdit
+from fieldoffice.core.errors import (
+    DataError,
+    InvalidInput,
+    NotFound,
+    PreconditionRequired,
+    StaleEdit,
+)
 from fieldoffice.store import audit
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import DraftRevision
@@ -113,8 +119,8 @@ def territory_for(aor: str, state: str) -> tuple[list[dict[str, Any]], list[str]
     """The territory clauses an AOR text resolves to (as the directory file writes them), and
     the phrases it could not resolve; each of those is kept as a clause with no counties, which
     lint reports as an error until an editor fixes the words."""
-    from fieldoffice.context import shared_gazetteer, shared_regions
-    from fieldoffice.phrases import PhraseResolver
+    from fieldoffice.directory.context import shared_gazetteer, shared_regions
+    from fieldoffice.directory.phrases import PhraseResolver
 
     res = PhraseResolver(shared_gazetteer(), shared_regions()[1]).resolve(aor, state=state)
     clauses: list[dict[str, Any]] = [
@@ -129,8 +135,8 @@ def territory_for(aor: str, state: str) -> tuple[list[dict[str, Any]], list[str]
 def _check(raw: dict[str, Any]) -> None:
     """The draft must stay a directory the product can read: the schema, then what the schema
     cannot say (an office's state is a real USPS code: 'XX' has the right shape only)."""
-    from fieldoffice.context import shared_gazetteer
-    from fieldoffice.directory import build_directory, validate
+    from fieldoffice.directory.context import shared_gazetteer
+    from fieldoffice.directory.file import build_directory, validate
 
     try:
         validate(raw, Path("the draft"))

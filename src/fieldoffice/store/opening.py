@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from fieldoffice.errors import DataError
+from fieldoffice.core.errors import DataError
 from fieldoffice.store.database import Database, resolve_url, utc
 from fieldoffice.store.tables import Version
 from fieldoffice.store.versions import current_version, file_text, import_version
@@ -31,7 +31,12 @@ def open_database(url: str | None = None, *, seed_from: Path | None = None) -> D
 def seed(db: Database, path: Path | None) -> None:
     """Publish the directory file (or each version of a folder, oldest first) as the store's
     first version(s), and make the draft the newest of them."""
-    from fieldoffice.directory import default_path, directory_files, effective_date_of, is_folder
+    from fieldoffice.directory.file import (
+        default_path,
+        directory_files,
+        effective_date_of,
+        is_folder,
+    )
 
     source = path or default_path()
     files = (
@@ -42,7 +47,7 @@ def seed(db: Database, path: Path | None) -> None:
 
 
 def _check_same(db: Database, path: Path) -> None:
-    from fieldoffice.directory import is_folder
+    from fieldoffice.directory.file import is_folder
 
     if is_folder(path):
         return  # a folder seeds an empty store only; later versions come through publishing

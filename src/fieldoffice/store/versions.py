@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fieldoffice.errors import Conflict, DataError, InvalidInput, NotFound
+from fieldoffice.core.errors import Conflict, DataError, InvalidInput, NotFound
 from fieldoffice.store import audit, drafts, summary
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import DraftRevision, Version
@@ -55,7 +55,7 @@ def file_text(path: Path) -> tuple[str, dict[str, Any]]:
     """A directory file as the store keeps it: TOML text (JSON is converted), checked."""
     import tomli_w
 
-    from fieldoffice.directory import build_directory, decode, parse, read_bytes, validate
+    from fieldoffice.directory.file import build_directory, decode, parse, read_bytes, validate
 
     text = decode(read_bytes(path), path)
     raw = parse(text, path)
@@ -138,10 +138,10 @@ class Review:
 
 def compare(old_toml: str | None, new_toml: str) -> dict[str, Any]:
     """The diff between two directories' texts, as data (diff.py's, plus names and fields)."""
-    from fieldoffice.context import shared_gazetteer, shared_regions
-    from fieldoffice.diff import diff_directories
-    from fieldoffice.directory import build_directory
-    from fieldoffice.territory import compile_territories_collecting
+    from fieldoffice.directory.context import shared_gazetteer, shared_regions
+    from fieldoffice.directory.file import build_directory
+    from fieldoffice.directory.territory import compile_territories_collecting
+    from fieldoffice.editing.diff import diff_directories
 
     new_raw = tomllib.loads(new_toml)
     if old_toml is None:
@@ -164,9 +164,9 @@ def findings(toml: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Lint's errors and warnings on a directory's text."""
     from dataclasses import asdict
 
-    from fieldoffice.context import shared_gazetteer, shared_regions
-    from fieldoffice.directory import build_directory
-    from fieldoffice.lint import lint_directory
+    from fieldoffice.directory.context import shared_gazetteer, shared_regions
+    from fieldoffice.directory.file import build_directory
+    from fieldoffice.editing.lint import lint_directory
 
     d = build_directory(tomllib.loads(toml), Path("the draft"))
     found = [asdict(f) for f in lint_directory(d, shared_gazetteer(), shared_regions()[1])]

@@ -17,11 +17,11 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from fieldoffice.answer import AnswerBody
-from fieldoffice.errors import InvalidInput, NotFound
-from fieldoffice.offices import OfficeDetail, OfficeSummary, office_detail, office_summary
-from fieldoffice.query import MAX_QUERY
-from fieldoffice.render import answer_body
+from fieldoffice.core.answer import AnswerBody
+from fieldoffice.core.errors import InvalidInput, NotFound
+from fieldoffice.lookup.offices import OfficeDetail, OfficeSummary, office_detail, office_summary
+from fieldoffice.lookup.render import answer_body
+from fieldoffice.lookup.understand import MAX_QUERY
 from fieldoffice.web.site import Site
 
 # what each parameter is, and an example of it, for the product's own validation messages

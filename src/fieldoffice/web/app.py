@@ -22,17 +22,17 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from fieldoffice import __version__
-from fieldoffice.context import load_context, resolve_directory_path
-from fieldoffice.errors import FieldOfficeError, TooManyAttempts
-from fieldoffice.query import MAX_QUERY
+from fieldoffice.core.errors import FieldOfficeError, TooManyAttempts
+from fieldoffice.directory.context import load_context, resolve_directory_path
+from fieldoffice.lookup.understand import MAX_QUERY
 from fieldoffice.store.database import DATABASE_ENV
-from fieldoffice.web.admin_api import router as admin_api_router
-from fieldoffice.web.admin_pages import admin_pages_router
+from fieldoffice.web.admin.api import router as admin_api_router
+from fieldoffice.web.admin.csrf import Csrf, csrf_secret
+from fieldoffice.web.admin.pages import admin_pages_router
 from fieldoffice.web.api import error_response, locate_answer
 from fieldoffice.web.api import router as api_router
 from fieldoffice.web.cache import ResponseCache
 from fieldoffice.web.changes import changes_router
-from fieldoffice.web.csrf import Csrf, csrf_secret
 from fieldoffice.web.i18n import LANGUAGES
 from fieldoffice.web.live import LiveSite, Pin
 from fieldoffice.web.pages import Pages

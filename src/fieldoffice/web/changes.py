@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
-from fieldoffice.errors import NotFound
+from fieldoffice.core.errors import NotFound
 from fieldoffice.store import summary, versions
 from fieldoffice.store.database import Database
 from fieldoffice.web.api import json_response

@@ -13,8 +13,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from fieldoffice.models import Directory
-from fieldoffice.wording import LANGUAGES
+from fieldoffice.core.models import Directory
+from fieldoffice.lookup.wording import LANGUAGES
 
 __all__ = ["LANGUAGES", "PREFIX", "DirectoryWords", "Said", "directory_words", "translations"]
 

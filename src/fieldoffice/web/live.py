@@ -20,9 +20,9 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fieldoffice.context import load_context
-from fieldoffice.errors import InvalidInput
-from fieldoffice.snapshot import cache_root
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.core.snapshot import cache_root
+from fieldoffice.directory.context import load_context
 from fieldoffice.store.database import Database
 from fieldoffice.web.site import Site
 

@@ -21,12 +21,13 @@ from rapidfuzz import fuzz, process
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from fieldoffice.answer import Answer, Location
-from fieldoffice.errors import InvalidInput
-from fieldoffice.models import CONFIDENCE_RANK
-from fieldoffice.offices import office_summary
-from fieldoffice.query import MAX_QUERY
-from fieldoffice.text import fold
+from fieldoffice.core.answer import Answer, Location
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.core.models import CONFIDENCE_RANK
+from fieldoffice.core.text import fold
+from fieldoffice.lookup.offices import office_summary
+from fieldoffice.lookup.understand import MAX_QUERY
+from fieldoffice.lookup.wording import headline, sentence
 from fieldoffice.web.i18n import (
     CONFIDENCE_TEXT,
     LANGUAGES,
@@ -46,7 +47,6 @@ from fieldoffice.web.svgmap import (
     small_map,
     state_map,
 )
-from fieldoffice.wording import headline, sentence
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -328,7 +328,7 @@ class Pages:
         return Marker(loc.lat, loc.lon, f"{loc.lat:.3f}, {loc.lon:.3f}")
 
     def _zip_reach(self, zip5: str) -> float:
-        from fieldoffice.decide import decider
+        from fieldoffice.lookup.decide import decider
 
         try:
             km = float(decider(self.site.ctx).zip_spread["reach_km"][int(zip5)])

@@ -11,10 +11,10 @@ from functools import cached_property
 from typing import Any
 
 from fieldoffice import __version__
-from fieldoffice.context import Context
-from fieldoffice.export import geojson_by_office, geometry_json, office_territory
-from fieldoffice.locate import locator_of
-from fieldoffice.offices import office_properties
+from fieldoffice.directory.context import Context
+from fieldoffice.editing.export import geojson_by_office, geometry_json, office_territory
+from fieldoffice.lookup.locate import locator_of
+from fieldoffice.lookup.offices import office_properties
 from fieldoffice.verify import Verifier
 from fieldoffice.web.svgmap import MapData
 
@@ -84,7 +84,7 @@ class Site:
 
     @cached_property
     def coverage(self) -> dict[str, Any]:
-        from fieldoffice.lint import lint_directory
+        from fieldoffice.editing.lint import lint_directory
 
         t = self.ctx.territories
         findings = lint_directory(self.ctx.directory, self.ctx.gazetteer, self.ctx.regions)

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from fieldoffice.context import Context
+from fieldoffice.directory.context import Context
 
 WIDTH, HEIGHT = 960, 600
 SCALE = 1070.0

@@ -1,0 +1,525 @@
+"""The editors' pages under /admin: server-rendered, keyboard-usable forms over the same store
+and rules as the admin API. Every form carries a CSRF token (web/csrf.py) and the draft's ETag
+it was based on; a page without a session redirects to the login page."""
+
+from __future__ import annotations
+
+import json
+import threading
+import tomllib
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.responses import RedirectResponse, Response, StreamingResponse
+
+from fieldoffice.core.errors import (
+    Conflict,
+    FieldOfficeError,
+    InvalidInput,
+    StaleEdit,
+    TooManyAttempts,
+    Unauthorized,
+)
+from fieldoffice.store import accounts, audit, drafts, versions
+from fieldoffice.store.accounts import Account
+from fieldoffice.web.admin.auth import SESSION_COOKIE, account_of, client_address, store_of
+from fieldoffice.web.admin.forms import (
+    MEDIA_FORM,
+    change_lines,
+    clause_shown,
+    conflict_details,
+    directory_values,
+    draft_office,
+    posted_notices,
+    save_notices,
+    save_verification,
+    short_value,
+    text_field,
+)
+
+PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+OFFICE_FORM = ("name", "city", "state", "aor", "phone", "email")
+UPLOAD_LIMIT = 5 * 1024 * 1024  # a saved contact page is ~100 KB
+AUDIT_PAGE = 50
+DRAFT_MAP_WORDS = {
+    "map_title": "Map of the draft's areas of responsibility",
+    "map_desc": "Each office's territory in the draft, in its own colour; striped areas are claimed by more than one office; dotted areas by none. Phrases that resolve to no county are left out.",
+    "contested_label": "Claimed by more than one office: {offices}",
+    "uncovered_label": "No office covers this area",
+}  # fmt: skip
+
+
+class AdminPages:
+    def __init__(self, pages: Any) -> None:
+        self.pages = pages
+        self.router = APIRouter(include_in_schema=False)
+        self._lock = threading.Lock()
+        self._reviews: OrderedDict[tuple[int, int | None], versions.Review] = OrderedDict()
+        self._maps: OrderedDict[tuple[int, str], str] = OrderedDict()
+        add = self.router.add_api_route
+        get, post = ["GET", "HEAD"], ["POST"]
+        add("/admin/login", self.login_form, methods=get)
+        add("/admin/login", self.login, methods=post)
+        add("/admin/logout", self.logout, methods=post)
+        add("/admin", self.home, methods=get)
+        add("/admin/offices/{office_id}", self.office_form, methods=get)
+        add("/admin/offices/{office_id}", self.office_post, methods=post)
+        add("/admin/directory", self.directory_form, methods=get)
+        add("/admin/directory/{part}", self.directory_post, methods=post)
+        add("/admin/upload", self.upload_form, methods=get)
+        add("/admin/upload", self.upload, methods=post)
+        add("/admin/publish", self.publish_page, methods=get)
+        add("/admin/publish", self.publish, methods=post)
+        add("/admin/versions/{version_id}/rollback", self.rollback, methods=post)
+        add("/admin/audit", self.audit_page, methods=get)
+        add("/admin/audit.jsonl", self.audit_jsonl, methods=get)
+        add("/admin/users", self.users_page, methods=get)
+        add("/admin/users", self.users_post, methods=post)
+
+    # -- plumbing -------------------------------------------------------------------------------
+    def render(self, request: Request, template: str, status: int = 200, **ctx: Any) -> Response:
+        token = request.scope.get("csrftoken")
+        response: Response = self.pages.render(request, "en", f"admin/{template}", status,
+                                     other_lang_url="/es/", csrftoken=token() if token else "",
+                                     account=getattr(request.state, "account", None), **ctx)  # fmt: skip
+        response.headers.update(PRIVATE)
+        return response
+
+    def signed_in(self, request: Request, role: str = "editor") -> Account | Response:
+        """The account, or a redirect to the login page (then back here)."""
+        try:
+            account = account_of(request)
+        except Unauthorized:
+            back = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/?=&")  # fmt: skip
+            return RedirectResponse(f"/admin/login?next={back}", status_code=303, headers=PRIVATE)
+        request.state.account = account
+        if not account.may(role):
+            return self.render(request, "forbidden.html", 403, role=role)
+        return account
+
+    async def posted(self, request: Request, role: str) -> tuple[Account, FormData] | Response:
+        """The account and the form, the account checked before the body is read."""
+        who = await run_in_threadpool(self.signed_in, request, role)
+        if isinstance(who, Response):
+            return who
+        return who, await request.form(max_files=1, max_fields=400)
+
+    def review(self, request: Request) -> versions.Review:
+        """The draft's review, kept per (draft revision, published version): it lints and
+        compiles both directories, which takes a moment."""
+        store = store_of(request)
+        key = (drafts.current(store).revision, versions.latest_id(store))
+        with self._lock:
+            found = self._reviews.get(key)
+        if found is None:
+            found = versions.review(store)
+            key = (found.draft.revision, found.published_id)
+            with self._lock:
+                self._reviews[key] = found
+                while len(self._reviews) > 8:
+                    self._reviews.popitem(last=False)
+        return found
+
+    def draft_map(self, draft: drafts.Draft) -> str | None:
+        """The draft's national map (SVG), drawn once per draft revision and published version;
+        None when the draft cannot be read as a directory even without its unresolved phrases."""
+        published = self.pages.site
+        key = (draft.revision, published.etag)
+        with self._lock:
+            if key in self._maps:
+                return self._maps[key] or None
+        svg = _draw_draft_map(draft.toml, published.map_data.colors)
+        with self._lock:
+            self._maps[key] = svg or ""
+            while len(self._maps) > 4:
+                self._maps.popitem(last=False)
+        return svg
+
+    def maps(self, review: versions.Review) -> dict[str, Any]:
+        same = review.unchanged
+        return {"published_map": self.pages.national_map("en"), "maps_same": same,
+                "draft_map": None if same else self.draft_map(review.draft)}  # fmt: skip
+
+    # -- signing in -----------------------------------------------------------------------------
+    def login_form(self, request: Request, next: str = "/admin") -> Response:
+        return self.render(request, "login.html", next=_local(next), problem=None, name="")
+
+    async def login(self, request: Request) -> Response:
+        form = await request.form()
+        name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:1024]
+        target = _local(str(form.get("next", "/admin")))
+        store = store_of(request)
+        try:
+            account = await run_in_threadpool(accounts.login, store, name, password, client_address(request))  # fmt: skip
+        except TooManyAttempts as exc:
+            r = self.render(request, "login.html", 429, next=target, problem=str(exc), name=name)
+            r.headers["Retry-After"] = str(exc.retry_after)
+            return r
+        except Unauthorized as exc:
+            return self.render(request, "login.html", 401, next=target, problem=str(exc), name=name)
+        cookie = await run_in_threadpool(accounts.open_session, store, account)
+        response = RedirectResponse(target, status_code=303, headers=PRIVATE)
+        response.set_cookie(SESSION_COOKIE, cookie, max_age=int(accounts.SESSION_TTL.total_seconds()),
+                            httponly=True, samesite="strict", path="/",
+                            secure=request.url.scheme == "https")  # fmt: skip
+        return response
+
+    def logout(self, request: Request) -> Response:
+        cookie = request.cookies.get(SESSION_COOKIE, "")
+        if cookie:
+            accounts.close_session(store_of(request), cookie, client_address(request))
+        response = RedirectResponse("/admin/login", status_code=303, headers=PRIVATE)
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+        return response
+
+    # -- the draft ------------------------------------------------------------------------------
+    def home(self, request: Request, uploaded: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        draft = review.draft
+        note = f"The page is read: the draft is now revision {uploaded}." if uploaded else None
+        return self.render(request, "home.html", draft=draft, review=review, note=note,
+                           offices=draft.raw["office"], **self.maps(review),
+                           published=versions.versions(store_of(request))[:5])  # fmt: skip
+
+    # -- an office ------------------------------------------------------------------------------
+    def office_form(self, request: Request, office_id: str, saved: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        office = draft_office(review.draft, office_id)
+        values = {k: str(office.get(k, "")) for k in OFFICE_FORM}
+        note = f"Saved: the draft is now revision {saved}." if saved else None
+        return self.office_page(request, review, office_id, values, review.draft.etag,
+                                office["territory"], note=note)  # fmt: skip
+
+    def office_page(self, request: Request, review: versions.Review, office_id: str,
+                    values: dict[str, str], base: str, clauses: list[dict[str, Any]], *,
+                    status: int = 200, checked: bool = False, note: str | None = None,
+                    problem: FieldOfficeError | None = None, was: dict[str, str] | None = None,
+                    changes: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
+        return self.render(request, "office.html", status, office_id=office_id, values=values,
+                           was=was if was is not None else values,
+                           base=base, clauses=[clause_shown(c) for c in clauses], checked=checked,
+                           unresolved=[c["phrase"] for c in clauses if c.get("counties") == []],
+                           note=note, problem=problem, changes=change_lines(changes or []),
+                           review=review)  # fmt: skip
+
+    async def office_post(self, request: Request, office_id: str) -> Response:
+        got = await self.posted(request, "editor")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._office_post, request, got[0], office_id, got[1])
+
+    def _office_post(self, request: Request, who: Account, office_id: str, form: FormData) -> Response:  # fmt: skip
+        values = {k: text_field(form, k) for k in OFFICE_FORM}
+        values["state"] = values["state"].upper()
+        # the values the form was loaded with: only the fields the editor changed are sent, so
+        # saving again after a refusal keeps what others changed meanwhile in the other fields
+        was = {k: text_field(form, f"was-{k}") for k in OFFICE_FORM} if "was-name" in form else {}
+        mine = {k: v for k, v in values.items() if was.get(k) != v}
+        base = text_field(form, "base", 40)
+        review = self.review(request)
+        office = draft_office(review.draft, office_id)
+        if text_field(form, "action", 10) == "check":  # the resolver's answer, nothing saved
+            clauses, _ = drafts.territory_for(values["aor"], values["state"])
+            return self.office_page(request, review, office_id, values, base, clauses,
+                                    checked=True, was=was or None)  # fmt: skip
+        try:
+            draft = drafts.edit_office(store_of(request), office_id, mine, base=base or None,
+                                       actor=who.name, address=client_address(request))  # fmt: skip
+        except StaleEdit as exc:
+            # the editor's changes stay in the form, the other fields show the draft as it is now
+            review, details = self.review(request), conflict_details(exc)
+            now = draft_office(review.draft, office_id)
+            was = {k: (was[k] if k in mine else str(now.get(k, ""))) for k in OFFICE_FORM}
+            values = {k: (values[k] if k in mine else was[k]) for k in OFFICE_FORM}
+            return self.office_page(request, review, office_id, values,
+                                    details.get("current_etag", review.draft.etag),
+                                    now["territory"], status=412, problem=exc, was=was,
+                                    changes=details.get("changes", []))  # fmt: skip
+        except (InvalidInput, Conflict, FieldOfficeError) as exc:
+            if exc.http_status >= 500:
+                raise
+            return self.office_page(request, review, office_id, values, base, office["territory"],
+                                    status=exc.http_status, problem=exc)  # fmt: skip
+        return RedirectResponse(f"/admin/offices/{quote(office_id, safe='')}?saved={draft.revision}",
+                                status_code=303, headers=PRIVATE)  # fmt: skip
+
+    # -- the directory's own parts --------------------------------------------------------------
+    def directory_form(self, request: Request, saved: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        note = f"Saved: the draft is now revision {saved}." if saved else None
+        return self.directory_page(request, review, note=note)
+
+    def directory_page(self, request: Request, review: versions.Review, *, status: int = 200,
+                       note: str | None = None, problem: FieldOfficeError | None = None,
+                       part: str = "", typed: dict[str, Any] | None = None,
+                       changes: list[dict[str, Any]] | None = None) -> Response:  # fmt: skip
+        shown = directory_values(review.draft.raw)
+        if typed is not None:  # the editor's words stay in the form they sent
+            shown[part] = typed
+        return self.render(request, "directory.html", status, review=review, base=review.draft.etag,
+                           v=shown, note=note, problem=problem, part=part,
+                           changes=change_lines(changes or []))  # fmt: skip
+
+    async def directory_post(self, request: Request, part: str) -> Response:
+        got = await self.posted(request, "editor")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._directory_post, request, got[0], part, got[1])
+
+    def _directory_post(self, request: Request, who: Account, part: str, form: FormData) -> Response:  # fmt: skip
+        if part not in ("media", "notices", "verification", "credit"):
+            raise InvalidInput(f"the directory has no form {part!r}")
+        store, base, address = store_of(request), text_field(form, "base", 40) or None, client_address(request)  # fmt: skip
+        typed: dict[str, Any] = {}
+        try:
+            if part == "media":
+                typed = {k: text_field(form, k) for k in MEDIA_FORM}
+                media = {k: v for k, v in typed.items() if v}
+                draft = drafts.edit_directory(store, "media", media, base=base, actor=who.name, address=address)  # fmt: skip
+            elif part == "credit":
+                typed = {"text": text_field(form, "text")}
+                credit = typed if typed["text"] else None
+                draft = drafts.edit_directory(store, "credit_line", credit, base=base, actor=who.name, address=address)  # fmt: skip
+            elif part == "verification":
+                typed = {
+                    "domains": text_field(form, "domains"),
+                    "reported": text_field(form, "reported"),
+                }
+                draft = save_verification(store, typed, base=base, actor=who.name, address=address)
+            else:
+                typed = {"notices": posted_notices(form)}
+                draft = save_notices(store, typed["notices"], base=base, actor=who.name, address=address)  # fmt: skip
+        except StaleEdit as exc:
+            return self.directory_page(request, self.review(request), status=412, problem=exc,
+                                       part=part, typed=typed, changes=conflict_details(exc).get("changes", []))  # fmt: skip
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500:
+                raise
+            return self.directory_page(request, self.review(request), status=exc.http_status,
+                                       problem=exc, part=part, typed=typed)  # fmt: skip
+        return RedirectResponse(f"/admin/directory?saved={draft.revision}#{part}", status_code=303,
+                                headers=PRIVATE)  # fmt: skip
+
+    # -- uploading a saved page -----------------------------------------------------------------
+    def upload_form(self, request: Request) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        review = self.review(request)
+        return self.render(request, "upload.html", review=review, base=review.draft.etag, lines=[],
+                           problem=None)  # fmt: skip
+
+    async def upload(self, request: Request) -> Response:
+        got = await self.posted(request, "editor")
+        if isinstance(got, Response):
+            return got
+        who, form = got
+        file = form.get("page")
+        data = await file.read(UPLOAD_LIMIT + 1) if isinstance(file, UploadFile) else b""
+        name = Path((file.filename if isinstance(file, UploadFile) else None) or "page.html").name
+        return await run_in_threadpool(self._upload, request, who, form, name, data)
+
+    def _upload(self, request: Request, who: Account, form: FormData, name: str, data: bytes) -> Response:  # fmt: skip
+        from fieldoffice.editing.ingest import ingest_page
+
+        review = self.review(request)
+        base = text_field(form, "base", 40)
+
+        def refused(status: int, problem: str, lines: list[str]) -> Response:
+            return self.render(request, "upload.html", status, review=review, base=base,
+                               lines=lines, problem=problem)  # fmt: skip
+
+        if not data:
+            return refused(400, "Choose the saved page to upload.", [])
+        if len(data) > UPLOAD_LIMIT:
+            return refused(413, f"The file is over {UPLOAD_LIMIT // 1024 // 1024} MB: it is not a saved contact page.", [])  # fmt: skip
+        allow = text_field(form, "allow", 5) == "yes"
+        try:
+            report = ingest_page(request.app.state.live.site.ctx, data, source=Path(name),
+                                 target=None, commit=False, allow_removals=allow,
+                                 allow_unreadable=allow)  # fmt: skip
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500 and not isinstance(exc, InvalidInput):
+                raise
+            return refused(400, f"The page could not be read: {exc}", [])
+        lines = [p.line() for p in report.problems]
+        if report.raw is None or report.unresolved:
+            return refused(400, "The page was read, but some of it could not be understood: the draft is unchanged.", lines)  # fmt: skip
+        if report.refusals:
+            return refused(409, "The page was read, but the draft is unchanged: " + "; ".join(report.refusals)
+                           + ". Tick the box to take the page anyway.", lines)  # fmt: skip
+        raw = dict(report.raw)
+        kept = review.draft.raw["directory"]
+        for k in ("translations", "notice_summary"):  # an ingest reads neither: keep the draft's
+            if k in kept and k not in raw["directory"]:
+                raw["directory"] = {**raw["directory"], k: kept[k]}
+        import tomli_w
+
+        try:
+            draft = drafts.replace(store_of(request), tomli_w.dumps(raw), base=base or None,
+                                   actor=who.name, address=client_address(request), action="upload")  # fmt: skip
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500:
+                raise
+            return refused(exc.http_status, str(exc), lines)
+        return RedirectResponse(f"/admin?uploaded={draft.revision}", status_code=303, headers=PRIVATE)  # fmt: skip
+
+    # -- publishing -----------------------------------------------------------------------------
+    def publish_page(self, request: Request, done: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        note = f"Published: version {done} is in force, and the public site answers from it." if done else None  # fmt: skip
+        return self.publish_view(request, who, note=note)
+
+    def publish_view(self, request: Request, who: Account, *, status: int = 200,
+                     note: str | None = None, problem: str | None = None) -> Response:  # fmt: skip
+        review = self.review(request)
+        return self.render(request, "publish.html", status, review=review, base=review.draft.etag,
+                           may_publish=who.may("publisher"), note=note, problem=problem,
+                           versions=versions.versions(store_of(request)), **self.maps(review))  # fmt: skip
+
+    async def publish(self, request: Request) -> Response:
+        got = await self.posted(request, "publisher")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._publish, request, *got)
+
+    def _publish(self, request: Request, who: Account, form: FormData) -> Response:
+        try:
+            v = versions.publish(store_of(request), actor=who.name, address=client_address(request),
+                                 acknowledge_warnings=text_field(form, "acknowledge", 5) == "yes",
+                                 base=text_field(form, "base", 40) or None)  # fmt: skip
+        except Conflict as exc:
+            return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
+        request.app.state.live.refresh()  # the public site answers from it before this returns
+        return RedirectResponse(f"/admin/publish?done={v.id}", status_code=303, headers=PRIVATE)
+
+    async def rollback(self, request: Request, version_id: int) -> Response:
+        got = await self.posted(request, "publisher")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._rollback, request, got[0], version_id)
+
+    def _rollback(self, request: Request, who: Account, version_id: int) -> Response:
+        try:
+            v = versions.rollback(store_of(request), version_id, actor=who.name,
+                                  address=client_address(request))  # fmt: skip
+        except Conflict as exc:
+            return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
+        request.app.state.live.refresh()
+        return RedirectResponse(f"/admin/publish?done={v.id}", status_code=303, headers=PRIVATE)
+
+    # -- the audit log --------------------------------------------------------------------------
+    def audit_page(self, request: Request, before: int | None = None) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        found = audit.entries(store_of(request), limit=AUDIT_PAGE, before=before)
+        rows = [(e, short_value(json.dumps(e.detail, ensure_ascii=False, sort_keys=True), 240) if e.detail else "")
+                for e in found]  # fmt: skip
+        older = found[-1].id if len(found) == AUDIT_PAGE else None
+        return self.render(request, "audit.html", rows=rows, older=older, before=before)
+
+    def audit_jsonl(self, request: Request) -> Response:
+        who = self.signed_in(request)
+        if isinstance(who, Response):
+            return who
+        return StreamingResponse(audit.json_lines(store_of(request)), media_type="application/jsonl",
+                                 headers={**PRIVATE, "Content-Disposition": 'attachment; filename="audit.jsonl"'})  # fmt: skip
+
+    # -- users (admins) -------------------------------------------------------------------------
+    def users_page(self, request: Request) -> Response:
+        who = self.signed_in(request, "admin")
+        if isinstance(who, Response):
+            return who
+        return self.users_view(request)
+
+    def users_view(self, request: Request, *, status: int = 200, note: str | None = None,
+                   problem: str | None = None, token: tuple[str, str] | None = None,
+                   typed: dict[str, str] | None = None) -> Response:  # fmt: skip
+        return self.render(request, "users.html", status, users=accounts.users(store_of(request)),
+                           roles=accounts.ROLES, note=note, problem=problem, token=token,
+                           typed=typed or {"name": "", "role": "editor"})  # fmt: skip
+
+    async def users_post(self, request: Request) -> Response:
+        got = await self.posted(request, "admin")
+        if isinstance(got, Response):
+            return got
+        return await run_in_threadpool(self._users_post, request, *got)
+
+    def _users_post(self, request: Request, who: Account, form: FormData) -> Response:
+        store, by, address = store_of(request), who.name, client_address(request)
+        action, name = text_field(form, "action", 20), text_field(form, "name", 64)
+        typed = None
+        try:
+            if action == "add":
+                typed = {"name": name, "role": text_field(form, "role", 20)}
+                accounts.add_user(store, name, typed["role"], str(form.get("password", ""))[:1025],
+                                  actor=by, address=address)  # fmt: skip
+                return self.users_view(request, status=201, note=f"Added {name} as {typed['role']}.")  # fmt: skip
+            if action == "role":
+                a = accounts.set_role(store, name, text_field(form, "role", 20), actor=by, address=address)  # fmt: skip
+                return self.users_view(request, note=f"{a.name} is now a {a.role}.")
+            if action == "token":
+                token = accounts.new_token(store, name, actor=by, address=address)
+                return self.users_view(request, status=201, token=(name, token))
+            if action == "revoke":
+                n = accounts.revoke(store, name, actor=by, address=address)
+                return self.users_view(request, note=f"Revoked {n} token(s) of {name}.")
+        except FieldOfficeError as exc:
+            if exc.http_status >= 500:
+                raise
+            return self.users_view(request, status=exc.http_status, problem=str(exc), typed=typed)
+        return self.users_view(request, status=400, problem=f"unknown action {action!r}")
+
+
+def _draw_draft_map(toml: str, colors: dict[str, str]) -> str | None:
+    """The national map of a directory's text, its clauses that resolve to no county left out
+    (they would stop the loader), each office in its published colour so the two maps compare
+    at a glance; ids renamed so it can stand beside the published map."""
+    import tomli_w
+
+    from fieldoffice.web.live import version_site
+    from fieldoffice.web.svgmap import national_map
+
+    raw = tomllib.loads(toml)
+    for o in raw["office"]:
+        o["territory"] = [c for c in o["territory"] if c.get("counties") != []]
+    try:
+        data = version_site(tomli_w.dumps(raw)).map_data
+        data.colors = {oid: colors.get(oid, c) for oid, c in data.colors.items()}
+        svg = national_map(data, DRAFT_MAP_WORDS, "")
+    except FieldOfficeError:
+        return None
+    for name in ("map-title", "map-desc", "p-contested", "p-uncovered"):
+        svg = svg.replace(f'"{name}"', f'"draft-{name}"').replace(f"#{name})", f"#draft-{name})")
+    return svg.replace('href="/offices/', 'href="/admin/offices/')
+
+
+def _local(target: str) -> str:
+    """Only a path on this site's editors' pages: never another host after signing in."""
+    if target.startswith("/admin") and not target.startswith(("//", "/\\")) and "\\" not in target:
+        return target
+    return "/admin"
+
+
+def admin_pages_router(pages: Any) -> APIRouter:
+    return AdminPages(pages).router
+
+
+__all__ = ["AdminPages", "admin_pages_router"]
