@@ -42,7 +42,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from fieldoffice.web.api import ErrorEnvelope
-from fieldoffice.web.app import MAX_BODY, MAX_URL, create_app
+from fieldoffice.web.app import create_app
+from fieldoffice.web.edge import MAX_BODY, MAX_URL
 
 # -- what hostile input is made of (test_fuzz_cli.py uses these too) ---------------------------------
 HOSTILE_CHARS = (

@@ -366,7 +366,7 @@ def test_an_unexpected_error_is_logged_without_its_message() -> None:
     """uvicorn logs a crash with its traceback; the filter keeps the frames, drops the words."""
     import logging
 
-    from fieldoffice.web.app import _scrub_exception
+    from fieldoffice.web.privacy import scrub_exception as _scrub_exception
 
     def parse(contact: str) -> None:
         try:

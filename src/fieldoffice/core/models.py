@@ -106,6 +106,10 @@ class Directory:
     def office(self, office_id: str) -> Office | None:
         return next((o for o in self.offices if o.id == office_id), None)
 
+    def guidance_in(self, lang: str) -> list[str]:
+        """The guidance in `lang`, or the English where the directory has none in that language."""
+        return self.guidance.get(lang) or self.guidance.get("en", [])
+
 
 @dataclass(frozen=True)
 class Region:

@@ -22,6 +22,9 @@ from fieldoffice.core.errors import InvalidInput, NotFound
 from fieldoffice.lookup.offices import OfficeDetail, OfficeSummary, office_detail, office_summary
 from fieldoffice.lookup.render import answer_body
 from fieldoffice.lookup.understand import MAX_QUERY
+from fieldoffice.lookup.wording import LANGUAGES
+from fieldoffice.web.errors import ANSWER_ERRORS, error_json, error_response
+from fieldoffice.web.privacy import is_verify, private_verify
 from fieldoffice.web.site import Site
 
 # what each parameter is, and an example of it, for the product's own validation messages
@@ -77,9 +80,7 @@ class ApiRoute(APIRoute):
             except RequestValidationError as exc:
                 message, details = validation_words(exc.errors())
                 response = error_response(400, "invalid_input", message, details)
-                if request.url.path.endswith("/verify"):
-                    response.headers.update(VERIFY_PRIVATE)
-                return response
+                return private_verify(response) if is_verify(request.url.path) else response
 
         return worded
 
@@ -118,12 +119,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 def json_response(data: Any, status: int = 200, media_type: str = "application/json") -> Response:
     return Response(orjson.dumps(data), status_code=status, media_type=media_type)
-
-
-def error_response(status: int, code: str, message: str, details: Any = None) -> Response:
-    return Response(
-        _error_json(code, message, details), status_code=status, media_type="application/json"
-    )
 
 
 def _site(request: Request) -> Site:
@@ -168,8 +163,7 @@ def locate(
     ] = None,
 ) -> Response:
     site = _site(request) if as_of is None else request.app.state.live.as_of(_date(as_of))
-    status, body = locate_answer(site, q=q, lat=lat, lon=lon)
-    return Response(body, status_code=status, media_type="application/json")
+    return locate_response(site, q=q, lat=lat, lon=lon)
 
 
 def _date(text: str) -> dt.date:
@@ -181,10 +175,16 @@ def _date(text: str) -> dt.date:
         ) from None
 
 
+def locate_response(site: Site, *, q: str | None, lat: str | None, lon: str | None) -> Response:
+    """The answer of /api/v1/locate: the route and the fast path (hotpath.py) both send this."""
+    status, body = locate_answer(site, q=q, lat=lat, lon=lon)
+    return Response(body, status_code=status, media_type="application/json")
+
+
 def locate_answer(
     site: Site, *, q: str | None, lat: str | None, lon: str | None
 ) -> tuple[int, bytes]:
-    """Status and JSON body of /api/v1/locate; the route and the server's fast path share it."""
+    """Status and JSON body of /api/v1/locate."""
     if q is not None and (lat is not None or lon is not None):
         raise InvalidInput("give either q, or lat and lon, not both")
     if q is not None:
@@ -196,15 +196,10 @@ def locate_answer(
     else:
         raise InvalidInput("say which place: ?q=Reno, NV or ?lat=39.53&lon=-119.81")
     body = answer_body(answer)
-    if answer.status == "invalid":
-        return 400, _error_json("invalid_input", body.reason, body)
-    if answer.status == "not_found":
-        return 404, _error_json("not_found", body.reason, body)
+    if answer.status in ANSWER_ERRORS:  # the answer itself is the error's details
+        status, code = ANSWER_ERRORS[answer.status]
+        return status, error_json(code, body.reason, body)
     return 200, orjson.dumps(body)
-
-
-def _error_json(code: str, message: str, details: Any = None) -> bytes:
-    return orjson.dumps({"error": {"code": code, "message": message, "details": details}})
 
 
 class VerdictModel(BaseModel):
@@ -224,14 +219,17 @@ class VerdictModel(BaseModel):
 
 CONTACT_DOC = "as you saw it: (202) 732-4646, someone@agency.gov, agency.gov"
 LANG_DOC = "language of the guidance"
-# verify answers are about what one person asked: never kept by a cache, never sent on as a referrer
-VERIFY_PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 _VERIFY_BODY = {
     "type": "object",
     "required": ["contact"],
     "properties": {
         "contact": {"type": "string", "maxLength": 200, "description": CONTACT_DOC},
-        "lang": {"type": "string", "enum": ["en", "es"], "default": "en", "description": LANG_DOC},
+        "lang": {
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "default": "en",
+            "description": LANG_DOC,
+        },
     },
 }
 
@@ -241,7 +239,7 @@ def verify(
     # limits are checked by the route itself, so that every refusal carries the privacy headers
     contact: Annotated[str, Query(description=CONTACT_DOC, json_schema_extra={"maxLength": 200})],
     lang: Annotated[
-        str, Query(description=LANG_DOC, json_schema_extra={"enum": ["en", "es"]})
+        str, Query(description=LANG_DOC, json_schema_extra={"enum": list(LANGUAGES)})
     ] = "en",
 ) -> Response:
     return verify_answer(_site(request), contact, lang)
@@ -253,9 +251,7 @@ async def verify_post(request: Request) -> Response:
         contact, lang = _verify_body(request.headers.get("content-type", ""), await request.body())
     except InvalidInput as exc:
         details = None if exc.http_status == 415 else {"guidance": _guidance(site, "en")}
-        response = error_response(exc.http_status, exc.code, str(exc), details)
-        response.headers.update(VERIFY_PRIVATE)
-        return response
+        return private_verify(error_response(exc.http_status, exc.code, str(exc), details))
     return await run_in_threadpool(verify_answer, site, contact, lang)
 
 
@@ -316,30 +312,26 @@ def _verify_body(content_type: str, body: bytes) -> tuple[str, str]:
     if not isinstance(contact, str):
         raise InvalidInput("contact must be a string, once")
     if not isinstance(lang, str):
-        raise InvalidInput("lang must be en or es, once")
+        raise InvalidInput("lang must be " + " or ".join(LANGUAGES) + ", once")
     return contact, lang
 
 
 def _guidance(site: Site, lang: str) -> list[str]:
-    guidance: list[str] = site.ctx.directory.guidance.get(lang) or site.ctx.directory.guidance.get(
-        "en", []
-    )
-    return guidance
+    return site.ctx.directory.guidance_in(lang)
 
 
 def verify_answer(site: Site, contact: str, lang: str) -> Response:
     """One verify answer, whichever method asked: the verdict, or 400 invalid_input with the
     guidance (an error's message never repeats the contact). Always no-store and no-referrer."""
     try:
-        if lang not in ("en", "es"):
-            raise InvalidInput("lang must be en or es")
+        if lang not in LANGUAGES:
+            raise InvalidInput("lang must be " + " or ".join(LANGUAGES))
         verdict = site.verifier.verify(contact, language=lang)
     except InvalidInput as exc:
         response = error_response(400, exc.code, str(exc), {"guidance": _guidance(site, lang)})
     else:
         response = Response(orjson.dumps(verdict.to_dict()), media_type="application/json")
-    response.headers.update(VERIFY_PRIVATE)
-    return response
+    return private_verify(response)
 
 
 @router.get(

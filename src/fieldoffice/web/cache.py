@@ -2,8 +2,8 @@
 
 Every answer the site gives is a function of the URL, the data version and a few request headers
 (gzip or not, CORS or not), so a repeat request (a popular city, a state page with its map, the
-home page, a stylesheet) is sent from memory, gzipped once. Verify answers are never kept (they are about what
-one person asked, and carry `Cache-Control: no-store`), nor is anything marked no-store. The
+home page, a stylesheet) is sent from memory, gzipped once. Private paths (privacy.py: verify
+answers, the editors' pages and API) are never kept, nor is anything marked no-store. The
 cache belongs to one app, which serves one data version; its key holds the ETag too, so an answer
 from an earlier version can never be sent for a later one.
 """
@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fieldoffice.web.privacy import never_cached
+
 if TYPE_CHECKING:
     from fieldoffice.web.live import LiveSite
 
 KEPT_STATUSES = (200, 400, 404)  # answers, not-found answers with suggestions, unreadable input
-NEVER = ("/verify", "/es/verify", "/api/v1/verify", "/admin", "/api/v1/admin")
 MAX_ENTRY = 2 * 1024 * 1024
 
 
@@ -52,7 +53,7 @@ class ResponseCache:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             return None
         path: str = scope["path"]
-        if path.startswith(NEVER):
+        if never_cached(path):  # private (privacy.py)
             return None
         if path == "/api/v1/locate" and b"lat=" in scope.get("query_string", b""):
             return None  # a point is rarely asked twice: it would only push pages out

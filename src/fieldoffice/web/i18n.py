@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import gettext
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -16,7 +18,9 @@ from babel.support import Translations
 from fieldoffice.core.models import Directory
 from fieldoffice.lookup.wording import LANGUAGES
 
-__all__ = ["LANGUAGES", "PREFIX", "DirectoryWords", "Said", "directory_words", "translations"]
+__all__ = [
+    "LANGUAGES", "PREFIX", "DirectoryWords", "Said", "Say", "directory_words", "sayer", "translations",
+]  # fmt: skip
 
 PREFIX = {"en": "", "es": "/es"}
 SOURCE_LANGUAGE = "en"  # a directory's own words are English
@@ -120,3 +124,17 @@ CONFIDENCE_TEXT = {
     "medium": "medium",
     "low": "low (the county list is inferred)",
 }
+
+
+Say = Callable[..., str]
+
+
+def sayer(lang: str) -> Say:
+    """`_(msgid, **params)` in `lang`: the msgid through its catalog, then its %(params)s."""
+    gettext_ = translations(lang).gettext
+
+    def say(msgid: str, **params: Any) -> str:
+        text = gettext_(msgid)
+        return text % params if params else text
+
+    return say

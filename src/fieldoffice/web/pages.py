@@ -7,54 +7,46 @@ the answer coloured by office. One resolver serves every search box: the words g
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
-from rapidfuzz import fuzz, process
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from fieldoffice.core.answer import Answer, Location
+from fieldoffice.core.answer import Answer
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.models import CONFIDENCE_RANK
-from fieldoffice.core.text import fold
 from fieldoffice.lookup.offices import office_summary
 from fieldoffice.lookup.understand import MAX_QUERY
 from fieldoffice.lookup.wording import headline, sentence
+from fieldoffice.web.answer_map import answer_colours, answer_legend, answer_small_map, outline_note
+from fieldoffice.web.errors import answer_http_status
 from fieldoffice.web.i18n import (
     CONFIDENCE_TEXT,
     LANGUAGES,
     PREFIX,
     STATUS_TEXT,
     directory_words,
+    sayer,
     translations,
 )
 from fieldoffice.web.live import LiveSite
+from fieldoffice.web.office_names import close_names, office_named
 from fieldoffice.web.site import Site
-from fieldoffice.web.svgmap import (
-    LegendRow,
-    Marker,
-    distinct_colours,
-    national_map,
-    owner_fill,
-    small_map,
-    state_map,
-)
+from fieldoffice.web.svgmap import LegendRow, national_map, small_map, state_map
+from fieldoffice.web.verify_page import VerifyPage, posted_contact
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
 OTHER = {"en": "es", "es": "en"}
-# what a verify page says to browsers and caches: keep the answer (and the contact) out of both
-PRIVATE = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -79,6 +71,7 @@ class Pages:
             env.filters["tel"] = _tel
             self.envs[lang] = env
         self._maps: dict[str, str] = {}
+        self.verify_page = VerifyPage(self)
         # each page route's path template -> (its path without the language prefix, the query
         # parameters its address keeps in the other language)
         self._page_routes: dict[str, tuple[str, tuple[str, ...]]] = {}
@@ -202,7 +195,7 @@ class Pages:
 
         async def verify(request: Request, contact: str = "") -> Response:
             # old links and bookmarks (?contact=...) still answer; the site's own form posts
-            return await run_in_threadpool(self.verify, request, lang, contact)
+            return await run_in_threadpool(self.verify_page.answer, request, lang, contact)
 
         async def verify_post(request: Request) -> Response:
             try:
@@ -210,8 +203,8 @@ class Pages:
                     request.headers.get("content-type", ""), await request.body()
                 )
             except InvalidInput as exc:
-                return self.verify_problem(request, lang, "", str(exc))
-            return await run_in_threadpool(self.verify, request, lang, contact)
+                return self.verify_page.problem(request, lang, "", str(exc))
+            return await run_in_threadpool(self.verify_page.answer, request, lang, contact)
 
         routes: list[tuple[str, Any, list[str], tuple[str, ...]]] = [
             ("/", index, ["GET", "HEAD"], ()),
@@ -243,117 +236,29 @@ class Pages:
     def national_legend(self) -> list[LegendRow]:
         return self.site.ctx.memo("web-national-legend", self.site.map_data.legend)
 
-    def resolve_office(self, q: str) -> str | None:
-        """An office named exactly: its whole name ('Tampa Office') or its id as written
-        ('san-diego'). A city's name alone ('Tampa', 'Houston') is a place, answered as one."""
-        key, raw = fold(q), q.strip().lower()
-        for o in self.site.ctx.directory.offices:
-            if key == fold(o.name) or (raw == o.id and "-" in o.id):
-                return o.id
-        return None
-
     def locate(self, request: Request, lang: str, q: str) -> Response:
         """The one resolver behind every search box: an office's name lands on its page, anything
         else is located (a state, county, city, ZIP, address, coordinates, a region or area)."""
         if not q.strip():
             return RedirectResponse(PREFIX[lang] + "/", status_code=303)
-        office_id = self.resolve_office(q) if len(q) <= MAX_QUERY else None
+        office_id = office_named(self.site.ctx, q) if len(q) <= MAX_QUERY else None
         if office_id is not None:
             return RedirectResponse(f"{PREFIX[lang]}/offices/{office_id}", status_code=303)
         a = self.site.locator.locate(q[: MAX_QUERY + 1])
-        status = {"invalid": 400, "not_found": 404}.get(a.status, 200)
-        gettext = translations(lang).gettext
-        colours = self.answer_colours(a)
-        names = [c.name + ", " + c.state for c in a.counties]
-        mini = ""
-        if a.counties:
-            label = self._(lang, "Map of %(place)s: %(n)d counties, coloured by office",
-                           place=a.location.name if a.location else q, n=len(a.counties))  # fmt: skip
-            fills = {c.fips: owner_fill(c.offices, colours) for c in a.counties}
-            mini = small_map(self.site.ctx, [c.fips for c in a.counties], {}, label,
-                             fills=fills, marker=self.marker(a, lang))  # fmt: skip
+        _ = sayer(lang)
+        colours = answer_colours(self.site, a)
+        mini = answer_small_map(self.site, a, q, colours, _)
+        near = close_names(self.site.ctx, q, PREFIX[lang]) if a.status == "not_found" else []
         return self.render(
-            request, lang, "locate.html", status, a=a, lookup_q=q,
-            headline=headline(a, gettext), status_text=self._(lang, STATUS_TEXT[a.status]),
-            confidence_text=self._(lang, CONFIDENCE_TEXT.get(a.confidence or "", a.confidence or "")),
-            explanation=self.explanation(a, lang), small_map=mini, county_names=names,
-            map_legend=self.answer_legend(a, colours, lang) if mini else [],
-            outline_note=self.outline_note(a, lang) if mini else "",
-            colours=colours, close_names=self.close_names(q, lang) if a.status == "not_found" else [],
-            far=a.reason_params.get("no_office_near"),
+            request, lang, "locate.html", answer_http_status(a.status), a=a, lookup_q=q,
+            headline=headline(a, translations(lang).gettext), status_text=_(STATUS_TEXT[a.status]),
+            confidence_text=_(CONFIDENCE_TEXT.get(a.confidence or "", a.confidence or "")),
+            explanation=self.explanation(a, lang), small_map=mini,
+            county_names=[c.name + ", " + c.state for c in a.counties],
+            map_legend=answer_legend(self.site, a, colours, _) if mini else [],
+            outline_note=outline_note(a, _) if mini else "",
+            colours=colours, close_names=near, far=a.reason_params.get("no_office_near"),
         )  # fmt: skip
-
-    def answer_colours(self, a: Answer) -> dict[str, str]:
-        """The national colour of each office in the answer, told apart on this one map."""
-        ids = list(dict.fromkeys([o.id for o in a.offices] + [o for c in a.counties for o in c.offices]))  # fmt: skip
-        return distinct_colours(ids, self.site.map_data.colors)
-
-    def answer_legend(self, a: Answer, colours: dict[str, str], lang: str) -> list[dict[str, Any]]:
-        """What each colour on the answer's map stands for, with its number of counties."""
-        names = {o.id: o.name for o in self.site.ctx.directory.offices}
-        counts = Counter(c.offices for c in a.counties)
-        rows = []
-        for owners, n in sorted(counts.items(), key=lambda kv: (len(kv[0]) != 1, -kv[1], kv[0])):
-            if len(owners) == 1:
-                label = names[owners[0]]
-            elif owners:
-                label = self._(lang, "Claimed by %(offices)s", offices=self._(lang, " and ").join(names[o] for o in owners))  # fmt: skip
-            else:
-                label = self._(lang, "No office")
-            rows.append({"fill": owner_fill(owners, colours), "label": label, "count": n,
-                         "office": owners[0] if len(owners) == 1 else None})  # fmt: skip
-        return rows
-
-    def marker(self, a: Answer, lang: str) -> Marker | None:
-        """The point an answer is about, with an outline for a city or a ZIP code (estimated:
-        the data has only their centres)."""
-        loc = a.location
-        if (
-            loc is None
-            or loc.lat is None
-            or loc.lon is None
-            or loc.kind in ("state", "county", "area")
-        ):
-            return None  # fmt: skip
-        gaz = self.site.ctx.gazetteer
-        if loc.kind == "zip" and loc.zip:
-            return Marker(loc.lat, loc.lon, _capital(self._(lang, "ZIP code %(zip)s", zip=loc.zip)),
-                          _circle(loc.lat, loc.lon, self._zip_reach(loc.zip)))  # fmt: skip
-        if loc.kind == "place":
-            pts = [(z.lon, z.lat) for z in (gaz.zips.get(x) for x in loc.zips or ())
-                   if z is not None and z.lat is not None and z.lon is not None]  # fmt: skip
-            return Marker(loc.lat, loc.lon, loc.name.rsplit(", ", 1)[0], _outline(pts, loc))
-        if loc.kind == "address" and loc.address:
-            return Marker(loc.lat, loc.lon, loc.address.split(",")[0][:40])
-        return Marker(loc.lat, loc.lon, f"{loc.lat:.3f}, {loc.lon:.3f}")
-
-    def _zip_reach(self, zip5: str) -> float:
-        from fieldoffice.lookup.decide import decider
-
-        try:
-            km = float(decider(self.site.ctx).zip_spread["reach_km"][int(zip5)])
-        except (ValueError, IndexError):
-            km = 0.0
-        return min(max(km, 1.5), 25.0)
-
-    def outline_note(self, a: Answer, lang: str) -> str:
-        loc = a.location
-        if loc is None or loc.kind not in ("zip", "place"):
-            return ""
-        if loc.kind == "zip":
-            return self._(lang, "The dot marks ZIP %(zip)s; a dashed line, where the map is big enough to show it, its approximate area (estimated from the spacing of ZIP codes there).", zip=loc.zip or "")  # fmt: skip
-        return self._(lang, "Dashed: the approximate extent of %(place)s, drawn around its ZIP codes' centres.", place=loc.name)  # fmt: skip
-
-    def close_names(self, q: str, lang: str) -> list[dict[str, str]]:
-        """Offices and regions whose name is close to words that located nothing."""
-        p = PREFIX[lang]
-        ctx = self.site.ctx
-        choices = {o.name: f"{p}/offices/{o.id}" for o in ctx.directory.offices}
-        choices.update({r.name: f"{p}/locate?{urlencode({'q': r.name + ', ' + r.state})}"
-                        for r in ctx.regions.values()})  # fmt: skip
-        hits = process.extract(q[:MAX_QUERY], list(choices), scorer=fuzz.WRatio, processor=fold,
-                               limit=5, score_cutoff=70)  # fmt: skip
-        return [{"label": hit, "url": choices[hit]} for hit, _score, _i in hits]
 
     def explanation(self, a: Answer, lang: str) -> list[str]:
         """The answer's reason in the page's language (wording.py words every reason code)."""
@@ -410,7 +315,7 @@ class Pages:
         if st.usps != usps:
             return RedirectResponse(f"{PREFIX[lang]}/states/{st.usps}", status_code=308)
         a = self.site.locator.locate(st.name)  # the same answer /locate gives for the state
-        colours = self.answer_colours(a)
+        colours = answer_colours(self.site, a)
         t = {
             "label": self._(lang, "Map of %(state)s: its counties coloured by office", state=st.name),
             "office_label": self._(lang, "%(name)s: %(n)s counties", name="{name}", n="{n}"),
@@ -421,7 +326,7 @@ class Pages:
         return self.render(request, lang, "state.html", a=a, state=st, map_svg=svg,
                            headline=headline(a, translations(lang).gettext),
                            explanation=[sentence(a, translations(lang).gettext)],
-                           map_legend=self.answer_legend(a, colours, lang), colours=colours,
+                           map_legend=answer_legend(self.site, a, colours, sayer(lang)), colours=colours,
                            states=sorted(gaz.states, key=lambda s: s.name), show_search=True)  # fmt: skip
 
     def search(self, request: Request, lang: str, q: str) -> Response:
@@ -431,63 +336,6 @@ class Pages:
         if not q:
             return RedirectResponse(p + "/", status_code=303)
         return RedirectResponse(f"{p}/locate?{urlencode({'q': q})}", status_code=303)
-
-    VERDICT_TEXT: ClassVar[dict[str, str]] = {
-        "listed": "Listed: this is a contact the directory gives",
-        "reported": "Reported as a scam: do not trust this contact",
-        "look_alike": "Look-alike: this imitates a listed contact and is not one",
-        "official_domain": "Official domain: this address is at one of the organization's own domains",
-        "not_listed": "Not listed: this is not a contact the directory gives",
-    }
-
-    def verify(self, request: Request, lang: str, contact: str) -> Response:
-        """The verify page, empty or with its answer. Sent with no-store and no-referrer, whatever
-        the answer: the contact is in the page, and old links carry it in their address."""
-        from fieldoffice.verify import show
-
-        d = self.site.ctx.directory
-        guidance = d.guidance.get(lang) or d.guidance.get("en", [])
-        if not contact.strip():
-            return self._private(
-                self.render(request, lang, "verify.html", guidance=guidance, contact="")
-            )
-        try:
-            v = self.site.verifier.verify(contact[:201], language=lang)
-        except InvalidInput as exc:
-            return self.verify_problem(request, lang, contact[:200], str(exc))
-        if lang == "en":
-            text = v.reason  # the core's own words, as the command line gives them
-        elif v.status == "listed":
-            m = v.matches[0]
-            text = self._(lang, "%(value)s is the listed %(channel)s of the %(name)s.",
-                          value=show(v.normalized), channel=self._(lang, m["channel"]), name=m["name"])  # fmt: skip
-        elif v.status == "reported":
-            text = self._(lang, "%(value)s was reported as fraudulent on %(date)s.", value=show(v.normalized),
-                          date=(v.reported or {}).get("date", ""))  # fmt: skip
-        elif v.status == "look_alike":
-            text = self._(lang, "%(value)s looks like a listed contact but is not one. Scammers use look-alikes.",
-                          value=show(v.normalized))  # fmt: skip
-        else:
-            text = self._(
-                lang, "%(value)s is not a contact this directory lists.", value=show(v.normalized)
-            )
-        page = self.render(request, lang, "verify.html", guidance=v.guidance, contact=contact[:200], verdict=v,
-                           heading=self._(lang, self.VERDICT_TEXT[v.status]), explanation=text,
-                           detail=v.reason if lang != "en" else "")  # fmt: skip
-        return self._private(page)
-
-    def verify_problem(self, request: Request, lang: str, contact: str, error: str) -> Response:
-        """400: what cannot be checked, with the guidance that holds whatever the answer."""
-        d = self.site.ctx.directory
-        guidance = d.guidance.get(lang) or d.guidance.get("en", [])
-        page = self.render(request, lang, "verify.html", 400, guidance=guidance, contact=contact,
-                           heading=self._(lang, "That cannot be checked"), error=error)  # fmt: skip
-        return self._private(page)
-
-    @staticmethod
-    def _private(response: Response) -> Response:
-        response.headers.update(PRIVATE)
-        return response
 
     def docs(self, request: Request, lang: str) -> Response:
         spec = request.app.openapi()
@@ -526,50 +374,3 @@ def _static_file(name: str, media_type: str) -> Any:
         return FileResponse(STATIC / name, media_type=media_type)
 
     return serve
-
-
-def _circle(lat: float, lon: float, km: float, n: int = 32) -> tuple[tuple[float, float], ...]:
-    """A ring of (lon, lat) `km` around a point."""
-    dlat = km / 111.2
-    dlon = dlat / max(math.cos(math.radians(lat)), 0.05)
-    return tuple(
-        (lon + dlon * math.cos(2 * math.pi * i / n), lat + dlat * math.sin(2 * math.pi * i / n))
-        for i in range(n)
-    )
-
-
-def _outline(points: list[tuple[float, float]], loc: Location) -> tuple[tuple[float, float], ...]:
-    """Around a city: the hull of its ZIP codes' centres, a little wider; a circle for one."""
-    import shapely
-    from shapely import affinity
-
-    assert loc.lat is not None and loc.lon is not None
-    distinct = set(points)
-    if len(distinct) < 3:
-        return _circle(loc.lat, loc.lon, 3.0)
-    hull = shapely.convex_hull(shapely.multipoints(list(distinct)))
-    k = max(math.cos(math.radians(loc.lat)), 0.05)
-    # widen by ~2 km in both directions (degrees of longitude are shorter)
-    scaled = affinity.scale(hull, xfact=k, yfact=1.0, origin=(loc.lon, loc.lat))
-    grown = affinity.scale(scaled.buffer(0.02, quad_segs=4), xfact=1 / k, yfact=1.0,
-                                   origin=(loc.lon, loc.lat))  # fmt: skip
-    ring = shapely.simplify(grown, 0.005).exterior.coords
-    return tuple((float(x), float(y)) for x, y in list(ring)[:-1])
-
-
-def posted_contact(content_type: str, body: bytes) -> str:
-    """The `contact` field of the verify form as browsers post it (form-urlencoded, UTF-8)."""
-    kind = content_type.split(";", 1)[0].strip().lower()
-    if kind not in ("", "application/x-www-form-urlencoded"):
-        raise InvalidInput(
-            "the form was not sent as this page sends it", hint="use the form on this page"
-        )
-    try:
-        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, max_num_fields=20)
-    except (UnicodeDecodeError, ValueError):
-        raise InvalidInput("the form could not be read", hint="use the form on this page") from None
-    return fields.get("contact", [""])[0]
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]

@@ -17,9 +17,9 @@ from fieldoffice.store.accounts import Account
 from fieldoffice.web.admin.auth import admin, client_address, editor, publisher, store_of
 from fieldoffice.web.api import ApiRoute, head_wherever_get, json_response
 from fieldoffice.web.live import LiveSite
+from fieldoffice.web.privacy import EDITOR_API_HEADERS as PRIVATE
 
 router = APIRouter(prefix="/api/v1/admin", tags=["admin"], route_class=ApiRoute)
-PRIVATE = {"Cache-Control": "no-store"}
 
 
 def _json(request: Request, data: Any, status: int = 200, etag: str | None = None) -> Response:

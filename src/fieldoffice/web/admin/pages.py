@@ -41,8 +41,8 @@ from fieldoffice.web.admin.forms import (
     short_value,
     text_field,
 )
+from fieldoffice.web.privacy import EDITOR_PAGE_HEADERS as PRIVATE
 
-PRIVATE = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
 OFFICE_FORM = ("name", "city", "state", "aor", "phone", "email")
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a saved contact page is ~100 KB
 AUDIT_PAGE = 50
