@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -34,6 +33,7 @@ from fieldoffice.batch.rows import (
 )
 from fieldoffice.core.answer import ReasonCode
 from fieldoffice.core.errors import InvalidInput
+from fieldoffice.core.files import signals_interrupt
 from fieldoffice.directory.context import Context
 from fieldoffice.lookup.decide import decider
 
@@ -118,14 +118,6 @@ def check_types(schema: pa.Schema, roles: Roles) -> None:
                                hint="use a column of numbers or text")  # fmt: skip
 
 
-class Interrupted(Exception):
-    """SIGTERM during a run: the partial output is removed on the way out."""
-
-
-def _on_term(signum: int, frame: Any) -> None:
-    raise Interrupted(signum)
-
-
 def input_columns(names: list[str], *, replace_answers: bool = False) -> list[str]:
     """The input columns to keep. Columns named like the answer columns (an earlier output of
     assign) are refused, unless replace_answers: then they are dropped, and answered anew."""
@@ -159,6 +151,8 @@ def run_assign(
     encoding: str = "utf-8",
     replace_answers: bool = False,
 ) -> Summary:
+    """Answer every row of `source` into `target`. SIGTERM or SIGHUP on the way raises
+    core.files.Interrupted, and no output file is left (not even a partial one)."""
     names, blocks = read_blocks(source, encoding)
     kept = input_columns(names, replace_answers=replace_answers)
     roles, note = choose_columns(kept, **flags)
@@ -167,63 +161,68 @@ def run_assign(
         if line:
             sys.stderr.write(line + "\n")
     summary = Summary()
-    writer: Writer | None = None
     started = time.perf_counter()
-    bar: Any = None
-    if progress:
-        from rich.console import Console
-        from rich.progress import Progress, TextColumn, TimeElapsedColumn
-
-        bar = Progress(TextColumn("assigning"), TextColumn("{task.completed:,} rows"),
-                       TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
-                       console=Console(stderr=True))  # fmt: skip
-        bar.start()
-        task = bar.add_task("assign", total=None, rate="")
-    ok = False
-    old_term = signal.signal(signal.SIGTERM, _on_term) if _main_thread() else None
-    try:
-        for block in blocks:
-            batch = block.batch if kept == names else block.batch.select(kept)
-            a = assign_batch(ctx, batch, roles)
-            out = mark_unreadable(with_answers(ctx, batch, a), block.problems)
-            if writer is None:
-                writer = Writer(target, out.schema)
-            writer.write(out)
-            summary.rows += batch.num_rows
-            if block.problems:
-                counts = pc.value_counts(out.column(out.schema.get_field_index("status")))
-                summary.statuses.update(
-                    {str(c["values"]): int(c["counts"]) for c in counts.to_pylist()}
-                )
-            else:
-                summary.statuses.update(status_counts(a))
-            if bar is not None:
-                rate = summary.rows / max(time.perf_counter() - started, 1e-9)
-                bar.update(task, completed=summary.rows, rate=f"{rate:,.0f} rows/s")
-        if writer is None:  # no data rows: still write the header with the answer columns
-            empty = pa.schema(
-                [
-                    *(pa.field(n, pa.string()) for n in kept),
-                    *(pa.field(n, pa.string()) for n in OUTPUT_COLUMNS),
-                ]
-            )
-            writer = Writer(target, empty)
-        ok = True
-    finally:
-        if old_term is not None:
-            signal.signal(signal.SIGTERM, old_term)
-        if bar is not None:
-            bar.stop()
-        if writer is not None:
-            writer.close(ok=ok)
+    with _progress(progress) as show, signals_interrupt():
+        writer: Writer | None = None
+        ok = False
+        try:
+            for block in blocks:
+                batch = block.batch if kept == names else block.batch.select(kept)
+                out = _answered(ctx, batch, block.problems, roles, summary)
+                if writer is None:
+                    writer = Writer(target, out.schema)
+                writer.write(out)
+                show(summary.rows)
+            if writer is None:  # no data rows: still write the header with the answer columns
+                names_out = [*kept, *OUTPUT_COLUMNS]
+                writer = Writer(target, pa.schema([pa.field(n, pa.string()) for n in names_out]))
+            ok = True
+        finally:
+            if writer is not None:
+                writer.close(ok=ok)
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _main_thread() -> bool:
-    import threading
+def _answered(ctx: Context, batch: pa.RecordBatch, problems: dict[int, str], roles: Roles,
+              summary: Summary) -> pa.RecordBatch:  # fmt: skip
+    """A block with its answer columns (rows the reader could not parse marked invalid),
+    counted into `summary`."""
+    a = assign_batch(ctx, batch, roles)
+    out = mark_unreadable(with_answers(ctx, batch, a), problems)
+    summary.rows += batch.num_rows
+    if problems:
+        counts = pc.value_counts(out.column(out.schema.get_field_index("status")))
+        summary.statuses.update({str(c["values"]): int(c["counts"]) for c in counts.to_pylist()})
+    else:
+        summary.statuses.update(status_counts(a))
+    return out
 
-    return threading.current_thread() is threading.main_thread()
+
+@contextmanager
+def _progress(shown: bool) -> Iterator[Callable[[int], None]]:
+    """A progress line on stderr while the block runs (when `shown`): rows so far and their rate."""
+    if not shown:
+        yield lambda rows: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn("assigning"), TextColumn("{task.completed:,} rows"),
+                   TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                   console=Console(stderr=True))  # fmt: skip
+    started = time.perf_counter()
+    bar.start()
+    task = bar.add_task("assign", total=None, rate="")
+
+    def show(rows: int) -> None:
+        rate = rows / max(time.perf_counter() - started, 1e-9)
+        bar.update(task, completed=rows, rate=f"{rate:,.0f} rows/s")
+
+    try:
+        yield show
+    finally:
+        bar.stop()
 
 
 def _checked(blocks: Iterator[Block], roles: Roles) -> Iterator[Block]:

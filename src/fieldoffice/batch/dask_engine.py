@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -128,10 +129,8 @@ def read_piece(piece: tuple[str, tuple[int, ...]], source: ParquetSource, column
 def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str | None], *,
                     scheduler: str | None = None, workers: int = 2,
                     replace_answers: bool = False, encoding: str = "utf-8") -> Summary:  # fmt: skip
-    import sys
-
     try:
-        import dask.dataframe as dd
+        import dask.dataframe  # noqa: F401 - needed below, checked here
         from distributed import Client, LocalCluster
     except ImportError as exc:
         from fieldoffice.core.errors import InvalidInput
@@ -146,6 +145,50 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
         raise InvalidInput(
             "the dask engine reads files, not standard input", hint="give a file or folder"
         )
+    plan = _plan(source, flags, replace_answers, encoding)
+    directory = None if ctx.directory.path == str(default_path()) else ctx.directory.path
+    started = time.perf_counter()
+    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                                  host="127.0.0.1", dashboard_address=None)  # fmt: skip
+    client = Client(scheduler or cluster)
+    try:
+        client.register_plugin(_plugin(directory))
+        answered = _answered_frame(client, plan, directory, encoding)
+        summary = Summary()
+        if writes_folder(target):  # each worker writes its own partitions: only counts come back
+            from dask.base import compute as dask_compute
+
+            write = answered.to_parquet(target, write_index=False, compute=False)
+            _, counts = dask_compute(write, answered["status"].astype(str).value_counts())
+            summary.statuses.update({str(k): int(v) for k, v in counts.items()})
+            summary.rows = sum(summary.statuses.values())
+        else:
+            _write_gathered(client.compute(answered.to_delayed()), target, summary)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to read: the input, its kind, its columns, those kept and the roles chosen."""
+
+    source: str
+    kind: str
+    parquet: Any
+    names: list[str]
+    kept: list[str]
+    roles: Roles
+
+
+def _plan(source: str, flags: dict[str, str | None], replace_answers: bool,
+          encoding: str) -> _Plan:  # fmt: skip
+    """The input's columns and roles, checked before any worker starts (notes on stderr)."""
+    import sys
+
     kind = input_kind(source)
     parquet = parquet_source(source) if kind == "parquet" else None
     names = parquet.schema.names if parquet is not None else read_batches(source, encoding)[0]
@@ -156,58 +199,45 @@ def run_assign_dask(ctx: Context, source: str, target: str, flags: dict[str, str
     for line in (note, replacing_note(names, kept)):
         if line:
             sys.stderr.write(line + "\n")
-    directory = None if ctx.directory.path == str(default_path()) else ctx.directory.path
-    started = time.perf_counter()
-    cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                                  host="127.0.0.1", dashboard_address=None)  # fmt: skip
-    client = Client(scheduler or cluster)
-    try:
-        client.register_plugin(_plugin(directory))
-        if parquet is not None:  # the local engine's reader, one piece per partition
-            schema = pa.schema([parquet.schema.field(n) for n in kept])
-            ddf = dd.from_map(read_piece, list(parquet.pieces), source=parquet, columns=kept,
-                              meta=schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype))  # fmt: skip
-        else:
-            ddf = _csv_frame(client, source, names, kept, "\t" if kind == "tsv" else ",", encoding)
-        meta = ddf._meta.drop(columns=[UNREADABLE], errors="ignore").assign(
-            **{c: pd.Series([], dtype=pd.ArrowDtype(pa.string())) for c in OUTPUT_COLUMNS}
-        )
-        answered = ddf.map_partitions(assign_partition, roles, directory, meta=meta)
-        summary = Summary()
-        if writes_folder(
-            target
-        ):  # each worker writes its own partitions: nothing comes back but counts
-            from dask.base import compute as dask_compute
+    return _Plan(source, kind, parquet, names, kept, roles)
 
-            write = answered.to_parquet(target, write_index=False, compute=False)
-            _, counts = dask_compute(write, answered["status"].astype(str).value_counts())
-            summary.statuses.update({str(k): int(v) for k, v in counts.items()})
-            summary.rows = sum(summary.statuses.values())
-            summary.seconds = time.perf_counter() - started
-            return summary
-        futures = client.compute(answered.to_delayed())
-        writer: Writer | None = None
-        ok = False
-        try:
-            for future in futures:  # in partition order, so rows keep their order
-                frame: pd.DataFrame = future.result()
-                table = pa.Table.from_pandas(frame, preserve_index=False)
-                if writer is None:
-                    writer = Writer(target, table.schema)
-                for batch in table.to_batches():
-                    writer.write(batch)
-                summary.rows += len(frame)
-                summary.statuses.update(Counter(frame["status"].astype(str)))
-            ok = True
-        finally:
-            if writer is not None:
-                writer.close(ok=ok)
+
+def _answered_frame(client: Any, plan: _Plan, directory: str | None, encoding: str) -> Any:
+    """The input as a Dask frame, each partition answered where it is read."""
+    import dask.dataframe as dd
+
+    if plan.parquet is not None:  # the local engine's reader, one piece per partition
+        schema = pa.schema([plan.parquet.schema.field(n) for n in plan.kept])
+        ddf = dd.from_map(read_piece, list(plan.parquet.pieces), source=plan.parquet,
+                          columns=plan.kept,
+                          meta=schema.empty_table().to_pandas(types_mapper=pd.ArrowDtype))  # fmt: skip
+    else:
+        delimiter = "\t" if plan.kind == "tsv" else ","
+        ddf = _csv_frame(client, plan.source, plan.names, plan.kept, delimiter, encoding)
+    meta = ddf._meta.drop(columns=[UNREADABLE], errors="ignore").assign(
+        **{c: pd.Series([], dtype=pd.ArrowDtype(pa.string())) for c in OUTPUT_COLUMNS}
+    )
+    return ddf.map_partitions(assign_partition, plan.roles, directory, meta=meta)
+
+
+def _write_gathered(futures: list[Any], target: str, summary: Summary) -> None:
+    """The answered partitions, gathered in order into one file (whole or not at all)."""
+    writer: Writer | None = None
+    ok = False
+    try:
+        for future in futures:  # in partition order, so rows keep their order
+            frame: pd.DataFrame = future.result()
+            table = pa.Table.from_pandas(frame, preserve_index=False)
+            if writer is None:
+                writer = Writer(target, table.schema)
+            for batch in table.to_batches():
+                writer.write(batch)
+            summary.rows += len(frame)
+            summary.statuses.update(Counter(frame["status"].astype(str)))
+        ok = True
     finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-    summary.seconds = time.perf_counter() - started
-    return summary
+        if writer is not None:
+            writer.close(ok=ok)
 
 
 def _csv_frame(client: Any, source: str, names: list[str], columns: list[str], delimiter: str,

@@ -7,9 +7,9 @@ their leading zeros), and the five answer columns are added at the end.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
-import os
 import re
 import sys
 from collections.abc import Iterator
@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from fieldoffice.core.errors import InvalidInput
+from fieldoffice.core.files import commit, temp_path
 
 OUTPUT_COLUMNS = ("office_id", "office_name", "status", "county_fips", "reason")
 # The header names looked for without flags, as header_key() writes them: a header is compared
@@ -408,9 +409,7 @@ def _parse_slowly(data: bytes, names: list[str], delimiter: str, line: int, enco
         if not reason:
             fields, reason = _check(fields, names, encoding)
         if reason:
-            raw = "\n".join(lines[span]).rstrip("\r")
-            shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-            shown = shown if len(shown) <= 200 else shown[:200] + "..."
+            shown = _shown_text("\n".join(lines[span]).rstrip("\r"))
             problems[len(columns[0])] = f"line {line + at}: {reason}: {shown}"
         for col, value in zip(columns, fields or [""] * len(names), strict=True):
             col.append(value)
@@ -420,22 +419,17 @@ def _parse_slowly(data: bytes, names: list[str], delimiter: str, line: int, enco
             if not lines[i].strip():
                 continue
             try:
-                fields, reason = (
-                    next(csv.reader([lines[i].rstrip("\r")], delimiter=delimiter), []),
-                    "",
-                )
+                fields, reason = _line_fields(lines[i], delimiter), ""
             except csv.Error as exc:
                 fields, reason = [], f"cannot parse: {exc}"
             add(fields, reason, i, slice(i, i + 1))
 
     def any_row(start: int, stop: int) -> bool:  # does some line of a bad record read alone?
         for i in range(start, min(stop, len(lines))):
-            try:
-                fields = next(csv.reader([lines[i].rstrip("\r")], delimiter=delimiter), [])
-            except csv.Error:
-                continue
-            if fields and not _check(fields, names, encoding)[1]:
-                return True
+            with contextlib.suppress(csv.Error):
+                fields = _line_fields(lines[i], delimiter)
+                if fields and not _check(fields, names, encoding)[1]:
+                    return True
         return False
 
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -459,6 +453,17 @@ def _parse_slowly(data: bytes, names: list[str], delimiter: str, line: int, enco
         [pa.array(c, type=pa.string()) for c in columns], names=names
     )
     return Block(batch, problems)
+
+
+def _shown_text(raw: str) -> str:
+    """A line as a reason quotes it: undecodable bytes escaped, at most 200 characters."""
+    shown = raw.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return shown if len(shown) <= 200 else shown[:200] + "..."
+
+
+def _line_fields(line: str, delimiter: str) -> list[str]:
+    """One line read alone as a CSV record (csv.Error if it cannot be)."""
+    return next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
 
 
 def _check(fields: list[str], names: list[str], encoding: str) -> tuple[list[str], str]:
@@ -491,7 +496,8 @@ def _open(path: str) -> IO[bytes]:
 
 
 class Writer:
-    """Writes batches to CSV/TSV/Parquet; a file appears only when complete (temp file + rename)."""
+    """Writes batches to CSV/TSV/Parquet; a file appears only when complete: pyarrow writes a
+    temporary file beside it (core.files.temp_path), which `close(ok=True)` commits."""
 
     def __init__(self, path: str, schema: pa.Schema) -> None:
         self.path = path
@@ -513,7 +519,7 @@ class Writer:
             parent = Path(path).parent
             if not parent.is_dir():
                 raise InvalidInput(f"the folder {parent} does not exist", hint="create it first")
-            self.tmp = Path(path).with_name(f".{Path(path).name}.{os.getpid()}.tmp")
+            self.tmp = temp_path(Path(path))
             self.sink = str(self.tmp)
         try:
             if kind == "parquet":
@@ -539,7 +545,7 @@ class Writer:
         try:
             self.writer.close()
             if self.tmp is not None and ok:
-                self.tmp.replace(self.path)
+                commit(self.tmp, Path(self.path))
         except OSError as exc:
             raise InvalidInput(f"cannot write {self.path}: {exc}", hint="check the path") from exc
         finally:

@@ -412,7 +412,8 @@ def assign(
     (02108, 10001), and its reason says so. A summary goes to stderr. Exit code 1 if any row was
     invalid.
     """
-    from fieldoffice.batch.assign import Interrupted, run_assign, stderr_is_terminal
+    from fieldoffice.batch.assign import run_assign, stderr_is_terminal
+    from fieldoffice.core.files import Interrupted
 
     ctx = load_context(directory)
     flags = {"lat": lat, "lon": lon, "zip": zip_column, "address": address, "place": place}

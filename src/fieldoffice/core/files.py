@@ -84,10 +84,23 @@ def temp_path(target: Path) -> Path:
 def write_atomically(
     target: Path, data: str | bytes | Iterable[bytes], *, hint: str = "give a file name"
 ) -> None:
-    """Write `data` (text as UTF-8, bytes, or pieces of bytes) to `target` through a temporary
-    file, flushed to disk before the rename and the rename made durable after it. On any failure
-    or interruption the old file stays and the temporary file is removed."""
+    """Write `data` (text as UTF-8, bytes, or pieces of bytes) to a file the user named: checked
+    first (`checked_target`), then written whole (`write_whole`). A failure to write is an
+    InvalidInput naming the file; on any failure or interruption the old file stays."""
     target = checked_target(Path(target), hint=hint)
+    try:
+        write_whole(target, data)
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot write {target}: {exc.strerror or exc}", hint="check that you may write there"
+        ) from exc
+
+
+def write_whole(target: Path, data: str | bytes | Iterable[bytes]) -> None:
+    """Write `data` to `target` through a temporary file beside it, flushed to disk before the
+    rename and the rename made durable after it. On any failure (an OSError, raised as it is) or
+    interruption the old file stays and the temporary file is removed."""
+    target = Path(target)
     tmp = temp_path(target)
     pieces = (
         [data.encode("utf-8")]
@@ -100,17 +113,19 @@ def write_atomically(
         with open(tmp, "xb") as f:
             for piece in pieces:
                 f.write(piece)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InvalidInput(
-            f"cannot write {target}: {exc.strerror or exc}", hint="check that you may write there"
-        ) from exc
-    except BaseException:  # Interrupted, KeyboardInterrupt: the old file, no temporary file
+        commit(tmp, target)
+    except BaseException:  # OSError, Interrupted, KeyboardInterrupt: the old file, no temp file
         tmp.unlink(missing_ok=True)
         raise
+
+
+def commit(tmp: Path, target: Path) -> None:
+    """Put a finished temporary file (from `temp_path`) in place of `target`: flushed to disk,
+    renamed, the rename made durable. Writers that stream into `tmp` themselves (pyarrow) end
+    with this; on failure the caller removes `tmp`."""
+    with open(tmp, "rb+") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, target)
     sync_folder(target.parent)
 
 

@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from fieldoffice.core.files import write_whole
+
 CACHE_ENV = "FIELDOFFICE_CACHE"
 # Bump when anything stored changes shape or meaning (the code stamps catch most edits anyway).
 FORMAT_VERSION = 1
@@ -188,19 +190,8 @@ def read(path: Path, key: str) -> Snapshot:
 
 
 def write(path: Path, key: str, arrays: Mapping[str, npt.ArrayLike], meta: Any = None) -> None:
-    """Write a snapshot file atomically: a temporary file in the same folder, then a rename."""
-    pieces = encode(key, arrays, meta)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    try:
-        with open(tmp, "xb") as f:
-            for p in pieces:
-                f.write(p)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    """Write a snapshot file whole or not at all (`files.write_whole`). Raises OSError."""
+    write_whole(path, encode(key, arrays, meta))
 
 
 def _is_kind(name: str, kind: str) -> bool:

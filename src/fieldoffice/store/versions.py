@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldoffice.core.errors import Conflict, DataError, InvalidInput, NotFound
+from fieldoffice.core.files import write_whole
 from fieldoffice.store import audit, drafts, summary
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import DraftRevision, Version
@@ -100,13 +100,11 @@ def in_force(db: Database, day: dt.date) -> tuple[VersionInfo, str]:
 
 
 def materialize(toml: str, folder: Path) -> Path:
-    """The version as a file (content-addressed, written once, atomically), for the loader."""
+    """The version as a file (content-addressed, written once, whole), for the loader."""
     path = folder / f"{_sha(toml)[:32]}.toml"
     if not path.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(toml, encoding="utf-8")
-        os.replace(tmp, path)
+        write_whole(path, toml)
     return path
 
 
@@ -123,9 +121,15 @@ class Review:
 
     @property
     def unchanged(self) -> bool:
-        keys = ("added", "removed", "renamed", "moved_office", "contacts", "aor_text", "notices",
-                "verification", "counties_moved")  # fmt: skip
-        return not any(self.changes.get(k) for k in keys) and not self.changes.get("fields")
+        """Nothing would change: no difference the diff counts (DirectoryDiff.empty decides),
+        and no field of the file edited."""
+        from dataclasses import fields
+
+        from fieldoffice.editing.diff import DirectoryDiff
+
+        kinds = {f.name for f in fields(DirectoryDiff)} - {"old", "new"}
+        found = DirectoryDiff({}, {}, **{k: v for k, v in self.changes.items() if k in kinds})
+        return found.empty and not self.changes.get("fields")
 
     def summary(self, lang: str = "en") -> list[str]:
         return summary.sentences(self.changes, lang)

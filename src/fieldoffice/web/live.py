@@ -20,8 +20,6 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fieldoffice.core.errors import InvalidInput
-from fieldoffice.core.snapshot import cache_root
 from fieldoffice.directory.context import load_context
 from fieldoffice.store.database import Database
 from fieldoffice.web.site import Site
@@ -35,9 +33,9 @@ _pinned: ContextVar[Site | None] = ContextVar("fieldoffice_site", default=None)
 def version_site(toml: str, version: int | None = None) -> Site:
     """A site for a version's text: written once as a file (content-addressed), then loaded
     the way any directory file is (its snapshots shared by every process)."""
-    from fieldoffice.store.versions import materialize
+    from fieldoffice.store.published import version_context
 
-    return Site(load_context(materialize(toml, Path(cache_root()) / "published")), version)
+    return Site(version_context(toml), version)
 
 
 class LiveSite:
@@ -53,13 +51,10 @@ class LiveSite:
 
     @classmethod
     def from_store(cls, store: Database) -> LiveSite:
-        from fieldoffice.store.versions import current_version
+        from fieldoffice.store.published import version_in_force
 
-        v = current_version(store)
-        if v is None:
-            raise InvalidInput(f"the database {store.shown} holds no published version",
-                               hint="run `fieldoffice db import FILE --publish`")  # fmt: skip
-        return cls(version_site(v.toml, v.id), store, v.id)
+        number, toml = version_in_force(store, hint="run `fieldoffice db import FILE --publish`")
+        return cls(version_site(toml, number), store, number)
 
     @property
     def site(self) -> Site:
@@ -105,12 +100,12 @@ class LiveSite:
     def as_of(self, day: dt.date) -> Site:
         """The site of the version in force on `day`."""
         if self.store is not None:
-            from fieldoffice.store.versions import in_force
+            from fieldoffice.store.published import version_in_force
 
-            info, toml = in_force(self.store, day)
-            if info.id == self.version:
+            number, toml = version_in_force(self.store, day)
+            if number == self.version:
                 return self._site
-            return self._kept(("version", info.id), lambda: version_site(toml, info.id))
+            return self._kept(("version", number), lambda: version_site(toml, number))
         return self._kept(("file", day), lambda: Site(load_context(self.directory, as_of=day)))
 
     def _kept(self, key: object, make: Callable[[], Site]) -> Site:
