@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
-"""Answers for what names no place, old path beside new, in one run (issue 13, part 1).
+"""Answers for what names no place, and the slow paths the index replaced, in one run (issue 13).
 
     .venv/bin/python benchmarks/bench_suggest.py            # -n 21 runs a query, --table 400
 
-For each query, `Locator.locate` in process, median of n runs after one warm-up, old and new in
-turn so that a change in load reaches both: the new locator (suggest.py: a letter-count bound
-in numpy, rapidfuzz on the names left) beside the old one, which is the same locator given the
-old paths back: `Understander.suggestions` (rapidfuzz over every name), the old typo reader
-(rapidfuzz over the state's places) and the old `Decider.alternative` (every candidate's
-counties decided afresh). Then the suggestions alone over a table of near misses (real names with
+For each query, `Locator.locate` in process, median of n runs after one warm-up (the new path:
+suggest.py's letter-count bound in numpy, rapidfuzz on the names left), beside the same lookup
+followed by the parts that the old path did slowly, through the public API, in turn so that a
+change in load reaches both: the suggestions by rapidfuzz over every name and the typo reader over the state's places
+(tests/suggest_oracles.py), and every alternative's counties decided afresh
+(`Decider.for_counties`). Then the suggestions alone over a table of near misses (real names with
 one letter dropped, swapped, inserted or replaced, seeded) with how often the two agree, the cost
 of building the index, and the first miss in a fresh process (imports and index included).
 """
@@ -23,7 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,9 +31,7 @@ import rapidfuzz
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the oracles live in tests/
 
-from fieldoffice.core.answer import Alternative
-from fieldoffice.directory.context import Context, load_context
-from fieldoffice.lookup.decide import Decider
+from fieldoffice.directory.context import load_context
 from fieldoffice.lookup.locate import Locator, areas_of
 from fieldoffice.lookup.suggest import (
     NameTable,
@@ -42,7 +40,7 @@ from fieldoffice.lookup.suggest import (
     gazetteer_arrays,
     table_arrays,
 )
-from tests.suggest_oracles import OldTypoReader, mutate
+from tests.suggest_oracles import OldSuggestions, OldTypoReader, mutate
 
 QUERIES = [
     "Renoo NV", "Sacremento", "Pheonix, AZ", "Clevland", "xqzzy", "asdf asdf",
@@ -52,27 +50,27 @@ QUERIES = [
 
 
 # -- the old paths, as they were before the index ------------------------------------------------------
-class OldDecider(Decider):
-    def alternative(
-        self, name: str, state: str, counties: Sequence[str], zip_codes: int
-    ) -> Alternative:
-        d = self.for_counties(counties) if counties else self.entry(self.no_county_key(state, name))
-        return Alternative(f"{name}, {state}", state, d.status, tuple(o.id for o in d.responsible),
-                           tuple(o.name for o in d.responsible), zip_codes)  # fmt: skip
+class OldParts:
+    """What the old path did slowly for a query, through the public API: the suggestions for a
+    miss, the misspelling read, and every alternative decided afresh."""
 
+    def __init__(self, locator: Locator) -> None:
+        self.locator = locator
+        self.suggestions = OldSuggestions(locator.understander).suggestions
+        self.typos = OldTypoReader(locator.gaz)
 
-class OldLocator(Locator):
-    def __init__(self, ctx: Context) -> None:
-        super().__init__(ctx)
-        self.decider = OldDecider(ctx)
-        self._old_typos = OldTypoReader(ctx.gazetteer)
-
-    @property
-    def typos(self) -> OldTypoReader:  # type: ignore[override]
-        return self._old_typos
-
-    def suggestions(self, query: str, limit: int = 5) -> list[str]:
-        return self.understander.suggestions(query, limit)
+    def run(self, q: str) -> None:
+        u, dec = self.locator.understander, self.locator.decider
+        a = self.locator.locate(q)
+        if a.status == "not_found":
+            self.suggestions(q)
+        split = u.split_state(q)
+        if split is not None:
+            self.typos.read_as(split[0], split[1].usps)
+        named, _ = u.places_named(q)
+        for n in named:
+            if n.counties:
+                dec.for_counties(n.counties)
 
 
 # -- measuring ---------------------------------------------------------------------------------------
@@ -92,10 +90,11 @@ def first_miss(old: bool) -> float:
         f"import sys, time; sys.path.insert(0, {str(here)!r})\n"
         "from fieldoffice.directory.context import load_context\n"
         "from fieldoffice.lookup.locate import Locator\n"
-        "from bench_suggest import OldLocator\n"
-        f"loc = (OldLocator if {old} else Locator)(load_context())\n"
-        "loc.locate('Houston')\n"
-        "t = time.perf_counter(); loc.locate('Sacremento')\n"
+        "from bench_suggest import OldParts\n"
+        "loc = Locator(load_context())\n"
+        f"run = OldParts(loc).run if {old} else loc.locate\n"
+        "run('Houston')\n"
+        "t = time.perf_counter(); run('Sacremento')\n"
         "print((time.perf_counter() - t) * 1e3)\n"
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -109,26 +108,35 @@ def main() -> None:
     args = ap.parse_args()
 
     ctx = load_context()
-    new, old = Locator(ctx), OldLocator(ctx)
+    new = Locator(ctx)
+    old = OldParts(new)
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, "
           f"load average {os.getloadavg()[0]:.2f}; Python {platform.python_version()}, "
           f"numpy {np.__version__}, rapidfuzz {rapidfuzz.__version__}")  # fmt: skip
     print(f"locate(q) in process, median of {args.n} runs (ms):\n")
-    print(f"{'query':34} {'status':10} {'old':>8} {'new':>8} {'old/new':>8}  same answer")
+    print(
+        f"{'query':34} {'status':10} {'old parts':>9} {'new':>8} {'old/new':>8}  same suggestions"
+    )
     for q in QUERIES:
-        a_new, a_old = new.locate(q), old.locate(q)  # warm-up
+        a_new = new.locate(q)  # warm-up
+        old.run(q)
         t_new: list[float] = []
         t_old: list[float] = []
         for _ in range(args.n):
-            t_old += runs(lambda q=q: old.locate(q), 1)
+            t_old += runs(lambda q=q: old.run(q), 1)
             t_new += runs(lambda q=q: new.locate(q), 1)
         mo, mn = statistics.median(t_old), statistics.median(t_new)
         shown = q if len(q) <= 32 else q[:22] + f"... ({len(q)})"
-        same = "yes" if a_new == a_old else "no: " + ", ".join(a_new.suggestions[:3])
-        print(f"{shown:34} {a_new.status:10} {mo:8.2f} {mn:8.3f} {mo / mn:7.0f}x  {same}")
+        if a_new.status != "not_found":
+            same = "-"
+        elif list(a_new.suggestions) == old.suggestions(q):
+            same = "yes"
+        else:
+            same = "no: " + ", ".join(a_new.suggestions[:3])
+        print(f"{shown:34} {a_new.status:10} {mo:9.2f} {mn:8.3f} {mo / mn:7.0f}x  {same}")
 
     rng = random.Random(13)
-    labels = list(new.understander.choices())
+    labels = list(OldSuggestions(new.understander).choices())
     table = []
     for _ in range(args.table):
         label = rng.choice(labels)

@@ -11,7 +11,55 @@ from rapidfuzz import fuzz, process
 
 from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer
+from fieldoffice.lookup.suggest import (
+    COUNTY,
+    PLACE,
+    STATE,
+    SUGGEST_CUTOFF,
+    USPS_ABBREVIATION,
+    name_part,
+)
 from fieldoffice.lookup.typos import ACCEPT, MARGIN
+from fieldoffice.lookup.understand import Understander
+
+ORACLE_KINDS = frozenset({STATE, COUNTY, PLACE})  # what the old suggestions offer
+
+
+class OldSuggestions:
+    """The locator's suggestions before the index: rapidfuzz over every name."""
+
+    def __init__(self, understander: Understander) -> None:
+        self.understander = understander
+        self._choices: dict[str, int] | None = None
+
+    def suggestions(self, q: str, limit: int = 5) -> list[str]:
+        """Real names close to what was typed: most similar first, then the larger place; none
+        padded in when nothing is close."""
+        sizes = self.choices()
+        split = self.understander.split_state(q)
+        pool: list[str] = list(sizes)
+        if split is not None:
+            suffix = ", " + split[1].usps
+            pool = [c for c in pool if c.endswith(suffix)] or pool
+        # compare names without their state: "Rneo, NV" and "Rneo" both look for "reno"
+        hits = process.extract(q, pool, scorer=fuzz.ratio, processor=name_part,
+                               limit=max(limit * 10, 50), score_cutoff=SUGGEST_CUTOFF)  # fmt: skip
+        ranked = sorted(hits, key=lambda h: (-round(h[1]), -sizes[h[0]], h[0]))
+        return [h[0] for h in ranked[:limit]]
+
+    def choices(self) -> dict[str, int]:
+        """Every name a suggestion may give, with its size: states and counties first, then places
+        by their ZIP codes. USPS abbreviations ("Manhattan Bch") are not names to suggest."""
+        if self._choices is None:
+            gaz = self.understander.gaz
+            names: dict[str, int] = {s.name: 1_000_000 for s in gaz.states}
+            names.update({c.label: 10_000 for c in gaz.counties})
+            sizes = gaz.places.sizes().tolist()
+            for ((st, _), name), size in zip(gaz.place_names.items(), sizes, strict=True):
+                if not USPS_ABBREVIATION.search(name):
+                    names.setdefault(f"{name}, {st}", size)
+            self._choices = names
+        return self._choices
 
 
 class OldTypoReader:

@@ -22,9 +22,12 @@ from shapely.ops import polylabel
 
 from fieldoffice.directory.context import Context
 from fieldoffice.geo import near as near_mod
+from fieldoffice.geo import near_build
 from fieldoffice.geo.index import PointIndex
 from fieldoffice.geo.index_build import polygon_edges
 from fieldoffice.geo.near import CHECK, NO, YES, NearIndex
+from fieldoffice.geo.near_build import build_near_index
+from tests.geo.near_oracles import fast_path
 
 A, E2 = 6378.137, 0.00669437999014  # WGS84's semi-major axis (km) and e^2, as the definition says
 KM_LAT_MIN = A * (1 - E2) * math.pi / 180  # the least km per degree of latitude: the equator's
@@ -159,7 +162,7 @@ def state_groups(ctx: Context) -> np.ndarray:
 def make_shipped(ctx: Context, group: np.ndarray) -> Shipped:
     edges, owner = polygon_edges(ctx.gazetteer.polygons)
     keep = reference_kept(edges, owner, group)
-    near = NearIndex.build(edges, owner, group, ctx.gazetteer.tolerance_km)
+    near = build_near_index(edges, owner, group, ctx.gazetteer.tolerance_km)
     return Shipped(near, ctx.gazetteer.index, edges[keep], owner[keep], group[owner[keep]], group)
 
 
@@ -258,7 +261,7 @@ def check_everything(s: Shipped, x: np.ndarray, y: np.ndarray, rng: np.random.Ge
     got = near.near_other(x[inside], y[inside], county[inside])
     np.testing.assert_array_equal(got, expected[inside])
     # ... and the sample really exercises every path of the grid, both answers of the kernel
-    path = near.fast_path(x[inside], y[inside], county[inside])
+    path = fast_path(near, x[inside], y[inside], county[inside])
     counts = {p: int((path == p).sum()) for p in (NO, YES, CHECK)}
     assert min(counts.values()) > 1000, counts
     assert 0.1 < got[path == CHECK].mean() < 0.9
@@ -336,11 +339,11 @@ def test_cell_bounds_hold_for_every_point_of_the_cell(size: float, lat0: float) 
     is beyond tol of every point of the padded cell, one within `full` is within tol of all of it
     (the frames of those points differ from the centre's in both scales)."""
     rng = np.random.default_rng([int(lat0 * 100 + 100), int(1 / size)])
-    y_c, kx_c, ky_c, reach, full = near_mod._row_bounds(lat0, size, 3, TOL, TOL)
+    y_c, kx_c, ky_c, reach, full = near_build._row_bounds(lat0, size, 3, TOL, TOL)
     kx, ky = scales(y_c)
     np.testing.assert_allclose(kx_c, kx, rtol=1e-14)
     np.testing.assert_allclose(ky_c, ky, rtol=1e-14)
-    pad = near_mod._PAD_DEG
+    pad = near_build._PAD_DEG
     n_far = n_full = 0
     for j in range(3):
         cx, cy = -120.0 + size / 2, float(y_c[j])
@@ -477,7 +480,7 @@ def test_one_km_into_nevada_from_california_is_near_when_the_states_differ(ctx: 
     lon = line_lon + 1.0 / float(scales(lat)[0])  # 1 km east, in the local frame
     assert gaz.index.lookup(lat=[lat], lon=[lon]).tolist() == [washoe]
 
-    by_state = NearIndex.build(edges, owner, state_groups(ctx), gaz.tolerance_km)
+    by_state = build_near_index(edges, owner, state_groups(ctx), gaz.tolerance_km)
     assert by_state.near_other([lon], [lat], [washoe]).tolist() == [True]
     nearby = by_state.within(lon, lat)
     in_california = [(c, km) for c, km in nearby if gaz.counties[c].state == "CA"]
@@ -485,7 +488,7 @@ def test_one_km_into_nevada_from_california_is_near_when_the_states_differ(ctx: 
     assert in_california[0][1] == pytest.approx(1.0, abs=1e-9)
 
     # one office for both sides (as the shipped directory has it): not near
-    one = NearIndex.build(edges, owner, np.zeros(len(fips), dtype=np.int32), gaz.tolerance_km)
+    one = build_near_index(edges, owner, np.zeros(len(fips), dtype=np.int32), gaz.tolerance_km)
     assert one.near_other([lon], [lat], [washoe]).tolist() == [False]
     # 6 km in: beyond the tolerance of the state line, whatever the groups
     lon6 = line_lon + 6.0 / float(scales(lat)[0])
@@ -500,9 +503,9 @@ def test_middle_of_a_big_county_is_near_nothing(ctx: Context) -> None:
     assert poly.boundary.distance(p) > 0.5  # degrees: tens of km from every line
     edges, owner = polygon_edges(gaz.polygons)
     every_county = np.arange(len(gaz.counties), dtype=np.int32)  # every line is a group line
-    near = NearIndex.build(edges, owner, every_county, gaz.tolerance_km)
+    near = build_near_index(edges, owner, every_county, gaz.tolerance_km)
     assert near.near_other([p.x], [p.y], [nye]).tolist() == [False]
-    assert near.fast_path([p.x], [p.y], [nye]).tolist() == [NO]
+    assert fast_path(near, [p.x], [p.y], [nye]).tolist() == [NO]
     assert near.within(p.x, p.y) == []
 
 
@@ -518,7 +521,7 @@ def grid_of_squares(
         for k in range(len(groups))
     ]  # fmt: skip
     edges, owner = polygon_edges(polys)
-    return polys, NearIndex.build(edges, owner, np.array(groups, dtype=np.int32), TOL)
+    return polys, build_near_index(edges, owner, np.array(groups, dtype=np.int32), TOL)
 
 
 def rect_km(px: float, py: float, box: shapely.Polygon) -> float:
@@ -589,7 +592,7 @@ def test_equally_near_counties_go_to_the_lowest_index(swap: bool) -> None:
     if swap:
         boxes.reverse()
     edges, owner = polygon_edges(boxes)
-    index = NearIndex.build(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
+    index = build_near_index(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
     ys = np.array([north_of(39.9, -d) for d in np.linspace(0.1, 4.5, 25)])
     xs = np.full(len(ys), -99.9)
     who, km = index.nearest(xs, ys)
@@ -605,7 +608,7 @@ def test_a_corner_is_equally_far_through_both_coasts_that_meet_there(swap: bool)
     a = shapely.Polygon([(-100.0, 39.93), (-99.9, 39.9), (-99.9, 40.0), (-100.0, 40.0)])
     b = shapely.Polygon([(-99.9, 39.9), (-99.8, 39.94), (-99.8, 40.0), (-99.9, 40.0)])
     edges, owner = polygon_edges([b, a] if swap else [a, b])
-    index = NearIndex.build(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
+    index = build_near_index(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
     rng = np.random.default_rng(1)
     h = rng.uniform(0.005, 0.04, 300)
     xs, ys = -99.9 + h * rng.uniform(-0.1, 0.1, 300), 39.9 - h  # well inside the corner's cone
@@ -625,7 +628,7 @@ def test_both_sides_of_a_line_are_equally_far_from_it(swap: bool) -> None:
     a = shapely.Polygon([(-100.0, 39.9), (-99.8, 39.9), (-99.8, 40.05)])
     b = shapely.Polygon([(-100.0, 39.9), (-99.8, 40.05), (-100.0, 40.05)])  # shares the diagonal
     edges, owner = polygon_edges([b, a] if swap else [a, b])
-    index = NearIndex.build(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
+    index = build_near_index(edges, owner, np.array([0, 1], dtype=np.int32), TOL)
     rng = np.random.default_rng(0)
     t, off = rng.uniform(0.3, 0.7, 300), rng.uniform(-0.005, 0.005, 300)
     xs, ys = -100.0 + 0.2 * t, 39.9 + 0.15 * t + off  # within about 0.5 km of the diagonal

@@ -20,7 +20,8 @@ from pyproj import Geod
 
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex, segment_km
-from fieldoffice.lookup.locate import Locator, near_index_of
+from fieldoffice.lookup.decide import near_index_of
+from fieldoffice.lookup.locate import Locator
 
 F64 = npt.NDArray[np.float64]
 GEOD = Geod(ellps="WGS84")

@@ -7,9 +7,10 @@ import json
 import pytest
 
 from fieldoffice.directory.context import Context
-from fieldoffice.geo.placenames import Candidate, PlaceNames
+from fieldoffice.geo.placenames import PlaceNames
 from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import sentence
+from tests.suggest_oracles import OldSuggestions
 from tests.test_cli import run
 
 # bare name -> (the place answered, its office, one alternative that must be listed)
@@ -54,16 +55,6 @@ def test_a_name_that_exists_is_never_not_found(ctx: Context, locator: Locator) -
         assert a.status != "not_found", first
 
 
-@pytest.mark.parametrize(
-    ("sizes", "dominant"),
-    [([190, 1], True), ([24, 1, 1], True), ([38, 21], False), ([1, 1], False), ([5], True),
-     ([3, 1], True), ([2, 1], False), ([1, 0], False)],
-)  # fmt: skip
-def test_dominance_rule(sizes: list[int], dominant: bool) -> None:
-    found = [Candidate("X", f"S{i}", n) for i, n in enumerate(sizes)]
-    assert PlaceNames.dominant(found) is dominant
-
-
 def test_the_cli_exit_code_and_json_for_ambiguous() -> None:
     r = run("locate", "Springfield", "--json")
     body = json.loads(r.stdout)
@@ -106,7 +97,10 @@ def test_suggestions_are_real_names_most_similar_then_largest(
     locator: Locator, query: str, first: str
 ) -> None:
     # the locator's index (suggest.py) and the old slow path it replaced
-    for got in (locator.suggestions(query), locator.understander.suggestions(query)):
+    for got in (
+        locator.suggestions(query),
+        OldSuggestions(locator.understander).suggestions(query),
+    ):
         assert got[0] == first
         assert not any(
             w in s.split() for s in got for w in ("Bch", "Crp", "Corp", "Spgs", "W", "N")
@@ -114,6 +108,6 @@ def test_suggestions_are_real_names_most_similar_then_largest(
 
 
 def test_no_filler_when_nothing_is_close(locator: Locator) -> None:
-    assert locator.understander.suggestions("Xyzzy, NV") == []
+    assert OldSuggestions(locator.understander).suggestions("Xyzzy, NV") == []
     assert locator.suggestions("Xyzzy, NV") == []
     assert locator.locate("Qwrtplk").suggestions == ()

@@ -20,15 +20,14 @@ from fieldoffice.lookup.locate import Locator, suggester_of
 from fieldoffice.lookup.suggest import (
     AREA,
     OFFICE,
-    ORACLE_KINDS,
     PLACE,
     NameTable,
     Suggester,
     gazetteer_arrays,
+    name_part,
 )
 from fieldoffice.lookup.typos import TypoReader
-from fieldoffice.lookup.understand import name_part
-from tests.suggest_oracles import OldTypoReader, mutate
+from tests.suggest_oracles import ORACLE_KINDS, OldSuggestions, OldTypoReader, mutate
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +36,17 @@ def suggester(ctx: Context) -> Suggester:
 
 
 @pytest.fixture(scope="module")
-def near_misses(locator: Locator) -> list[tuple[str, str]]:
+def old(locator: Locator) -> OldSuggestions:
+    """The slow path the index replaced: rapidfuzz over every name."""
+    return OldSuggestions(locator.understander)
+
+
+@pytest.fixture(scope="module")
+def near_misses(old: OldSuggestions) -> list[tuple[str, str]]:
     """(query, the label it was made from): places, counties and states, about half with the
     state after them, as 'Name, ST'."""
     rng = random.Random(13)
-    labels = list(locator.understander.choices())
+    labels = list(old.choices())
     out = []
     for _ in range(400):
         label = rng.choice(labels)
@@ -55,9 +60,9 @@ def near_misses(locator: Locator) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def oracle(locator: Locator, near_misses: list[tuple[str, str]]) -> dict[str, list[str]]:
+def oracle(old: OldSuggestions, near_misses: list[tuple[str, str]]) -> dict[str, list[str]]:
     """The old slow path's five for each near miss (about 20 ms each)."""
-    return {q: locator.understander.suggestions(q) for q, _ in near_misses}
+    return {q: old.suggestions(q) for q, _ in near_misses}
 
 
 def state_of(locator: Locator, query: str) -> str | None:
@@ -90,11 +95,11 @@ def test_the_index_keeps_every_name_scoring_every_name_would(
 
 
 def test_the_offered_names_are_the_old_choices_in_their_order(
-    suggester: Suggester, locator: Locator
+    suggester: Suggester, old: OldSuggestions
 ) -> None:
     table = suggester.tables[0]
     offered = np.flatnonzero(table.offered).tolist()
-    choices = locator.understander.choices()
+    choices = old.choices()
     assert [table.labels[e] for e in offered] == list(choices)
     assert [int(table.size[e]) for e in offered] == list(choices.values())
 
@@ -124,11 +129,10 @@ def test_built_once_per_context(ctx: Context) -> None:
 
 # -- the suggestions, old and new -----------------------------------------------------------------
 def test_suggestions_equal_the_old_slow_path(
-    suggester: Suggester, locator: Locator, oracle: dict[str, list[str]]
+    suggester: Suggester, locator: Locator, old: OldSuggestions, oracle: dict[str, list[str]]
 ) -> None:
     """Over the states, counties and places the old path offered, the same five in the same
     order, for every near miss (the index is exact, so all of them, not 99%)."""
-    old = locator.understander
     for q, want in oracle.items():
         assert suggester.suggest(q, state_of(locator, q), kinds=ORACLE_KINDS) == want, q
     for q in ("Renoo NV", "Sacremento", "Pheonix, AZ", "Clevland", "xqzzy", "asdf asdf",

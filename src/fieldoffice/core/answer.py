@@ -1,8 +1,8 @@
 """What a lookup answers, as typed dataclasses: decided by decide.py, worded by wording.py.
 
-The JSON of the API and of `locate --json` is these dataclasses as they are (orjson serialises
-them), and the API's OpenAPI schema is derived from them, so the schema and the core cannot drift.
-No English lives here: a reason is a code with its parameters.
+The JSON of the API and of `locate --json` is `AnswerBody` as it is (orjson serialises it: an
+Answer's fields, flat, and its reason worded), and the API's OpenAPI schema is derived from it, so
+the schema and the core cannot drift. No English lives here: a reason is a code with its parameters.
 """
 
 from __future__ import annotations
@@ -152,7 +152,60 @@ class Decision:
 
 @dataclass(frozen=True)
 class Answer:
-    """One lookup: the query, where it was understood to be, and the decision."""
+    """One lookup: the query, where it was understood to be, and the decision.
+
+    The decision's fields are read through it (`answer.status`, `answer.offices`...), as every
+    door reads them; `AnswerBody` is what they send."""
+
+    query: str
+    location: Location | None
+    decision: Decision
+    national_contact: NationalContact
+
+    @property
+    def status(self) -> Status:
+        return self.decision.status
+
+    @property
+    def reason_code(self) -> ReasonCode:
+        return self.decision.reason.code
+
+    @property
+    def reason_params(self) -> dict[str, Any]:
+        return self.decision.reason.params
+
+    @property
+    def counties(self) -> tuple[CountyRef, ...]:
+        return self.decision.counties
+
+    @property
+    def offices(self) -> tuple[OfficeRef, ...]:
+        return self.decision.offices
+
+    @property
+    def confidence(self) -> Confidence | None:
+        return self.decision.confidence
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        return self.decision.suggestions
+
+    @property
+    def nearest_office(self) -> OfficeRef | None:
+        return self.decision.nearest_office
+
+    @property
+    def alternatives(self) -> tuple[Alternative, ...]:
+        return self.decision.alternatives
+
+    @property
+    def responsible(self) -> tuple[OfficeRef, ...]:
+        return self.decision.responsible
+
+
+@dataclass(frozen=True)
+class AnswerBody:
+    """An Answer as the API and `locate --json` send it: its fields flat, and its reason worded."""
 
     query: str
     status: Status
@@ -166,19 +219,9 @@ class Answer:
     nearest_office: OfficeRef | None
     alternatives: tuple[Alternative, ...]
     national_contact: NationalContact
-
-    @property
-    def responsible(self) -> tuple[OfficeRef, ...]:
-        return tuple(o for o in self.offices if o.side != "nearby")
-
-
-@dataclass(frozen=True)
-class AnswerBody(Answer):
-    """An Answer with its reason worded, as the API and `locate --json` send it."""
-
     reason: str = ""
 
 
 def with_wording(answer: Answer, sentence: str) -> AnswerBody:
-    values = {f.name: getattr(answer, f.name) for f in fields(Answer)}
+    values = {f.name: getattr(answer, f.name) for f in fields(AnswerBody) if f.name != "reason"}
     return AnswerBody(**values, reason=sentence)

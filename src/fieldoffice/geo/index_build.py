@@ -11,6 +11,7 @@ neighbouring cell by a floating-point ulp is still inside the box it was classif
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -75,20 +76,7 @@ def build_index(
 ) -> IndexArrays:
     geoms = np.asarray(polys, dtype=object)
     tree = shapely.STRtree(geoms)
-    nx, ny = round(360 / coarse_deg), round(180 / coarse_deg)
-    coarse = np.full((ny, nx), -1, dtype=np.int32)
-
-    present = ~shapely.is_empty(geoms)
-    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
-    i0, i1 = int((xmin + 180) // coarse_deg), min(nx - 1, int((xmax + 180) // coarse_deg))
-    j0, j1 = int((ymin + 90) // coarse_deg), min(ny - 1, int((ymax + 90) // coarse_deg))
-    jj, ii = np.mgrid[j0 : j1 + 1, i0 : i1 + 1]
-    jj, ii = jj.ravel(), ii.ravel()
-    cboxes = _boxes(ii * coarse_deg - 180.0, jj * coarse_deg - 90.0, coarse_deg, margin)
-    cls, _, _ = _classify(tree, geoms, cboxes)
-    coarse[jj, ii] = np.where(cls >= -1, cls, 0).astype(np.int32)
-    mixed_c = np.flatnonzero(cls == -2)
-    coarse[jj[mixed_c], ii[mixed_c]] = (-2 - np.arange(len(mixed_c))).astype(np.int32)
+    coarse, ii, jj, mixed_c = _coarse_cells(tree, geoms, coarse_deg, margin)
 
     # Fine cells of every mixed coarse cell, in block order then row-major within the block.
     fine_deg = coarse_deg / sub
@@ -102,28 +90,12 @@ def build_index(
     mixed_f = np.flatnonzero(fcls == -2)
     fine[mixed_f] = (-2 - np.arange(len(mixed_f))).astype(np.int32)
 
-    # Candidates of each mixed fine cell, sorted by polygon index (lowest index wins ties).
-    mixed_id = np.full(len(fboxes), -1, dtype=np.int64)
-    mixed_id[mixed_f] = np.arange(len(mixed_f))
-    keep = mixed_id[fbox_i] >= 0
-    cand_cell, cand_poly = mixed_id[fbox_i[keep]], fpoly_i[keep]
-    order = np.lexsort((cand_poly, cand_cell))
-    cand_cell, cand_poly = cand_cell[order], cand_poly[order]
-    cand_start = np.searchsorted(cand_cell, np.arange(len(mixed_f) + 1))
-
-    # Edges crossing each mixed fine cell, and each edge's slot among the cell's candidates.
+    cand_cell, cand_poly, cand_start = _candidates(fbox_i, fpoly_i, mixed_f, len(fboxes))
     edges, owner = polygon_edges(polys)
-    etree = shapely.STRtree(shapely.linestrings(edges.reshape(-1, 2, 2)))
-    mboxes = fboxes[mixed_f]
-    ep = etree.query(mboxes, predicate="intersects")
-    pe_cell, pe_edge = ep[0].astype(np.int64), ep[1].astype(np.int64)
-    order = np.lexsort((pe_edge, pe_cell))
-    pe_cell, pe_edge = pe_cell[order], pe_edge[order]
-    edge_start = np.searchsorted(pe_cell, np.arange(len(mixed_f) + 1))
-    pe_owner = owner[pe_edge]
+    pe_cell, pe_edge, edge_start = _crossing_edges(edges, fboxes[mixed_f])
     # slot = position of the edge's owner within its cell's candidate run
     key_c = cand_cell * (len(geoms) + 1) + cand_poly
-    key_e = pe_cell * (len(geoms) + 1) + pe_owner
+    key_e = pe_cell * (len(geoms) + 1) + owner[pe_edge]
     pos = np.searchsorted(key_c, key_e)
     if not np.array_equal(key_c[np.minimum(pos, len(key_c) - 1)], key_e):
         raise RuntimeError("an edge's polygon is missing from its cell's candidates")
@@ -154,6 +126,56 @@ def build_index(
         edges=edges,
         n_polys=len(geoms),
     )
+
+
+def _coarse_cells(
+    tree: shapely.STRtree, geoms: npt.NDArray[Any], coarse_deg: float, margin: float
+) -> tuple[npt.NDArray[np.int32], npt.NDArray[Any], npt.NDArray[Any], npt.NDArray[np.int64]]:
+    """The world's coarse grid: per cell its one polygon, -1 for none, or -2 - n for the n-th
+    mixed cell; with the columns and rows of the cells over the polygons' bounds, and which of
+    those are mixed."""
+    nx, ny = round(360 / coarse_deg), round(180 / coarse_deg)
+    coarse = np.full((ny, nx), -1, dtype=np.int32)
+    present = ~shapely.is_empty(geoms)
+    xmin, ymin, xmax, ymax = shapely.total_bounds(geoms[present])
+    i0, i1 = int((xmin + 180) // coarse_deg), min(nx - 1, int((xmax + 180) // coarse_deg))
+    j0, j1 = int((ymin + 90) // coarse_deg), min(ny - 1, int((ymax + 90) // coarse_deg))
+    jj, ii = np.mgrid[j0 : j1 + 1, i0 : i1 + 1]
+    jj, ii = jj.ravel(), ii.ravel()
+    cboxes = _boxes(ii * coarse_deg - 180.0, jj * coarse_deg - 90.0, coarse_deg, margin)
+    cls, _, _ = _classify(tree, geoms, cboxes)
+    coarse[jj, ii] = np.where(cls >= -1, cls, 0).astype(np.int32)
+    mixed_c = np.flatnonzero(cls == -2)
+    coarse[jj[mixed_c], ii[mixed_c]] = (-2 - np.arange(len(mixed_c))).astype(np.int32)
+    return coarse, ii, jj, mixed_c
+
+
+def _candidates(
+    box_i: npt.NDArray[np.int64], poly_i: npt.NDArray[np.int64], mixed: npt.NDArray[np.int64],
+    n_boxes: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:  # fmt: skip
+    """The candidates of each mixed fine cell, sorted by polygon index (lowest index wins ties):
+    their cell, their polygon, and where each cell's run starts."""
+    mixed_id = np.full(n_boxes, -1, dtype=np.int64)
+    mixed_id[mixed] = np.arange(len(mixed))
+    keep = mixed_id[box_i] >= 0
+    cand_cell, cand_poly = mixed_id[box_i[keep]], poly_i[keep]
+    order = np.lexsort((cand_poly, cand_cell))
+    cand_cell, cand_poly = cand_cell[order], cand_poly[order]
+    return cand_cell, cand_poly, np.searchsorted(cand_cell, np.arange(len(mixed) + 1))
+
+
+def _crossing_edges(
+    edges: npt.NDArray[np.float64], boxes: npt.NDArray[Any]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The edges crossing each box: (box, edge) pairs sorted by box then edge, and where each
+    box's run starts."""
+    etree = shapely.STRtree(shapely.linestrings(edges.reshape(-1, 2, 2)))
+    ep = etree.query(boxes, predicate="intersects")
+    pe_cell, pe_edge = ep[0].astype(np.int64), ep[1].astype(np.int64)
+    order = np.lexsort((pe_edge, pe_cell))
+    pe_cell, pe_edge = pe_cell[order], pe_edge[order]
+    return pe_cell, pe_edge, np.searchsorted(pe_cell, np.arange(len(boxes) + 1))
 
 
 def _reference_points(

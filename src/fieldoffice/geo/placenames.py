@@ -2,7 +2,8 @@
 ranked by size.
 
 Size is the number of ZIP codes the USPS files under the name (its main city name; a name only
-some ZIP codes accept as an alternative counts those): Houston, TX has 190, Houston, MO one.
+some ZIP codes accept as an alternative counts those): Houston, TX has 190, Houston, MO one. Which
+one a bare "Houston" means is a rule of the decider's (lookup/decide.py, `dominant`).
 """
 
 from __future__ import annotations
@@ -12,11 +13,6 @@ from dataclasses import dataclass
 
 from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer
-
-DOMINANCE = (
-    3  # the largest place is the answer when it has at least this many times the next's ZIPs
-)
-MIN_ZIPS = 2  # ... and at least this many of its own
 
 
 @dataclass(frozen=True)
@@ -38,11 +34,3 @@ class PlaceNames:
     def candidates(self, text: str) -> list[Candidate]:
         """Every state's place of this name, largest first."""
         return list(self.by_name.get(fold(text), ()))
-
-    @staticmethod
-    def dominant(found: list[Candidate]) -> bool:
-        """Does the first candidate clearly outrank the rest?"""
-        if len(found) == 1:
-            return True
-        top, second = found[0].zip_codes, found[1].zip_codes
-        return top >= MIN_ZIPS and top >= DOMINANCE * second

@@ -1,14 +1,14 @@
 """The one place that decides an answer's status, offices, confidence and reason code.
 
-A located thing is a set of counties (a state, a city, a county), a ZIP code, or a point with what
-geometry found around it (the county it is in or just outside, and whether another territory lies
-within the boundary data's precision). Nothing here writes English: wording.py does.
+A located thing is a set of counties (a state, a city, a county), a ZIP code, a point, or a name
+that several places share. Nothing here writes English: wording.py does.
 
-Single lookups and batch share the rules through *keys*. Every point and ZIP outcome is one key
-(county k as it is, county k near another territory, just outside county k, a fixed outcome such as
-"military ZIP"...). `point_keys` and `zip_key` pick keys: the batch calls them on arrays of millions
-of rows, the locator on arrays of one. `entry(key)` is the Decision for a key, made by the same
-scalar rules (`for_counties`) that decide a state or a city. So batch and single cannot disagree.
+Single lookups and batch share the rules through *keys* (keys.py): every point and ZIP outcome is
+one key, and `entry(key)` is the Decision for it, made by the same scalar rules (`for_counties`)
+that decide a state or a city. So batch and single cannot disagree. What a single lookup adds on
+top of its key's decision is decided here too: the offices nearby and how far they are, how far
+outside its county a point is, the nearest office to an uncovered place, and which of several
+places of one name is meant (the dominance rule).
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from functools import cached_property
 from typing import Any, cast
 
 import numpy as np
-import numpy.typing as npt
 
 from fieldoffice.core.answer import (
     Alternative,
@@ -33,36 +32,43 @@ from fieldoffice.core.answer import (
     ReasonCode,
 )
 from fieldoffice.core.models import CONFIDENCE_RANK, Claim, Confidence, Status, weakest
+from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
-from fieldoffice.geo.gazetteer import Zip
+from fieldoffice.geo.near import NearIndex
+from fieldoffice.lookup.keys import (
+    BLOCKS,
+    FIXED_CODES,
+    INSIDE,
+    INSIDE_NEAR,
+    OUTSIDE_ALONE,
+    OUTSIDE_NEAR,
+    ZIP_REACHES,
+    Keys,
+)
 from fieldoffice.lookup.named_areas import Area
 from fieldoffice.lookup.offices import office_ref
+from fieldoffice.lookup.understand import Named, Place, Reading
 
 EARTH_KM = 6371.0088
 # Past this distance the nearest office is no help (Guam -> Seattle is 9,127 km): the answer says
 # no office is near and gives the national line instead.
 NEAREST_OFFICE_MAX_KM = 1000.0
-MILITARY_STATES = ("AA", "AE", "AP")
-MILITARY_POST_OFFICES = ("APO", "FPO", "DPO")
-ASSOCIATED_STATES = ("FM", "MH", "PW")  # Micronesia, Marshall Islands, Palau
-
-# Key blocks over counties (n of them), then fixed outcomes, then one key per state for ZIPs
-# that have no county and so answer for their whole state.
-INSIDE, INSIDE_NEAR, OUTSIDE_NEAR, OUTSIDE_ALONE, ZIP_REACHES = range(5)
-BLOCKS = 5
-FIXED: tuple[tuple[Status, ReasonCode], ...] = (
-    ("not_found", ReasonCode.OUTSIDE_COUNTIES),
-    ("not_found", ReasonCode.UNKNOWN_ZIP),
-    ("not_found", ReasonCode.MILITARY_ZIP),
-    ("not_found", ReasonCode.ASSOCIATED_STATE_ZIP),
-    ("not_found", ReasonCode.NO_COUNTY),
-    ("invalid", ReasonCode.BAD_NUMBER),
-    ("invalid", ReasonCode.OUT_OF_RANGE),
-    ("invalid", ReasonCode.MISSING),
-    ("invalid", ReasonCode.BAD_ZIP),
-)
-
-I32 = npt.NDArray[np.int32]
+# A name without a state ("Houston", "Cook County") means its largest place when that one has at
+# least DOMINANCE times the next one's ZIP codes and at least MIN_ZIPS of its own.
+DOMINANCE = 3
+MIN_ZIPS = 2
+# The status of each fixed outcome (keys.FIXED_CODES): the batch's unreadable cells are invalid.
+FIXED_STATUS: dict[ReasonCode, Status] = {
+    ReasonCode.OUTSIDE_COUNTIES: "not_found",
+    ReasonCode.UNKNOWN_ZIP: "not_found",
+    ReasonCode.MILITARY_ZIP: "not_found",
+    ReasonCode.ASSOCIATED_STATE_ZIP: "not_found",
+    ReasonCode.NO_COUNTY: "not_found",
+    ReasonCode.BAD_NUMBER: "invalid",
+    ReasonCode.OUT_OF_RANGE: "invalid",
+    ReasonCode.MISSING: "invalid",
+    ReasonCode.BAD_ZIP: "invalid",
+}
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -70,6 +76,15 @@ def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
+
+
+def dominant(sizes: Sequence[int]) -> bool:
+    """Does the first of several places of one name (largest first, by ZIP codes) clearly
+    outrank the rest? The only one always does."""
+    if len(sizes) == 1:
+        return True
+    top, second = sizes[0], sizes[1]
+    return top >= MIN_ZIPS and top >= DOMINANCE * second
 
 
 def _alternative_param(a: Alternative) -> dict[str, Any]:
@@ -81,111 +96,36 @@ def decider(ctx: Context) -> Decider:
     return ctx.memo("decider", lambda: Decider(ctx))
 
 
-class Decider:
+def near_index(ctx: Context) -> NearIndex:
+    """The boundary-tolerance index for this directory's territories (built once per data and
+    directory version, kept as a derived snapshot)."""
+
+    def build() -> NearIndex:
+        from fieldoffice.geo.index_build import polygon_edges
+        from fieldoffice.geo.near_build import build_near_index
+
+        gaz = ctx.gazetteer
+        edges, owner = polygon_edges(list(gaz.polygons))
+        return build_near_index(edges, owner, decider(ctx).county_group, gaz.tolerance_km)
+
+    arrays = ctx.derived_arrays("near-index", lambda: build().to_arrays())
+    return NearIndex.from_arrays(arrays)
+
+
+def near_index_of(ctx: Context) -> NearIndex:
+    """The near index of a context, made once."""
+    return ctx.memo("near-index", lambda: near_index(ctx))
+
+
+class Rules(Keys):
+    """The rules that batch and single lookups share: a key's decision, and a set of counties'."""
+
     def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
-        self.gaz = ctx.gazetteer
-        self.terr = ctx.territories
+        super().__init__(ctx)
         self.offices = {o.id: o for o in ctx.directory.offices}
-        self.fips = [c.fips for c in self.gaz.counties]
-        self.n = len(self.fips)
-        self.county_index = {f: k for k, f in enumerate(self.fips)}
-        self.states = sorted({c.state for c in self.gaz.counties})
         self._entries: dict[int, Decision] = {}
 
-    # -- groups: counties with the same set of offices ---------------------------------------------
-    @cached_property
-    def county_group(self) -> I32:
-        """Per county, an id shared by every county claimed by exactly the same offices."""
-        ids: dict[frozenset[str], int] = {frozenset(): 0}
-        out = np.empty(self.n, dtype=np.int32)
-        for k, f in enumerate(self.fips):
-            out[k] = ids.setdefault(self.terr.offices_of(f), len(ids))
-        return out
-
-    @cached_property
-    def county_has_office(self) -> npt.NDArray[np.bool_]:
-        return np.array([bool(self.terr.offices_of(f)) for f in self.fips], dtype=bool)
-
-    # -- keys -------------------------------------------------------------------------------------
-    @property
-    def n_keys(self) -> int:
-        return BLOCKS * self.n + len(FIXED) + len(self.states)
-
-    def fixed_key(self, code: ReasonCode) -> int:
-        return BLOCKS * self.n + [c for _, c in FIXED].index(code)
-
-    def state_key(self, usps: str) -> int:
-        return BLOCKS * self.n + len(FIXED) + self.states.index(usps)
-
-    def point_keys(
-        self,
-        county: npt.ArrayLike,
-        home: npt.ArrayLike,
-        near: npt.ArrayLike,
-    ) -> I32:
-        """The rule for points, over arrays.
-
-        county: the county a point is in, or -1 if in none; home: for a point in none, the nearest
-        county within the boundary tolerance (-1 if none); near: is a county of another group (than
-        county, or than home for a point outside) within the tolerance.
-        A point inside a county near another territory is near_boundary; a point just outside every
-        county belongs to the nearest one, near_boundary when that or another nearby county has an
-        office, uncovered when none has; a point far from every county is not found.
-        """
-        c = np.asarray(county, dtype=np.int32)
-        h = np.asarray(home, dtype=np.int32)
-        nr = np.asarray(near, dtype=bool)
-        n = np.int32(self.n)
-        keys = c + nr.astype(np.int32) * (n * INSIDE_NEAR)  # points inside a county (most)
-        out = np.flatnonzero(c < 0)
-        if len(out):
-            ho, no = h[out], nr[out]
-            safe_h = np.where(ho >= 0, ho, 0)
-            reaches_office = self.county_has_office[safe_h] | no
-            block = np.where(reaches_office, n * OUTSIDE_NEAR, n * OUTSIDE_ALONE)
-            keys[out] = np.where(
-                ho >= 0, safe_h + block, self.fixed_key(ReasonCode.OUTSIDE_COUNTIES)
-            )
-        return keys
-
-    def zip_key(self, z: Zip) -> int:
-        """The rule for a ZIP code: its county (near_boundary if its area may reach another
-        office's territory, see zipspread.py), or why it has none."""
-        if z.county_fips:
-            k = self.county_index[z.county_fips]
-            reaches = self.zip_spread["other_county"][int(z.zip)] >= 0
-            return k + self.n * ZIP_REACHES if reaches else k
-        return self.no_county_key(z.state, z.city)
-
-    @property
-    def zip_spread(self) -> dict[str, npt.NDArray[Any]]:
-        """Per 5-digit number, the nearest county of another group within the ZIP's reach."""
-        from fieldoffice.lookup.zipspread import build_zip_spread
-
-        return self.ctx.derived_arrays(
-            "zip-spread", lambda: build_zip_spread(self.ctx, self.county_group)
-        )
-
-    def no_county_key(self, state: str, city: str) -> int:
-        """A place or ZIP the data gives no county: military mail, a freely associated state, or
-        else its whole state."""
-        if state in MILITARY_STATES or city.upper() in MILITARY_POST_OFFICES:
-            return self.fixed_key(ReasonCode.MILITARY_ZIP)
-        if state in ASSOCIATED_STATES:
-            return self.fixed_key(ReasonCode.ASSOCIATED_STATE_ZIP)
-        if state in self.states:
-            return self.state_key(state)
-        return self.fixed_key(ReasonCode.NO_COUNTY)
-
-    @cached_property
-    def zip_keys(self) -> I32:
-        """Key per 5-digit number (index = the ZIP as an integer); UNKNOWN_ZIP where there is none."""
-        table = np.full(100_000, self.fixed_key(ReasonCode.UNKNOWN_ZIP), dtype=np.int32)
-        for z in self.gaz.zips.values():
-            table[int(z.zip)] = self.zip_key(z)
-        return table
-
+    # -- a key's decision -------------------------------------------------------------------------
     def entry(self, key: int) -> Decision:
         """The Decision for a key (memoised: a batch asks for the same few keys again and again)."""
         found = self._entries.get(key)
@@ -213,10 +153,10 @@ class Decider:
                 return replace(base, status="uncovered", reason=reason)  # fmt: skip
             return self._near(base, ReasonCode.JUST_OUTSIDE, self.fips[k])
         rest = key - BLOCKS * self.n
-        if rest < len(FIXED):
-            status, code = FIXED[rest]
-            return Decision(status=status, reason=Reason(code))
-        usps = self.states[rest - len(FIXED)]
+        if rest < len(FIXED_CODES):
+            code = FIXED_CODES[rest]
+            return Decision(status=FIXED_STATUS[code], reason=Reason(code))
+        usps = self.states[rest - len(FIXED_CODES)]
         return self.for_counties([c.fips for c in self.gaz.state_counties(usps)], whole_state=usps)
 
     def _near(self, base: Decision, code: ReasonCode, fips: str) -> Decision:
@@ -245,7 +185,6 @@ class Decider:
         weak = self._weakest_region_claim([c for _, c in claims])
         if weak:
             params["weak"] = weak
-        status: Status
         per_office: dict[str, list[str]] = defaultdict(list)
         for ids, members in groups.items():
             for oid in ids:
@@ -254,6 +193,39 @@ class Decider:
         phrases = {
             oid: sorted({c.phrase for _, c in claims if c.office_id == oid}) for oid in order
         }
+        status, code, order = self._claimed(fipses, groups, per_office, phrases, order, params)
+        offices = tuple(
+            replace(
+                office_ref(self.ctx.directory, self.offices[oid]),
+                phrases=tuple(phrases[oid]),
+                counties=tuple(sorted(per_office[oid])) if status == "split" else None,
+            )
+            for oid in order
+        )
+        return Decision(
+            status=status,
+            reason=Reason(code, params),
+            offices=offices,
+            counties=tuple(self._county_ref(f) for f in fipses),
+            claims=tuple(
+                ClaimRef(f, c.office_id, c.phrase, c.region_id, cast(Confidence, c.confidence))
+                for f, c in claims
+            ),
+            confidence=confidence if status != "uncovered" else None,
+        )
+
+    def _claimed(
+        self,
+        fipses: Sequence[str],
+        groups: dict[frozenset[str], list[str]],
+        per_office: dict[str, list[str]],
+        phrases: dict[str, list[str]],
+        order: list[str],
+        params: dict[str, Any],
+    ) -> tuple[Status, ReasonCode, list[str]]:
+        """The status and reason from who claims the counties (groups: the counties of each set
+        of offices), filling in the reason's params; and the offices in the order named."""
+        status: Status
         if len(groups) == 1 and not order:
             status, code = "uncovered", ReasonCode.NO_OFFICE
             state = self._one_state(fipses)
@@ -279,36 +251,152 @@ class Decider:
             ]
             params["uncovered_counties"] = len(groups.get(frozenset(), []))
             params["some_claimed_twice"] = any(len(ids) > 1 for ids in groups)
-        offices = tuple(
-            replace(
-                office_ref(self.ctx.directory, self.offices[oid]),
-                phrases=tuple(phrases[oid]),
-                counties=tuple(sorted(per_office[oid])) if status == "split" else None,
-            )
-            for oid in order
-        )
-        return Decision(
-            status=status,
-            reason=Reason(code, params),
-            offices=offices,
-            counties=tuple(self._county_ref(f) for f in fipses),
-            claims=tuple(
-                ClaimRef(f, c.office_id, c.phrase, c.region_id, cast(Confidence, c.confidence))
-                for f, c in claims
-            ),
-            confidence=confidence if status != "uncovered" else None,
-        )
+        return status, code, order
 
-    def for_area(self, area: Area, alternatives: Sequence[Alternative] = ()) -> Decision:
+    # -- parameters: plain values, so any door can word them --------------------------------------
+    def _county_param(self, fips: str) -> dict[str, str]:
+        c = self.gaz.county_by_fips[fips]
+        return {"fips": fips, "label": c.label}
+
+    def _office_param(self, oid: str, phrases: list[str]) -> dict[str, Any]:
+        o = self.offices[oid]
+        return {"id": oid, "name": o.name, "aor": o.aor, "phrases": phrases}
+
+    def _county_ref(self, fips: str) -> CountyRef:
+        c = self.gaz.county_by_fips[fips]
+        cl = self.terr.claims(fips)
+        return CountyRef(fips, c.name, c.state, tuple(sorted({x.office_id for x in cl})),
+                         tuple(sorted({x.phrase for x in cl})))  # fmt: skip
+
+    def _one_state(self, fipses: Sequence[str]) -> str | None:
+        states = {self.gaz.county_by_fips[f].state for f in fipses}
+        return states.pop() if len(states) == 1 else None
+
+    def _weakest_region_claim(self, claims: list[Claim]) -> dict[str, str] | None:
+        weak = [c for c in claims if c.confidence != "high" and c.region_id]
+        if not weak:
+            return None
+        c = min(weak, key=lambda c: CONFIDENCE_RANK[c.confidence])
+        region = self.ctx.regions.get(c.region_id or "")
+        return {"phrase": c.phrase, "confidence": c.confidence,
+                "why": c.note or (region.source if region else "")}  # fmt: skip
+
+
+class Decider(Rules):
+    """What a single lookup decides: a place, a point, a named area, a name that several places
+    share, a misspelling, text that names no place; and what it adds to its key's decision (the
+    offices nearby, how far, the nearest office)."""
+
+    # -- a single lookup -----------------------------------------------------------------------
+    def for_place(self, place: Place) -> Decision:
+        """A place understood from a query: its ZIP code's rule if it is one (or is known only as
+        another name of one), else its counties', else its state's; with the nearest office when
+        no office covers it."""
+        zip5 = place.detail.get("zip")
+        zips: list[str] = list(place.detail.get("zips") or [])
+        if zip5 is None and len(zips) == 1 and self._known_only_as_another_name(place, zips[0]):
+            zip5 = zips[0]  # where the town is, the data cannot say: the ZIP's rule applies
+        if zip5 in self.gaz.zips:
+            d = self.entry(self.zip_key(self.gaz.zips[zip5]))
+            if d.reason.code is ReasonCode.ZIP_MAY_CROSS:
+                d = self.with_zip_reach(d, str(zip5))
+        elif place.counties:
+            d = self.for_counties(place.counties)
+        else:
+            d = self.entry(self.no_county_key(place.state or "", place.detail.get("city") or ""))
+        if d.status == "uncovered":
+            d = self.with_nearest_office(d, place.lat, place.lon)
+        return d
+
+    def _known_only_as_another_name(self, place: Place, zip5: str) -> bool:
+        """Gorman, CA is only an alternative name of ZIP 93243 (Lebec): the ZIP's point and county
+        are Lebec's, not Gorman's."""
+        city = place.name.rsplit(", ", 1)[0]
+        return fold(self.gaz.zips[zip5].city) != fold(city)
+
+    def for_point(self, lat: float, lon: float) -> Decision:
+        """The same key as the batch computes for this point, then what a single answer adds: the
+        offices nearby, how far outside its county, the nearest office, or the swapped point."""
+        near = near_index_of(self.ctx)
+        k, home, km, is_near = self._measure(near, lat, lon)
+        d = self.entry(int(self.point_keys([k], [home], [is_near])[0]))
+        mine = self.fips[k if k >= 0 else home] if max(k, home) >= 0 else None
+        if d.status == "near_boundary" and mine is not None:
+            skip = {k, home}
+            nearby = [(self.fips[j], d_km) for j, d_km in near.within(lon, lat) if j not in skip]
+            d = self.with_nearby(d, nearby, mine)
+        if k < 0 and home >= 0:
+            d = self.with_distance(d, km)
+        if d.status == "uncovered":
+            d = self.with_nearest_office(d, lat, lon)
+        if d.reason.code is ReasonCode.OUTSIDE_COUNTIES:
+            d = self._swapped(d, lat, lon)
+        return d
+
+    def _measure(self, near: NearIndex, lat: float, lon: float) -> tuple[int, int, float, bool]:
+        """Where a point lies, as point_keys takes it: its county (-1 if none), else its home
+        county within the tolerance and how far (-1 if none), and another group within reach."""
+        x, y = np.array([lon]), np.array([lat])
+        k = int(self.gaz.index.lookup(lat=y, lon=x)[0])
+        if k >= 0:
+            return k, -1, 0.0, bool(near.near_other(x, y, np.array([k], dtype=np.int32))[0])
+        homes, kms = near.nearest(x, y)
+        home, km = int(homes[0]), float(kms[0])
+        group = self.county_group[[max(home, 0)]]
+        return k, home, km, home >= 0 and bool(near.other_groups_within(x, y, group)[0])
+
+    def _swapped(self, d: Decision, lat: float, lon: float) -> Decision:
+        """A point far from every county, suggesting 'lat, lon' swapped if that is in a county."""
+        if not (-90 <= lon <= 90 and -180 <= lat <= 180):
+            return d
+        if self.gaz.index.lookup_one(lat=lon, lon=lat) < 0:
+            return d
+        swapped = f"{lon}, {lat}"
+        params = dict(d.reason.params, swapped=swapped)
+        return replace(d, reason=Reason(d.reason.code, params), suggestions=(swapped,))
+
+    def for_reading(self, query: str, reading: Reading) -> tuple[Place | None, Decision]:
+        """A name without a state (see for_name), or a misspelling read as one place; with the
+        place decided for (None when ambiguous)."""
+        if reading.read_as and reading.top is not None:
+            return reading.top, self.for_misspelt(reading.top)
+        return self.for_name(query, reading.named, reading.top)
+
+    def for_name(
+        self, query: str, named: Sequence[Named], top: Place | None
+    ) -> tuple[Place | None, Decision]:
+        """A name without a state ("Houston", "Cook County"): the largest place of that name, top,
+        when it clearly outranks the others (which come along as alternatives), else ambiguous
+        with every candidate. Returns the place decided for (None when ambiguous)."""
+        alts = [self.alternative(*n) for n in named]
+        if top is not None and dominant([n.zip_codes for n in named]):
+            return top, self.with_alternatives(self.for_place(top), alts[1:9])
+        return None, self.several_places(query, alts)
+
+    def for_misspelt(self, place: Place) -> Decision:
+        """A misspelt name read as the one close place: the answer says how it was read."""
+        d = self.for_place(place)
+        return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, read_as=place.name)))
+
+    def for_area(self, area: Area, place: Place | None = None) -> Decision:
         """A named area ("West Texas", "NYC"): its counties' decision, saying where the list comes
-        from, with any place of the same name as an alternative."""
+        from, with the place of the same words (if the query also names one) as an alternative."""
         d = self.for_counties(area.counties)
         params = dict(d.reason.params)
         if not (area.region and "weak" in params):  # else the caveat already names the source
             params["area"] = {"name": area.name, "source": area.source}
+        alternatives = []
+        if place is not None:
+            name = place.name.rsplit(", ", 1)[0]
+            size = len(place.detail.get("zips", ()))
+            alternatives.append(self.alternative(name, place.state or "", place.counties, size))
         return self.with_alternatives(
             replace(d, reason=Reason(d.reason.code, params)), alternatives
         )
+
+    def unknown_zip(self) -> Decision:
+        """Five digits (or ZIP+4) that no ZIP code has."""
+        return self.entry(self.fixed_key(ReasonCode.UNKNOWN_ZIP))
 
     # -- names that several places share ---------------------------------------------------------
     def alternative(self, name: str, state: str, counties: Sequence[str], zip_codes: int) -> Alternative:  # fmt: skip
@@ -330,10 +418,6 @@ class Decider:
         return replace(d, reason=Reason(d.reason.code, params), alternatives=tuple(alternatives),
                        suggestions=tuple(a.name for a in alternatives))  # fmt: skip
 
-    def read_as(self, d: Decision, name: str) -> Decision:
-        """A misspelt name read as the one close place: the answer says how it was read."""
-        return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, read_as=name)))
-
     def several_places(self, name: str, alternatives: Sequence[Alternative]) -> Decision:
         """A name without a state that no one place clearly owns: ambiguous, with every candidate."""
         params = {"name": name, "alternatives": [_alternative_param(a) for a in alternatives]}
@@ -352,7 +436,7 @@ class Decider:
         """Input that cannot be a place; the message is the parser's, saying what was wrong."""
         return Decision("invalid", Reason(ReasonCode.UNREADABLE, {"message": message}))
 
-    # -- what a single lookup adds to a key's decision ------------------------------------------
+    # -- what a single lookup adds to a key's decision -------------------------------------------
     def with_nearby(self, d: Decision, nearby: Sequence[tuple[str, float]], home: str) -> Decision:
         """A near_boundary decision with the other territories found within the tolerance."""
         mine = self.terr.offices_of(home)
@@ -438,31 +522,3 @@ class Decider:
             if pts:
                 out[o.id] = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
         return out
-
-    # -- parameters: plain values, so any door can word them --------------------------------------
-    def _county_param(self, fips: str) -> dict[str, str]:
-        c = self.gaz.county_by_fips[fips]
-        return {"fips": fips, "label": c.label}
-
-    def _office_param(self, oid: str, phrases: list[str]) -> dict[str, Any]:
-        o = self.offices[oid]
-        return {"id": oid, "name": o.name, "aor": o.aor, "phrases": phrases}
-
-    def _county_ref(self, fips: str) -> CountyRef:
-        c = self.gaz.county_by_fips[fips]
-        cl = self.terr.claims(fips)
-        return CountyRef(fips, c.name, c.state, tuple(sorted({x.office_id for x in cl})),
-                         tuple(sorted({x.phrase for x in cl})))  # fmt: skip
-
-    def _one_state(self, fipses: Sequence[str]) -> str | None:
-        states = {self.gaz.county_by_fips[f].state for f in fipses}
-        return states.pop() if len(states) == 1 else None
-
-    def _weakest_region_claim(self, claims: list[Claim]) -> dict[str, str] | None:
-        weak = [c for c in claims if c.confidence != "high" and c.region_id]
-        if not weak:
-            return None
-        c = min(weak, key=lambda c: CONFIDENCE_RANK[c.confidence])
-        region = self.ctx.regions.get(c.region_id or "")
-        return {"phrase": c.phrase, "confidence": c.confidence,
-                "why": c.note or (region.source if region else "")}  # fmt: skip

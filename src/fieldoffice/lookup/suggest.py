@@ -13,7 +13,8 @@ Every name whose bound is under the cutoff is skipped unscored. A name's letter 
 bits (a bit for "at least t of this letter", t = 1..3), so the bound for every name is two ANDs and
 two popcounts in numpy; the few hundred names left at most (none for junk) are scored by
 rapidfuzz. Nothing is approximate: the names kept and their scores are those scoring every name
-would give. `Understander.suggestions` (query.py) is that slow path, kept as the tests' oracle.
+would give. The slow path that scores every name is kept in tests/suggest_oracles.py as the tests'
+oracle.
 
 The gazetteer's names (about 28,000 distinct, 42,000 entries) are a derived snapshot of the
 context (`gazetteer_arrays`); areas and offices, a few hundred, are made from their files.
@@ -29,15 +30,22 @@ import numpy as np
 import numpy.typing as npt
 
 from fieldoffice.core.models import Office
+from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer, StrColumn
 from fieldoffice.lookup.named_areas import Area
-from fieldoffice.lookup.understand import SUGGEST_CUTOFF, USPS_ABBREVIATION, name_part
+
+SUGGEST_CUTOFF = 70  # rapidfuzz ratio, 0-100: below it a name is not offered at all
+# words the USPS abbreviates in its alternative city names ("Corp Christi", "Manhattan Bch")
+USPS_ABBREVIATION = re.compile(
+    r"\b(?:Bch|Spgs|Spg|Hts|Mtn|Mtns|Vly|Crk|Jct|Lk|Lks|Cyn|Vlg|Twp|Hbr|Isl|Pk|Cv|Ctr|Sta|Sprgs|"
+    r"Pnes|Blf|Bldg|Hwy|Frst|Grv|Hl|Hls|Cors|Crst|Xing|Corp|Crp|Pls|Prt|Rdg|Shr|Shrs|Tpke|Trl|Vis|"
+    r"Ft|Pt|Mt|[NSEW])\b"
+)
 
 # What an entry is. A miss is offered the first four (an office's name is not a query the locator
 # answers); the typo reader reads places.
 STATE, COUNTY, PLACE, AREA, OFFICE = 0, 1, 2, 3, 4
 SUGGESTED = frozenset({STATE, COUNTY, PLACE, AREA})
-ORACLE_KINDS = frozenset({STATE, COUNTY, PLACE})  # what `Understander.suggestions` offers
 
 # a size ranks equal scores: a state before an area before a county before a place by its ZIPs
 STATE_SIZE, AREA_SIZE, COUNTY_SIZE, OFFICE_SIZE = 1_000_000, 100_000, 10_000, 0
@@ -55,6 +63,12 @@ Arrays = dict[str, npt.NDArray[np.generic]]
 Row = tuple[
     str, int, str | None, int, bool, Sequence[str]
 ]  # label, kind, state, size, offered, names
+
+
+def name_part(label: str) -> str:
+    """'Reno, NV' -> 'reno': a suggestion is judged by its name, not its state."""
+    head, sep, tail = label.rpartition(", ")
+    return fold(head if sep and len(tail.strip()) == 2 else label)
 
 
 def _codes(text: str) -> npt.NDArray[np.uint8]:
@@ -165,8 +179,8 @@ def _arrays(
 
 
 def gazetteer_arrays(gaz: Gazetteer) -> Arrays:
-    """States, counties and places as the oracle's `Understander.choices()` has them, in its order
-    (which breaks ties), then every place name the typo reader reads (USPS abbreviations too)."""
+    """States, counties and places in the order the old slow path had them (which breaks ties),
+    then every place name the typo reader reads (USPS abbreviations too)."""
     a = gaz.tables.arrays
     keys = StrColumn(a, "place.key").tolist()  # "NV\treno": the state and the folded name
     written = StrColumn(a, "place.name").tolist()

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from fieldoffice.core.errors import InvalidCoordinates, InvalidInput
 from fieldoffice.core.text import fold
+from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.index import check_coordinates
-from fieldoffice.lookup.wording import EXPECTED_FORMS
+from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.lookup.named_areas import Area
+from fieldoffice.lookup.wording import EXPECTED_FORMS, MAX_QUERY
 
-MAX_QUERY = 300
+if TYPE_CHECKING:
+    from fieldoffice.lookup.typos import TypoReader
+
+__all__ = ["MAX_QUERY", "Named", "Place", "Reading", "Understander", "parse_coordinates"]
 
 _NUM = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+|nan|inf(?:inity)?)"
 _COORDS = re.compile(rf"^\s*\(?\s*({_NUM})\s*(,|\s)\s*({_NUM})\s*\)?\s*$", re.IGNORECASE)
@@ -49,6 +57,27 @@ class Place:
         }
         d.update(self.detail)
         return d
+
+
+class Named(NamedTuple):
+    """One of the places a name without a state may mean: its name, state, counties, and size
+    (the ZIP codes that have it as their main city name, or a county's ZIP codes)."""
+
+    name: str
+    state: str
+    counties: Sequence[str]
+    zip_codes: int
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a query that names no place as it stands may mean: the places of a name without its
+    state (largest first, `named`) with the largest as a Place (`top`); or, `read_as`, the one
+    place a misspelling is read as (`top`)."""
+
+    named: list[Named]
+    top: Place | None
+    read_as: bool = False
 
 
 _COORD_HINT = (
@@ -263,25 +292,9 @@ def parse_coordinates(text: str) -> tuple[float, float] | None:
     return lat, lon
 
 
-SUGGEST_CUTOFF = 70  # rapidfuzz ratio, 0-100: below it a name is not offered at all
-# words the USPS abbreviates in its alternative city names ("Corp Christi", "Manhattan Bch")
-USPS_ABBREVIATION = re.compile(
-    r"\b(?:Bch|Spgs|Spg|Hts|Mtn|Mtns|Vly|Crk|Jct|Lk|Lks|Cyn|Vlg|Twp|Hbr|Isl|Pk|Cv|Ctr|Sta|Sprgs|"
-    r"Pnes|Blf|Bldg|Hwy|Frst|Grv|Hl|Hls|Cors|Crst|Xing|Corp|Crp|Pls|Prt|Rdg|Shr|Shrs|Tpke|Trl|Vis|"
-    r"Ft|Pt|Mt|[NSEW])\b"
-)
-
-
-def name_part(label: str) -> str:
-    """'Reno, NV' -> 'reno': a suggestion is judged by its name, not its state."""
-    head, sep, tail = label.rpartition(", ")
-    return fold(head if sep and len(tail.strip()) == 2 else label)
-
-
 class Understander:
     def __init__(self, gaz: Gazetteer) -> None:
         self.gaz = gaz
-        self._choices: dict[str, int] | None = None
 
     def understand(self, text: str) -> Place | None:
         """The place the text names, None if nothing matches; InvalidInput if it cannot be one."""
@@ -320,12 +333,6 @@ class Understander:
             if found is not None:
                 return found
         return self.address(q)
-
-    def understand_or_none(self, text: str) -> Place | None:
-        try:
-            return self.understand(text)
-        except InvalidInput:
-            return None
 
     # -- kinds ------------------------------------------------------------------------------------
     def point(self, lat: float, lon: float) -> Place:
@@ -435,32 +442,63 @@ class Understander:
                     return " ".join(words[:-n]), st
         return None
 
-    def suggestions(self, q: str, limit: int = 5) -> list[str]:
-        """Real names close to what was typed: most similar first, then the larger place; none
-        padded in when nothing is close."""
-        from rapidfuzz import fuzz, process  # only misses need it
+    # -- names without a state, and misspelt ones ------------------------------------------------
+    @cached_property
+    def placenames(self) -> PlaceNames:
+        return PlaceNames(self.gaz)
 
-        sizes = self.choices()
-        split = self.split_state(q)
-        pool: list[str] = list(sizes)
-        if split is not None:
-            suffix = ", " + split[1].usps
-            pool = [c for c in pool if c.endswith(suffix)] or pool
-        # compare names without their state: "Rneo, NV" and "Rneo" both look for "reno"
-        hits = process.extract(q, pool, scorer=fuzz.ratio, processor=name_part,
-                               limit=max(limit * 10, 50), score_cutoff=SUGGEST_CUTOFF)  # fmt: skip
-        ranked = sorted(hits, key=lambda h: (-round(h[1]), -sizes[h[0]], h[0]))
-        return [h[0] for h in ranked[:limit]]
+    def without_state(
+        self,
+        text: str,
+        county_names: Mapping[str, Sequence[tuple[County, int]]],
+        typos: TypoReader,
+    ) -> Reading | None:
+        """A query that names no place as it stands: a place name without its state ('Houston'),
+        a county's ('Fresno County'; county_names: every county by its folded name, most ZIP codes
+        first), or a misspelt place in the state given ('San Fransisco, CA'); None if neither."""
+        named, top = self.places_named(text)
+        if not named:
+            named, top = self.counties_named(county_names.get(fold(text), []))
+        if named:
+            return Reading(named, top)
+        place = self.misspelt(text, typos)
+        return Reading([], place, read_as=True) if place is not None else None
 
-    def choices(self) -> dict[str, int]:
-        """Every name a suggestion may give, with its size: states and counties first, then places
-        by their ZIP codes. USPS abbreviations ("Manhattan Bch") are not names to suggest."""
-        if self._choices is None:
-            names: dict[str, int] = {s.name: 1_000_000 for s in self.gaz.states}
-            names.update({c.label: 10_000 for c in self.gaz.counties})
-            sizes = self.gaz.places.sizes().tolist()
-            for ((st, _), name), size in zip(self.gaz.place_names.items(), sizes, strict=True):
-                if not USPS_ABBREVIATION.search(name):
-                    names.setdefault(f"{name}, {st}", size)
-            self._choices = names
-        return self._choices
+    def places_named(self, text: str) -> tuple[list[Named], Place | None]:
+        """'Houston': every state's place of that name (up to 12, largest first), and the largest
+        as a Place; nothing if no place has the name."""
+        places = []
+        for c in self.placenames.candidates(text)[:12]:
+            state = self.gaz.state_by_usps.get(c.state)  # military "states" (AE, AP) have none
+            place = self.city(c.name, state) if state is not None else None
+            if place is not None:
+                places.append((c, place))
+        named = [Named(c.name, c.state, p.counties, c.zip_codes) for c, p in places]
+        return named, places[0][1] if places else None
+
+    def counties_named(
+        self, found: Sequence[tuple[County, int]]
+    ) -> tuple[list[Named], Place | None]:
+        """'Fresno County': the counties of that name (with their ZIP codes, most first), and the
+        first as a Place."""
+        if not found:
+            return [], None
+        top = found[0][0]
+        named = [Named(c.name, c.state, [c.fips], n) for c, n in found]
+        return named, self.understand(f"{top.name}, {top.state}")
+
+    def misspelt(self, text: str, typos: TypoReader) -> Place | None:
+        """'San Fransisco, CA': the one clearly close place name in the state given."""
+        split = self.split_state(text)
+        if split is None:
+            return None
+        rest, state = split
+        name = typos.read_as(rest, state.usps)
+        return self.city(name, state) if name else None
+
+    def area(self, area: Area) -> Place:
+        """A named area as a place: its counties, at the middle of their points."""
+        pts = [self.gaz.county_point(f) for f in area.counties]
+        lat = sum(p[0] for p in pts) / len(pts)
+        lon = sum(p[1] for p in pts) / len(pts)
+        return Place("area", area.name, area.state, list(area.counties), lat, lon)

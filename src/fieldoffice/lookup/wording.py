@@ -15,7 +15,7 @@ Gettext = Callable[[str], str]
 # The languages every door can word answers in (the site serves a page in each; English is the
 # directory's own language, the others come from gettext catalogs and the directory's translations).
 LANGUAGES = ("en", "es")
-MAX_QUERY = 300  # query.MAX_QUERY (query.py imports this module, so the number is repeated here)
+MAX_QUERY = 300  # the longest query read, in characters (understand.py refuses longer ones)
 
 
 def _(text: str) -> str:
