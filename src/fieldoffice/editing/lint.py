@@ -45,6 +45,17 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
 
 
+def finding_line(finding: Finding | Mapping[str, Any]) -> str:
+    """A finding as the one line `lint`, `ingest` and a refused publish print: indented, the
+    severity and the kind in columns, then the message. Takes a Finding or its dict form (as
+    `LintReport.to_dict` and the store give it; a missing field prints empty)."""
+    if isinstance(finding, Finding):
+        severity, kind, message = finding.severity, finding.kind, finding.message
+    else:
+        severity, kind, message = (finding.get(k, "") for k in ("severity", "kind", "message"))
+    return f"  {severity:<7}  {kind:<19}  {message}"
+
+
 @dataclass
 class LintReport:
     directory: str
@@ -55,6 +66,15 @@ class LintReport:
     def counts(self) -> dict[str, int]:
         c = Counter(f.severity for f in self.findings)
         return {s: c.get(s, 0) for s in ("error", "warning", "note")}
+
+    def lines(self) -> list[str]:
+        """The report as `fieldoffice lint` prints it: a heading, a line per finding, the counts."""
+        counts = self.counts()
+        return [
+            f"{self.directory}: {self.offices} offices, {self.counties} counties",
+            *(finding_line(f) for f in self.findings),
+            f"  {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes",
+        ]
 
     def exit_code(self, *, strict: bool) -> int:
         counts = self.counts()
