@@ -148,8 +148,7 @@ def test_offices_state_lists_offices_covering_it() -> None:
 def test_a_signal_wrapped_by_a_library_is_still_a_stop() -> None:
     """SIGTERM inside an import (selectolax's enum setup, seen in CI) arrives as a TypeError
     caused by Interrupted: main() must say "stopped" in one line, not print a traceback."""
-    from fieldoffice.cli import _interrupted_by
-    from fieldoffice.editing.ingest import Interrupted
+    from fieldoffice.core.files import Interrupted, interrupted_by
 
     try:
         try:
@@ -157,5 +156,5 @@ def test_a_signal_wrapped_by_a_library_is_still_a_stop() -> None:
         except Interrupted as inner:
             raise TypeError("_value_ not set in __new__") from inner
     except TypeError as wrapped:
-        assert _interrupted_by(wrapped) == 15
-    assert _interrupted_by(TypeError("a real bug")) is None
+        assert interrupted_by(wrapped) == 15
+    assert interrupted_by(TypeError("a real bug")) is None

@@ -1,0 +1,226 @@
+"""Lookup commands: locate, offices, office, resolve, verify."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Annotated
+
+import typer
+
+from fieldoffice.cli.app import DirectoryOpt, JsonOpt, emit, parse_date, print_warnings
+from fieldoffice.core.errors import InvalidInput, NotFound
+from fieldoffice.directory.context import Context, load_context
+from fieldoffice.lookup.render import answer_body, answer_text, office_text, wrap_text
+
+EXIT_FOR_STATUS = {"uncovered": 1, "ambiguous": 1, "not_found": 1, "invalid": 2}
+
+
+QueriesArg = Annotated[
+    list[str], typer.Argument(help="Places: 'Reno, NV', '89501', '39.53, -119.81', ...")
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Use the directory version in effect on this date (YYYY-MM-DD)."),
+]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        metavar="URL",
+        help="Answer from the editors' store's published version (with --as-of: the one in "
+        "force that day) instead of a directory file.",
+    ),
+]
+
+
+def locate(
+    queries: QueriesArg,
+    as_json: JsonOpt = False,
+    directory: DirectoryOpt = None,
+    as_of: AsOfOpt = None,
+    database: StoreOpt = None,
+) -> None:
+    """Find the office(s) responsible for each place.
+
+    Exit code 0 when every place matched or has candidates, 1 when any was uncovered or not found,
+    2 when any query was invalid.
+    """
+    from fieldoffice.lookup.locate import locator_of
+
+    if database is not None and directory is not None:
+        raise InvalidInput("give --directory or --database, not both")
+    if database is not None:
+        ctx, source = _store_context(database, parse_date(as_of))
+    else:
+        ctx = load_context(directory, as_of=parse_date(as_of))
+        source = ctx.directory.path
+    locator = locator_of(ctx)
+    version = {"path": source, "effective_date": ctx.directory.effective_date.isoformat()}
+    if as_of and not as_json:
+        sys.stdout.write(
+            f"Directory version in effect on {as_of}: effective {version['effective_date']} "
+            f"({version['path']})\n\n"
+        )
+    code = 0
+    for i, q in enumerate(queries):
+        answer = locator.locate(q)
+        code = max(code, EXIT_FOR_STATUS.get(answer.status, 0))
+        if as_json:
+            emit(_with_version(answer_body(answer), version) if as_of else answer_body(answer))
+        else:
+            if i:
+                sys.stdout.write("\n")
+            sys.stdout.write(answer_text(answer) + "\n")
+    if not as_json:
+        print_warnings(ctx)
+    raise typer.Exit(code)
+
+
+def _with_version(body: object, version: dict[str, str]) -> dict[str, object]:
+    """An answer's JSON with the directory version it came from (locate --as-of --json)."""
+    import orjson
+
+    return dict(orjson.loads(orjson.dumps(body)), directory_version=version)
+
+
+def _store_context(url: str, as_of: dt.date | None) -> tuple[Context, str]:
+    """The context of the store's version in force (on `as_of`, else now), and its name."""
+    from fieldoffice.store.opening import open_database
+    from fieldoffice.store.published import version_context, version_in_force
+
+    db = open_database(url)
+    try:
+        number, toml = version_in_force(db, as_of)
+        name = f"version {number} of {db.shown}"
+    finally:
+        db.close()
+    return version_context(toml), name
+
+
+def offices(
+    state: Annotated[
+        str | None,
+        typer.Option(
+            "--state", help="Only offices located in or covering this state (USPS code or name)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+    directory: DirectoryOpt = None,
+) -> None:
+    """List the directory's offices, as the contact page groups them."""
+    ctx = load_context(directory)
+    chosen = list(ctx.directory.offices)
+    if state is not None:
+        st = ctx.gazetteer.state(state)
+        if st is None:
+            raise InvalidInput(
+                f"{state!r} is not a US state or territory",
+                hint="use a name or USPS code, e.g. 'TX'",
+            )
+        in_state = {c.fips for c in ctx.gazetteer.state_counties(st.usps)}
+        chosen = [
+            o for o in chosen
+            if o.state == st.usps or in_state & set(ctx.territories.by_office[o.id])
+        ]  # fmt: skip
+        if not chosen:
+            raise NotFound(
+                f"no office is located in or covers {st.name}",
+                hint=f"try: fieldoffice locate {st.usps!r}",
+            )
+    from fieldoffice.lookup.offices import office_summary
+
+    rows = [office_summary(ctx, o.id) for o in chosen]
+    if as_json:
+        emit(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{ctx.directory.title} ({len(rows)})", show_lines=False)
+    for col in ("id", "office", "city", "AOR", "counties"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r.id, r.name, f"{r.city}, {r.state}", r.aor, str(r.county_count))
+    Console(width=140).print(table)
+    media = ctx.directory.media
+    print(f"Media inquiries: {media.name}: {media.phone} · {media.email}")
+
+
+def office(
+    office_id: Annotated[str, typer.Argument(help="Office id, e.g. 'san-francisco'.")],
+    as_json: JsonOpt = False,
+    directory: DirectoryOpt = None,
+) -> None:
+    """One office: contacts, AOR text and its compiled counties."""
+    ctx = load_context(directory)
+    found = ctx.directory.office(office_id)
+    if found is None:
+        ids = ", ".join(o.id for o in ctx.directory.offices)
+        raise NotFound(f"no office with id {office_id!r}", hint=f"known ids: {ids}")
+    from fieldoffice.lookup.offices import office_detail, office_summary
+
+    gaz = ctx.gazetteer
+    if as_json:
+        emit(office_detail(ctx, found.id))
+        return
+    labels = {c.fips: c.label for c in gaz.counties}
+    print(office_text(found, office_summary(ctx, found.id), ctx.territories, labels))
+    print_warnings(ctx)
+
+
+def resolve(
+    phrase: Annotated[
+        str, typer.Argument(help="AOR text, e.g. 'Northern California, Northern Nevada'.")
+    ],
+    state: Annotated[
+        str | None, typer.Option("--state", help="The office's state, for bare county names.")
+    ] = None,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Show the clauses an AOR phrase resolves to, each one's counties, and what is left over."""
+    from fieldoffice.directory.phrases import PhraseResolver, describe
+
+    if not phrase.strip():
+        raise InvalidInput(
+            "the phrase is empty",
+            hint="e.g. fieldoffice resolve 'Northern California, Northern Nevada'",
+        )
+    ctx = load_context(directory)
+    st = ctx.gazetteer.state(state) if state else None
+    if state and st is None:
+        raise InvalidInput(
+            f"{state!r} is not a US state or territory", hint="use a USPS code, e.g. 'NV'"
+        )
+    res = PhraseResolver(ctx.gazetteer, ctx.regions).resolve(phrase, state=st.usps if st else None)
+    for line in describe(res, ctx.gazetteer, ctx.regions):
+        print(line)
+    raise typer.Exit(0 if res.ok else 1)
+
+
+def verify(
+    contact: Annotated[
+        str, typer.Argument(help="A phone number, email address or web address, as you saw it.")
+    ],
+    as_json: JsonOpt = False,
+    spanish: Annotated[bool, typer.Option("--es", help="Guidance in Spanish.")] = False,
+    directory: DirectoryOpt = None,
+) -> None:
+    """Is this phone number, email or web address one the directory lists? With what to do either way.
+
+    Exit code 0 when listed, 1 when not listed, a look-alike or reported, 2 for input that is none of them.
+    """
+    from fieldoffice.verify import Verifier
+
+    ctx = load_context(directory)
+    v = Verifier(ctx.directory).verify(contact, language="es" if spanish else "en")
+    if as_json:
+        emit(v.to_dict())
+    else:
+        print(f"{v.contact}: {v.status.replace('_', ' ').upper()}")
+        print(wrap_text(v.reason))
+        for line in v.guidance:
+            print(wrap_text("- " + line))
+        for notice in v.notices:
+            print(wrap_text("!! " + notice))
+    raise typer.Exit(0 if v.status == "listed" else 1)
