@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from fieldoffice.core.models import Directory
 from fieldoffice.directory.territory import TerritoryMap
+
+_NOT_CHANGES = ("old", "new", "counties_moved_total")  # the versions compared; a count
 
 
 @dataclass
@@ -27,19 +29,10 @@ class DirectoryDiff:
 
     @property
     def empty(self) -> bool:
-        return not any(
-            (
-                self.added,
-                self.removed,
-                self.renamed,
-                self.moved_office,
-                self.contacts,
-                self.aor_text,
-                self.notices,
-                self.verification,
-                self.counties_moved,
-            )
-        )
+        """Nothing changed: no kind of change lists anything. The one rule for "nothing changed"
+        (the store's Review.unchanged defers to it); every field but the two labels and the
+        total is a kind of change, so a kind added later counts without a word here."""
+        return not any(getattr(self, f.name) for f in fields(self) if f.name not in _NOT_CHANGES)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
