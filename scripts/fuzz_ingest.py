@@ -4,9 +4,10 @@
     .venv/bin/python scripts/fuzz_ingest.py [--seconds 120]
     .venv/bin/python scripts/fuzz_ingest.py --hostile     # the real CLI on pages built to hurt
 
-Feeds random bytes, random text, and mutations of the seed page (bytes flipped, cut, repeated,
-blocks shuffled) to `fieldoffice.editing.ingest.ingest` until the time is up, and prints how many inputs
-ran and how many ended in a directory, a clear error, or a crash (which would be a bug).
+Feeds random bytes, random text, and mutations of the seed page (examples/contact-page.txt:
+bytes flipped, cut, repeated, blocks shuffled) to `fieldoffice.editing.ingest.ingest` until the
+time is up, and prints how many inputs ran and how many ended in a directory, a clear error, or a
+crash (which would be a bug).
 
 With --hostile it writes pages built to be slow or to hide an office (nesting 100,000 deep, the
 size cap filled with tags, patterns that backtrack, thousands of offices, an office's markup
@@ -32,7 +33,7 @@ from fieldoffice.directory.context import load_context
 from fieldoffice.directory.phrases import PhraseResolver
 from fieldoffice.editing.ingest import MAX_OFFICES, MAX_PAGE_BYTES, ingest
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
+SEED = Path(__file__).resolve().parents[1] / "examples" / "contact-page.txt"
 
 
 def mutate(rng: random.Random, seed: bytes) -> bytes:

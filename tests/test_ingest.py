@@ -18,7 +18,7 @@ from fieldoffice.directory.phrases import PhraseResolver
 from fieldoffice.editing.ingest import ingest
 from tests.test_cli import run
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "contact-page.txt"
+SEED = Path(__file__).resolve().parents[1] / "examples" / "contact-page.txt"  # (in the repository)
 SHIPPED = tomllib.loads(default_path().read_text())
 
 
@@ -27,7 +27,6 @@ def resolver(ctx: Context) -> PhraseResolver:
     return PhraseResolver(ctx.gazetteer, ctx.regions)
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
 def test_seed_page_reproduces_the_shipped_directory(ctx: Context, resolver: PhraseResolver) -> None:
     result = ingest(SEED.read_bytes(), ctx.gazetteer, resolver, ctx.directory)
     assert result.problems == []
@@ -258,7 +257,6 @@ def test_cli_commit_without_a_file_shows_the_diff_then_refuses(tmp_path: Path) -
     assert "+ office added: reno (Reno Office)" in r.stdout and "wrote" not in r.stdout
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
 def test_seed_page_committed_verifies_like_the_shipped_directory(
     ctx: Context, tmp_path: Path
 ) -> None:
@@ -306,7 +304,6 @@ def test_diff_reports_verification_changes(ctx: Context) -> None:
     assert "+ official domain: example.gov" in diff_text(d, {})
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
 def test_the_pages_tip_line_is_captured_and_a_change_is_reported(
     ctx: Context, resolver: PhraseResolver
 ) -> None:

@@ -24,7 +24,6 @@ from fieldoffice.editing.ingest import MAX_DEPTH, nesting_depth
 from tests.test_ingest import BASE, SEED, page_html
 
 EXE = shutil.which("fieldoffice", path=str(Path(sys.executable).parent)) or "fieldoffice"
-needs_seed = pytest.mark.skipif(not SEED.exists(), reason="the seed page lives beside the project")
 
 
 def cli(*args: str | Path, timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -123,7 +122,6 @@ def test_an_office_with_altered_markup_is_named_and_not_committed(
     assert offices(three) == ["phoenix", "dallas"] and not temps(tmp_path)
 
 
-@needs_seed
 def test_the_seed_page_with_one_office_altered(shipped: Path, tmp_path: Path) -> None:
     """The text page: positions are lines and blocks; the other 21 offices are still read."""
     text = SEED.read_text()
@@ -149,7 +147,6 @@ def test_the_seed_page_with_one_office_altered(shipped: Path, tmp_path: Path) ->
 # -- a page that keeps 1 office of 22 ----------------------------------------------------------
 
 
-@needs_seed
 def test_a_page_with_one_office_of_22_needs_allow_removals(shipped: Path, tmp_path: Path) -> None:
     text = SEED.read_text()
     head, _, rest = text.partition("Arizona   ")
@@ -290,7 +287,6 @@ def test_the_count_never_falls_far_below_the_parsers() -> None:
 # -- killed at any moment ----------------------------------------------------------------------
 
 
-@needs_seed
 def test_killed_at_random_moments_the_file_is_old_or_new(shipped: Path, tmp_path: Path) -> None:
     page = tmp_path / "page.txt"
     text = SEED.read_text()
