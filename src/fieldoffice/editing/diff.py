@@ -1,4 +1,5 @@
-"""What changed between two versions of a directory: offices, contacts, AOR text, counties."""
+"""What changed between two versions of a directory: offices, contacts, AOR text, notices, what
+verify answers from (official domains, reported and listed contacts, guidance), counties."""
 
 from __future__ import annotations
 

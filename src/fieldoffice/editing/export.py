@@ -1,4 +1,5 @@
-"""The directory and its territories as files: GeoJSON, TopoJSON, a CSV crosswalk, JSON."""
+"""The directory and its territories as the text of a file: GeoJSON, TopoJSON, a CSV crosswalk
+or JSON (the caller writes it)."""
 
 from __future__ import annotations
 

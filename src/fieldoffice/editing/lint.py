@@ -1,9 +1,11 @@
 """Check a directory the way a linter checks code: gaps, overlaps, unresolved clauses and more.
 
-Errors make the directory unusable (an unresolved clause, a duplicate id, a schema violation).
-Warnings are what the page really says but a reader should know (counties nobody covers, counties
-claimed twice). Notes are worth a look (low-confidence regions, overlapping regions, territories in
-several pieces).
+Errors make the directory unusable (an unresolved clause, a duplicate id, a schema violation, a
+reported contact that is also listed or cannot be read). Warnings are what the page really says
+but a reader should know (counties nobody covers, counties claimed twice, regions that share
+counties, an office with no way to reach it, words not translated). Notes are worth a look
+(low-confidence regions, territories in several pieces). `finding_line` is how a finding is
+printed, wherever it is printed.
 """
 
 from __future__ import annotations

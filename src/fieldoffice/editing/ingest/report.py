@@ -32,7 +32,6 @@ class Problem:
 class Ingested:
     raw: dict[str, Any]  # the directory file's contents (schema fieldoffice-directory/1)
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
