@@ -15,7 +15,7 @@ from fieldoffice.lookup.wording import _WORDERS, sentence
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
 
-SRC = Path(__file__).resolve().parent.parent / "src" / "fieldoffice"
+SRC = Path(__file__).resolve().parents[2] / "src" / "fieldoffice"
 
 # one query per kind of reason a page can show
 QUERIES = {

@@ -11,7 +11,7 @@ from fieldoffice.directory.context import Context
 from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import sentence
 
-DOCS = Path(__file__).resolve().parent.parent / "docs" / "data.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "data.md"
 MILITARY = {"AA", "AE", "AP"}
 FREELY_ASSOCIATED = {"FM", "MH", "PW"}
 
