@@ -3,6 +3,7 @@
 
     apt-get install wrk
     .venv/bin/python benchmarks/bench_server.py [--workers 2] [--connections 50] [--seconds 10]
+        [--without-hotpath]
 
 Starts `fieldoffice serve --workers N --rate-limit off` on 127.0.0.1 and runs wrk (from Debian)
 against it, one mix after another, each reported as req/s, p50, p99 and its ratio to the
@@ -16,6 +17,9 @@ lat/lon form:
 4. HTML pages: `/`, `/locate?q=Reno, NV`, `/locate?q=Texas`, `/es/`, an office page;
 5. the noisy neighbour: one wrk hammering distinct not-found junk while a second wrk measures the
    lat/lon form; its p99 beside the quiet lat/lon p99.
+
+`--without-hotpath` serves /api/v1/locate through FastAPI's routing too (web/hotpath.py made a
+pass-through in every server process): run both ways to see what the fast path still buys.
 """
 
 from __future__ import annotations
@@ -145,20 +149,46 @@ def long_tail(n: int) -> list[str]:
     return ["/api/v1/locate?q=" + quote(q) for q in dict.fromkeys(queries)]
 
 
+PASS_THROUGH = """
+import fieldoffice.web.hotpath as hotpath
+
+
+async def _through(self, scope, receive, send):
+    await self.app(scope, receive, send)
+
+
+hotpath.HotPath.__call__ = _through
+"""
+
+
+def without_hotpath(folder: Path) -> dict[str, str]:
+    """An environment whose Python processes (the server and its workers) import a
+    sitecustomize that makes the fast path a pass-through."""
+    import os
+
+    (folder / "sitecustomize.py").write_text(PASS_THROUGH)
+    path = os.pathsep.join(p for p in (str(folder), os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "PYTHONPATH": path}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument("--without-hotpath", action="store_true",
+                    help="answer /api/v1/locate through FastAPI's routing, for comparison")  # fmt: skip
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
     exe = str(Path(sys.executable).parent / "fieldoffice")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    patched = tempfile.TemporaryDirectory()
+    env = without_hotpath(Path(patched.name)) if args.without_hotpath else None
     server = subprocess.Popen([exe, "serve", "--port", str(port), "--workers", str(args.workers),
-                               "--rate-limit", "off", "--max-pending", "100000"],
+                               "--rate-limit", "off", "--max-pending", "100000"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     runs: list[Run] = []
     cold: dict[str, list[float]] = {}
@@ -205,7 +235,10 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        patched.cleanup()
     base_rps, base_p99 = runs[0].rps, runs[0].p99
+    hot = "off (FastAPI routes every request)" if args.without_hotpath else "on"
+    print(f"fast path for /api/v1/locate: {hot}")
     print(f"server: fieldoffice serve --workers {args.workers} --rate-limit off; load: wrk "
           f"-t{args.threads} -c{args.connections} -d{args.seconds}s, on the same machine")  # fmt: skip
     print(f"{'mix':36}{'req/s':>10}{'x lat/lon':>10}{'p50 ms':>9}{'p99 ms':>9}{'non-2xx':>9}")

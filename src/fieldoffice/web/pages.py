@@ -338,34 +338,7 @@ class Pages:
         return RedirectResponse(f"{p}/locate?{urlencode({'q': q})}", status_code=303)
 
     def docs(self, request: Request, lang: str) -> Response:
-        spec = request.app.openapi()
-        endpoints = []
-        for path, method, op in (
-            (path, method, ops[method])
-            for path, ops in spec["paths"].items()
-            for method in ("get", "post")
-            if method in ops
-        ):
-            params = [{"name": x["name"], "where": x["in"], "required": x.get("required", False),
-                       "description": x.get("description", "")} for x in op.get("parameters", [])]  # fmt: skip
-            example = {"/api/v1/locate": "/api/v1/locate?q=Reno%2C%20NV", "/api/v1/offices": "/api/v1/offices",
-                       "/api/v1/coverage": "/api/v1/coverage"}.get(path)  # fmt: skip
-            if method != "get":  # the fields of its body (every content type has the same)
-                example = None
-                content = list(op.get("requestBody", {}).get("content", {}).values())
-                body = content[0].get("schema", {}) if content else {}
-                params += [{"name": name, "where": "body", "required": name in body.get("required", ()),
-                            "description": prop.get("description", "")}
-                           for name, prop in body.get("properties", {}).items()]  # fmt: skip
-            endpoints.append(
-                {
-                    "method": method.upper(),
-                    "path": path,
-                    "summary": op.get("summary", ""),
-                    "params": params,
-                    "example": example,
-                }
-            )
+        endpoints = api_endpoints(request.app.openapi())
         return self.render(request, lang, "docs.html", endpoints=endpoints, show_search=True)
 
 
@@ -374,3 +347,36 @@ def _static_file(name: str, media_type: str) -> Any:
         return FileResponse(STATIC / name, media_type=media_type)
 
     return serve
+
+
+def api_endpoints(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The API's operations as the docs page lists them: method, path, summary, parameters (a
+    POST's body fields among them) and an example address where there is one."""
+    endpoints = []
+    for path, method, op in (
+        (path, method, ops[method])
+        for path, ops in spec["paths"].items()
+        for method in ("get", "post")
+        if method in ops
+    ):
+        params = [{"name": x["name"], "where": x["in"], "required": x.get("required", False),
+                   "description": x.get("description", "")} for x in op.get("parameters", [])]  # fmt: skip
+        example = {"/api/v1/locate": "/api/v1/locate?q=Reno%2C%20NV", "/api/v1/offices": "/api/v1/offices",
+                   "/api/v1/coverage": "/api/v1/coverage"}.get(path)  # fmt: skip
+        if method != "get":  # the fields of its body (every content type has the same)
+            example = None
+            content = list(op.get("requestBody", {}).get("content", {}).values())
+            body = content[0].get("schema", {}) if content else {}
+            params += [{"name": name, "where": "body", "required": name in body.get("required", ()),
+                        "description": prop.get("description", "")}
+                       for name, prop in body.get("properties", {}).items()]  # fmt: skip
+        endpoints.append(
+            {
+                "method": method.upper(),
+                "path": path,
+                "summary": op.get("summary", ""),
+                "params": params,
+                "example": example,
+            }
+        )
+    return endpoints

@@ -8,8 +8,7 @@ page from `MapData.legend`) maps each number, colour and region to its office. S
 answer maps: a local equirectangular frame around their counties (Alaska's Aleutians are drawn
 west of 180°), every county coloured by the office that claims it.
 
-Colours: Okabe & Ito's palette, neighbouring territories never alike; the legend is what tells
-two far-apart offices of one colour apart. Everything drawn is cached per context (one data
+Colours are map_colours.py's. Everything drawn is cached per context (one data
 version): the national map by the page, state maps and answer maps in bounded LRUs here.
 """
 
@@ -28,11 +27,22 @@ import numpy.typing as npt
 import shapely
 
 from fieldoffice.directory.context import Context
+from fieldoffice.web.map_colours import (
+    CONTESTED_FILL,
+    PALETTE,
+    UNCOVERED_FILL,
+    color_offices,
+    distinct_colours,
+    owner_fill,
+)
+
+__all__ = [
+    "CONTESTED_FILL", "PALETTE", "UNCOVERED_FILL", "LegendRow", "MapData", "Marker",
+    "color_offices", "distinct_colours", "national_map", "owner_fill", "small_map", "state_map",
+]  # fmt: skip
 
 WIDTH, HEIGHT = 960, 600
 SCALE = 1070.0
-# Okabe & Ito's palette: told apart with the common colour-vision deficiencies, red-green included.
-PALETTE = ("#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
 TOLERANCE_PX = 0.6
 
 
@@ -207,47 +217,6 @@ def label_point(geom: shapely.Geometry) -> tuple[float, float]:
     big = max(parts, key=lambda p: p.area)
     pt = polylabel(big, tolerance=1.0)
     return float(pt.x), float(pt.y)
-
-
-def color_offices(adjacency: Mapping[str, set[str]], offices: Sequence[str]) -> dict[str, str]:
-    """Greedy colouring, most-connected first: neighbouring territories never share a colour."""
-    order = sorted(offices, key=lambda o: (-len(adjacency.get(o, ())), o))
-    colors: dict[str, str] = {}
-    for office in order:
-        taken = {colors[n] for n in adjacency.get(office, ()) if n in colors}
-        free = [c for c in PALETTE if c not in taken]
-        if not free:
-            raise RuntimeError(f"palette too small to colour {office!r} apart from its neighbours")
-        used = list(colors.values())  # the least used free colour: each colour serves few offices
-        colors[office] = min(free, key=lambda c: (used.count(c), PALETTE.index(c)))
-    return colors
-
-
-def distinct_colours(offices: Sequence[str], national: Mapping[str, str]) -> dict[str, str]:
-    """Colours for the offices of one map: their national colours, except that two offices on
-    the same map never share one (the later takes a palette colour no office there has)."""
-    out: dict[str, str] = {}
-    for o in offices:
-        c = national.get(o)
-        if c is not None and c not in out.values():
-            out[o] = c
-    wanted = {national.get(o) for o in offices}
-    for o in offices:
-        if o not in out:
-            spare = [x for x in PALETTE if x not in out.values()]
-            out[o] = next((x for x in spare if x not in wanted), spare[0] if spare else PALETTE[0])
-    return {o: out[o] for o in offices}
-
-
-CONTESTED_FILL = "url(#sm-contested)"
-UNCOVERED_FILL = "url(#sm-uncovered)"
-
-
-def owner_fill(owners: Sequence[str], colours: Mapping[str, str]) -> str:
-    """How a county claimed by `owners` is painted: its office's colour, stripes or dots."""
-    if len(owners) == 1:
-        return colours[owners[0]]
-    return CONTESTED_FILL if owners else UNCOVERED_FILL
 
 
 _PATTERNS = (

@@ -4,10 +4,6 @@ it was based on; a page without a session redirects to the login page."""
 
 from __future__ import annotations
 
-import json
-import threading
-import tomllib
-from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +11,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
-from starlette.responses import RedirectResponse, Response, StreamingResponse
+from starlette.responses import RedirectResponse, Response
 
 from fieldoffice.core.errors import (
     Conflict,
@@ -25,9 +21,9 @@ from fieldoffice.core.errors import (
     TooManyAttempts,
     Unauthorized,
 )
-from fieldoffice.store import accounts, audit, drafts, versions
+from fieldoffice.store import accounts, drafts, versions
 from fieldoffice.store.accounts import Account
-from fieldoffice.web.admin.auth import SESSION_COOKIE, account_of, client_address, store_of
+from fieldoffice.web.admin.auth import SESSION_COOKIE, client_address, store_of
 from fieldoffice.web.admin.forms import (
     MEDIA_FORM,
     change_lines,
@@ -38,29 +34,19 @@ from fieldoffice.web.admin.forms import (
     posted_notices,
     save_notices,
     save_verification,
-    short_value,
     text_field,
 )
+from fieldoffice.web.admin.publishing import PublishingPages
 from fieldoffice.web.privacy import EDITOR_PAGE_HEADERS as PRIVATE
 
 OFFICE_FORM = ("name", "city", "state", "aor", "phone", "email")
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a saved contact page is ~100 KB
-AUDIT_PAGE = 50
-DRAFT_MAP_WORDS = {
-    "map_title": "Map of the draft's areas of responsibility",
-    "map_desc": "Each office's territory in the draft, in its own colour; striped areas are claimed by more than one office; dotted areas by none. Phrases that resolve to no county are left out.",
-    "contested_label": "Claimed by more than one office: {offices}",
-    "uncovered_label": "No office covers this area",
-}  # fmt: skip
 
 
-class AdminPages:
+class AdminPages(PublishingPages):
     def __init__(self, pages: Any) -> None:
-        self.pages = pages
+        super().__init__(pages)
         self.router = APIRouter(include_in_schema=False)
-        self._lock = threading.Lock()
-        self._reviews: OrderedDict[tuple[int, int | None], versions.Review] = OrderedDict()
-        self._maps: OrderedDict[tuple[int, str], str] = OrderedDict()
         add = self.router.add_api_route
         get, post = ["GET", "HEAD"], ["POST"]
         add("/admin/login", self.login_form, methods=get)
@@ -80,70 +66,6 @@ class AdminPages:
         add("/admin/audit.jsonl", self.audit_jsonl, methods=get)
         add("/admin/users", self.users_page, methods=get)
         add("/admin/users", self.users_post, methods=post)
-
-    # -- plumbing -------------------------------------------------------------------------------
-    def render(self, request: Request, template: str, status: int = 200, **ctx: Any) -> Response:
-        token = request.scope.get("csrftoken")
-        response: Response = self.pages.render(request, "en", f"admin/{template}", status,
-                                     other_lang_url="/es/", csrftoken=token() if token else "",
-                                     account=getattr(request.state, "account", None), **ctx)  # fmt: skip
-        response.headers.update(PRIVATE)
-        return response
-
-    def signed_in(self, request: Request, role: str = "editor") -> Account | Response:
-        """The account, or a redirect to the login page (then back here)."""
-        try:
-            account = account_of(request)
-        except Unauthorized:
-            back = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/?=&")  # fmt: skip
-            return RedirectResponse(f"/admin/login?next={back}", status_code=303, headers=PRIVATE)
-        request.state.account = account
-        if not account.may(role):
-            return self.render(request, "forbidden.html", 403, role=role)
-        return account
-
-    async def posted(self, request: Request, role: str) -> tuple[Account, FormData] | Response:
-        """The account and the form, the account checked before the body is read."""
-        who = await run_in_threadpool(self.signed_in, request, role)
-        if isinstance(who, Response):
-            return who
-        return who, await request.form(max_files=1, max_fields=400)
-
-    def review(self, request: Request) -> versions.Review:
-        """The draft's review, kept per (draft revision, published version): it lints and
-        compiles both directories, which takes a moment."""
-        store = store_of(request)
-        key = (drafts.current(store).revision, versions.latest_id(store))
-        with self._lock:
-            found = self._reviews.get(key)
-        if found is None:
-            found = versions.review(store)
-            key = (found.draft.revision, found.published_id)
-            with self._lock:
-                self._reviews[key] = found
-                while len(self._reviews) > 8:
-                    self._reviews.popitem(last=False)
-        return found
-
-    def draft_map(self, draft: drafts.Draft) -> str | None:
-        """The draft's national map (SVG), drawn once per draft revision and published version;
-        None when the draft cannot be read as a directory even without its unresolved phrases."""
-        published = self.pages.site
-        key = (draft.revision, published.etag)
-        with self._lock:
-            if key in self._maps:
-                return self._maps[key] or None
-        svg = _draw_draft_map(draft.toml, published.map_data.colors)
-        with self._lock:
-            self._maps[key] = svg or ""
-            while len(self._maps) > 4:
-                self._maps.popitem(last=False)
-        return svg
-
-    def maps(self, review: versions.Review) -> dict[str, Any]:
-        same = review.unchanged
-        return {"published_map": self.pages.national_map("en"), "maps_same": same,
-                "draft_map": None if same else self.draft_map(review.draft)}  # fmt: skip
 
     # -- signing in -----------------------------------------------------------------------------
     def login_form(self, request: Request, next: str = "/admin") -> Response:
@@ -377,138 +299,6 @@ class AdminPages:
                 raise
             return refused(exc.http_status, str(exc), lines)
         return RedirectResponse(f"/admin?uploaded={draft.revision}", status_code=303, headers=PRIVATE)  # fmt: skip
-
-    # -- publishing -----------------------------------------------------------------------------
-    def publish_page(self, request: Request, done: int | None = None) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        note = f"Published: version {done} is in force, and the public site answers from it." if done else None  # fmt: skip
-        return self.publish_view(request, who, note=note)
-
-    def publish_view(self, request: Request, who: Account, *, status: int = 200,
-                     note: str | None = None, problem: str | None = None) -> Response:  # fmt: skip
-        review = self.review(request)
-        return self.render(request, "publish.html", status, review=review, base=review.draft.etag,
-                           may_publish=who.may("publisher"), note=note, problem=problem,
-                           versions=versions.versions(store_of(request)), **self.maps(review))  # fmt: skip
-
-    async def publish(self, request: Request) -> Response:
-        got = await self.posted(request, "publisher")
-        if isinstance(got, Response):
-            return got
-        return await run_in_threadpool(self._publish, request, *got)
-
-    def _publish(self, request: Request, who: Account, form: FormData) -> Response:
-        try:
-            v = versions.publish(store_of(request), actor=who.name, address=client_address(request),
-                                 acknowledge_warnings=text_field(form, "acknowledge", 5) == "yes",
-                                 base=text_field(form, "base", 40) or None)  # fmt: skip
-        except Conflict as exc:
-            return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
-        request.app.state.live.refresh()  # the public site answers from it before this returns
-        return RedirectResponse(f"/admin/publish?done={v.id}", status_code=303, headers=PRIVATE)
-
-    async def rollback(self, request: Request, version_id: int) -> Response:
-        got = await self.posted(request, "publisher")
-        if isinstance(got, Response):
-            return got
-        return await run_in_threadpool(self._rollback, request, got[0], version_id)
-
-    def _rollback(self, request: Request, who: Account, version_id: int) -> Response:
-        try:
-            v = versions.rollback(store_of(request), version_id, actor=who.name,
-                                  address=client_address(request))  # fmt: skip
-        except Conflict as exc:
-            return self.publish_view(request, who, status=exc.http_status, problem=str(exc))
-        request.app.state.live.refresh()
-        return RedirectResponse(f"/admin/publish?done={v.id}", status_code=303, headers=PRIVATE)
-
-    # -- the audit log --------------------------------------------------------------------------
-    def audit_page(self, request: Request, before: int | None = None) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        found = audit.entries(store_of(request), limit=AUDIT_PAGE, before=before)
-        rows = [(e, short_value(json.dumps(e.detail, ensure_ascii=False, sort_keys=True), 240) if e.detail else "")
-                for e in found]  # fmt: skip
-        older = found[-1].id if len(found) == AUDIT_PAGE else None
-        return self.render(request, "audit.html", rows=rows, older=older, before=before)
-
-    def audit_jsonl(self, request: Request) -> Response:
-        who = self.signed_in(request)
-        if isinstance(who, Response):
-            return who
-        return StreamingResponse(audit.json_lines(store_of(request)), media_type="application/jsonl",
-                                 headers={**PRIVATE, "Content-Disposition": 'attachment; filename="audit.jsonl"'})  # fmt: skip
-
-    # -- users (admins) -------------------------------------------------------------------------
-    def users_page(self, request: Request) -> Response:
-        who = self.signed_in(request, "admin")
-        if isinstance(who, Response):
-            return who
-        return self.users_view(request)
-
-    def users_view(self, request: Request, *, status: int = 200, note: str | None = None,
-                   problem: str | None = None, token: tuple[str, str] | None = None,
-                   typed: dict[str, str] | None = None) -> Response:  # fmt: skip
-        return self.render(request, "users.html", status, users=accounts.users(store_of(request)),
-                           roles=accounts.ROLES, note=note, problem=problem, token=token,
-                           typed=typed or {"name": "", "role": "editor"})  # fmt: skip
-
-    async def users_post(self, request: Request) -> Response:
-        got = await self.posted(request, "admin")
-        if isinstance(got, Response):
-            return got
-        return await run_in_threadpool(self._users_post, request, *got)
-
-    def _users_post(self, request: Request, who: Account, form: FormData) -> Response:
-        store, by, address = store_of(request), who.name, client_address(request)
-        action, name = text_field(form, "action", 20), text_field(form, "name", 64)
-        typed = None
-        try:
-            if action == "add":
-                typed = {"name": name, "role": text_field(form, "role", 20)}
-                accounts.add_user(store, name, typed["role"], str(form.get("password", ""))[:1025],
-                                  actor=by, address=address)  # fmt: skip
-                return self.users_view(request, status=201, note=f"Added {name} as {typed['role']}.")  # fmt: skip
-            if action == "role":
-                a = accounts.set_role(store, name, text_field(form, "role", 20), actor=by, address=address)  # fmt: skip
-                return self.users_view(request, note=f"{a.name} is now a {a.role}.")
-            if action == "token":
-                token = accounts.new_token(store, name, actor=by, address=address)
-                return self.users_view(request, status=201, token=(name, token))
-            if action == "revoke":
-                n = accounts.revoke(store, name, actor=by, address=address)
-                return self.users_view(request, note=f"Revoked {n} token(s) of {name}.")
-        except FieldOfficeError as exc:
-            if exc.http_status >= 500:
-                raise
-            return self.users_view(request, status=exc.http_status, problem=str(exc), typed=typed)
-        return self.users_view(request, status=400, problem=f"unknown action {action!r}")
-
-
-def _draw_draft_map(toml: str, colors: dict[str, str]) -> str | None:
-    """The national map of a directory's text, its clauses that resolve to no county left out
-    (they would stop the loader), each office in its published colour so the two maps compare
-    at a glance; ids renamed so it can stand beside the published map."""
-    import tomli_w
-
-    from fieldoffice.web.live import version_site
-    from fieldoffice.web.svgmap import national_map
-
-    raw = tomllib.loads(toml)
-    for o in raw["office"]:
-        o["territory"] = [c for c in o["territory"] if c.get("counties") != []]
-    try:
-        data = version_site(tomli_w.dumps(raw)).map_data
-        data.colors = {oid: colors.get(oid, c) for oid, c in data.colors.items()}
-        svg = national_map(data, DRAFT_MAP_WORDS, "")
-    except FieldOfficeError:
-        return None
-    for name in ("map-title", "map-desc", "p-contested", "p-uncovered"):
-        svg = svg.replace(f'"{name}"', f'"draft-{name}"').replace(f"#{name})", f"#draft-{name})")
-    return svg.replace('href="/offices/', 'href="/admin/offices/')
 
 
 def _local(target: str) -> str:
