@@ -2,7 +2,7 @@
 from Detroit Office to New York Office". The diff itself is data.
 
 Every sentence is a msgid marked with _(), worded through a gettext catalog as lookup/wording.py's
-are: English as written, another language through the web's catalog (web/locales), which
+are: English as written, another language through its catalog (core.catalog, data/locales), which
 tests/i18n_messages.py checks has every msgid translated.
 """
 
@@ -37,15 +37,13 @@ _NOTICE = {
 
 
 def gettext_for(lang: str | Gettext) -> Gettext:
-    """A language's gettext: English as written; another language from the web's catalogs.
-
-    (A language code is accepted for store.versions' `summary(lang)`; once its callers pass a
-    gettext, as lookup.wording's do, the web's catalogs need not be reached from here.)"""
+    """A language's gettext: English as written; another language from its catalog."""
     if callable(lang):
         return lang
     if lang == "en":
         return _english
-    from fieldoffice.web.i18n import LANGUAGES, translations
+    from fieldoffice.core.catalog import translations
+    from fieldoffice.lookup.wording import LANGUAGES
 
     return translations(lang).gettext if lang in LANGUAGES else _english
 

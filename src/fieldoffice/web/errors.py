@@ -7,7 +7,7 @@ The OpenAPI schema is made to say the same: every 4xx and 5xx in the error shape
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import orjson
 from fastapi import FastAPI, Request
@@ -18,8 +18,12 @@ from starlette.responses import Response
 from fieldoffice.core.errors import FieldOfficeError, TooManyAttempts
 from fieldoffice.web.privacy import NO_STORE, is_editors
 
-if TYPE_CHECKING:
-    from fieldoffice.web.pages import Pages
+
+class ErrorPages(Protocol):
+    """What the handlers need of the pages: an HTML error page (web.pages.Pages gives it)."""
+
+    def error_page(self, request: Request, status: int, message: str) -> Response: ...
+
 
 # an answer's status -> (HTTP status, error code); every status not listed is a 200 answer
 ANSWER_ERRORS = {"invalid": (400, "invalid_input"), "not_found": (404, "not_found")}
@@ -54,7 +58,7 @@ def api_error(exc: FieldOfficeError) -> Response:
     return response
 
 
-def install_error_handlers(app: FastAPI, pages: Pages) -> None:
+def install_error_handlers(app: FastAPI, pages: ErrorPages) -> None:
     """The app's four error handlers; `pages` draws the error page."""
 
     @app.exception_handler(FieldOfficeError)

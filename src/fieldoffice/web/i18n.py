@@ -1,20 +1,13 @@
-"""Languages: gettext catalogs (Babel .po files) compiled in memory when the app starts, and the
-directory's own words as a page in each language shows them (its translations, or the English)."""
+"""Languages on the site: the catalogs (core.catalog) as pages use them, and the directory's own
+words as a page in each language shows them (its translations, or the English)."""
 
 from __future__ import annotations
 
-import gettext
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
+from fieldoffice.core.catalog import SOURCE_LANGUAGE, translations
 from fieldoffice.core.models import Directory
 from fieldoffice.lookup.wording import LANGUAGES
 
@@ -23,20 +16,6 @@ __all__ = [
 ]  # fmt: skip
 
 PREFIX = {"en": "", "es": "/es"}
-SOURCE_LANGUAGE = "en"  # a directory's own words are English
-
-
-@cache
-def translations(lang: str) -> gettext.NullTranslations:
-    if lang == "en":
-        return gettext.NullTranslations()
-    po = resources.files("fieldoffice.web").joinpath(f"locales/{lang}/LC_MESSAGES/messages.po")
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
-    buf = io.BytesIO()
-    write_mo(buf, catalog)
-    buf.seek(0)
-    return Translations(buf)
 
 
 @dataclass(frozen=True)

@@ -9,23 +9,33 @@ the directory's own words.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from fastapi import Request
 from starlette.responses import Response
 
+from fieldoffice.core.catalog import SOURCE_LANGUAGE, translations
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.verify import HEADINGS, MAX_CONTACT, summary
-from fieldoffice.web.i18n import SOURCE_LANGUAGE, sayer, translations
+from fieldoffice.web.i18n import sayer
 from fieldoffice.web.privacy import private_verify
+from fieldoffice.web.site import Site
 
-if TYPE_CHECKING:
-    from fieldoffice.web.pages import Pages
+
+class PageRenderer(Protocol):
+    """What the verify page needs of the pages (web.pages.Pages): the site and its templates."""
+
+    @property
+    def site(self) -> Site: ...
+
+    def render(
+        self, request: Request, lang: str, template: str, status: int = 200, **values: Any
+    ) -> Response: ...
 
 
 class VerifyPage:
-    def __init__(self, pages: Pages) -> None:
+    def __init__(self, pages: PageRenderer) -> None:
         self.pages = pages
 
     def answer(self, request: Request, lang: str, contact: str) -> Response:
