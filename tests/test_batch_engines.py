@@ -187,7 +187,7 @@ def test_small_pieces_keep_order_and_line_numbers(
     scheduler: str, tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Many partitions: each CSV piece knows the line it starts on; Parquet row groups split."""
-    from fieldoffice.batch import batch_io
+    from fieldoffice.batch import files as batch_io
     from fieldoffice.batch import dask_engine as batch_dask
     from fieldoffice.batch.assign import run_assign
 
