@@ -26,6 +26,7 @@ from fieldoffice.core.errors import DataError
 from fieldoffice.core.text import fold
 from fieldoffice.geo.boundaries import County, read_county_table
 from fieldoffice.geo.names import CountyNames
+from fieldoffice.geo.places import PlaceTable, put_place_columns, read_places
 
 if TYPE_CHECKING:
     from fieldoffice.geo.index import PointIndex
@@ -40,11 +41,12 @@ STATE_ALIASES = (
     ("Virgin Islands", "VI"), ("Washington, D.C.", "DC"),
 )  # fmt: skip
 # The source files of the tables, and the code that turns them into tables: a new key if any change.
-TABLE_FILES = ("counties.geojson", "states.json", "zips.csv.gz")
+TABLE_FILES = ("counties.geojson", "states.json", "zips.csv.gz", "places.csv.gz")
 TABLE_CODE = (
     "fieldoffice.geo.gazetteer",
     "fieldoffice.geo.boundaries",
     "fieldoffice.geo.names",
+    "fieldoffice.geo.places",
     "fieldoffice.core.text",
     "fieldoffice.core.snapshot",
 )
@@ -228,9 +230,13 @@ def build_tables(data_dir: Path) -> GeoTables:
     a["place.start"] = np.cumsum([0] + [len(places[k]) for k in keys]).astype(np.int32)
     a["place.zip"] = np.array([row_of[z] for k in keys for z in places[k]], dtype=np.int32)
 
+    places_version, place_rows = read_places(data_dir / "places.csv.gz")
+    put_place_columns(a, place_rows, _put_strings)
+
     meta = {
         "counties_version": counties_version,
         "zips_version": zips_version,
+        "places_version": places_version,
         "states": [[s.fips, s.usps, s.name, s.territory] for s in states],
         "state_keys": state_keys,
     }
@@ -426,6 +432,7 @@ class Gazetteer:
         a, meta = self.tables.arrays, self.tables.meta
         self.counties_version: dict[str, Any] = meta["counties_version"]
         self.zips_version: dict[str, Any] = meta["zips_version"]
+        self.places_version: dict[str, Any] = meta.get("places_version", {})
         self.states = [State(f, u, n, bool(t)) for f, u, n, t in meta["states"]]
         self.state_by_usps = {s.usps: s for s in self.states}
         self._state_keys = {k: self.state_by_usps[u] for k, u in meta["state_keys"].items()}
@@ -433,6 +440,7 @@ class Gazetteer:
         keys = _PlaceKeys(a)
         self.places = PlaceZips(a, keys, self.zips)
         self.place_names = PlaceNames(a, keys)
+        self.geoplaces = PlaceTable(a, StrColumn)
         self._county_lat = a["county.lat"]
         self._county_lon = a["county.lon"]
 

@@ -1,9 +1,10 @@
-"""A place name without its state ("Houston", "Reno"): every state that has a place of that name,
-ranked by size.
+"""A place name without its state ("Houston", "Reno"): every place of that name, in every state,
+ranked by population.
 
-Size is the number of ZIP codes the USPS files under the name (its main city name; a name only
-some ZIP codes accept as an alternative counts those): Houston, TX has 190, Houston, MO one. Which
-one a bare "Houston" means is a rule of the decider's (lookup/decide.py, `dominant`).
+The places are the gazetteer's populated places (geo/places.py), each with its population; a
+postal city name that is no such place (a name only the USPS uses) comes after them, with no
+population, ranked by its ZIP codes. Which one a bare name means is a rule of the decider's
+(lookup/decide.py, `dominant`).
 """
 
 from __future__ import annotations
@@ -17,20 +18,34 @@ from fieldoffice.geo.gazetteer import Gazetteer
 
 @dataclass(frozen=True)
 class Candidate:
-    name: str  # as the USPS writes it, title case: "Houston"
+    name: str  # as written: "Houston"
     state: str
-    zip_codes: int
+    zip_codes: int  # ZIP codes the USPS files under the name in that state
+    population: int = 0  # 0 for a postal name that is no populated place
+    row: int = -1  # the place's row in the gazetteer's places, -1 for a postal name
 
 
 class PlaceNames:
     def __init__(self, gaz: Gazetteer) -> None:
         self.by_name: dict[str, list[Candidate]] = defaultdict(list)
-        names = gaz.place_names.items()
-        for ((state, key), name), size in zip(names, gaz.places.sizes().tolist(), strict=True):
-            self.by_name[key].append(Candidate(name, state, size))
+        zips = {
+            key: size for key, size in zip(gaz.places, gaz.places.sizes().tolist(), strict=True)
+        }
+        table = gaz.geoplaces
+        known: set[tuple[str, str]] = set()
+        for state, key, rows in table.by_key():
+            known.add((state, key))
+            for r in rows:
+                p = table.at(r)
+                self.by_name[key].append(
+                    Candidate(p.name, state, zips.get((state, key), 0), p.population, r)
+                )
+        for (state, key), name in gaz.place_names.items():
+            if (state, key) not in known:
+                self.by_name[key].append(Candidate(name, state, zips[(state, key)]))
         for found in self.by_name.values():
-            found.sort(key=lambda c: (-c.zip_codes, c.state))
+            found.sort(key=lambda c: (-c.population, -c.zip_codes, c.state, c.row))
 
     def candidates(self, text: str) -> list[Candidate]:
-        """Every state's place of this name, largest first."""
+        """Every place of this name, largest first."""
         return list(self.by_name.get(fold(text), ()))

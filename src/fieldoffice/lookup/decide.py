@@ -13,11 +13,9 @@ places of one name is meant (the dominance rule).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
-from functools import cached_property
 from typing import Any, cast
 
 import numpy as np
@@ -27,7 +25,6 @@ from fieldoffice.core.answer import (
     ClaimRef,
     CountyRef,
     Decision,
-    OfficeRef,
     Reason,
     ReasonCode,
 )
@@ -43,20 +40,24 @@ from fieldoffice.lookup.keys import (
     OUTSIDE_ALONE,
     OUTSIDE_NEAR,
     ZIP_REACHES,
-    Keys,
 )
 from fieldoffice.lookup.named_areas import Area
+from fieldoffice.lookup.nearby import (  # the nearest office's limit and distance, kept importable here
+    NEAREST_OFFICE_MAX_KM as NEAREST_OFFICE_MAX_KM,
+)
+from fieldoffice.lookup.nearby import Additions
+from fieldoffice.lookup.nearby import great_circle_km as great_circle_km
 from fieldoffice.lookup.offices import office_ref
 from fieldoffice.lookup.understand import Named, Place, Reading
 
-EARTH_KM = 6371.0088
-# Past this distance the nearest office is no help (Guam -> Seattle is 9,127 km): the answer says
-# no office is near and gives the national line instead.
-NEAREST_OFFICE_MAX_KM = 1000.0
-# A name without a state ("Houston", "Cook County") means its largest place when that one has at
-# least DOMINANCE times the next one's ZIP codes and at least MIN_ZIPS of its own.
+# A name several places share ("Houston", "Woodlawn, VA", "Cook County") means its largest place
+# when that one has at least DOMINANCE times the next one's size (population; for counties, ZIP
+# codes); else it is ambiguous.
 DOMINANCE = 3
-MIN_ZIPS = 2
+# A reading of a name the data does not know as another place is never more certain than this.
+GUESS_CONFIDENCE: Confidence = "medium"
+# A state's name ("Washington", "New York") also offers the places of that name this large.
+MAJOR_PLACE = 50_000
 # The status of each fixed outcome (keys.FIXED_CODES): the batch's unreadable cells are invalid.
 FIXED_STATUS: dict[ReasonCode, Status] = {
     ReasonCode.OUTSIDE_COUNTIES: "not_found",
@@ -71,20 +72,28 @@ FIXED_STATUS: dict[ReasonCode, Status] = {
 }
 
 
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
-
-
 def dominant(sizes: Sequence[int]) -> bool:
-    """Does the first of several places of one name (largest first, by ZIP codes) clearly
-    outrank the rest? The only one always does."""
+    """Does the first of several places of one name (largest first, by population) clearly
+    outrank the rest: DOMINANCE times the next? The only one always does; places of no known
+    size never do."""
     if len(sizes) == 1:
         return True
     top, second = sizes[0], sizes[1]
-    return top >= MIN_ZIPS and top >= DOMINANCE * second
+    return top > 0 and top >= DOMINANCE * second
+
+
+def sizes_of(named: Sequence[Named]) -> list[int]:
+    """What ranks the places of one name: population where any is known, else ZIP codes."""
+    if any(n.population for n in named):
+        return [n.population for n in named]
+    return [n.zip_codes for n in named]
+
+
+def at_most(d: Decision, level: Confidence) -> Decision:
+    """The decision, no more confident than `level`."""
+    if d.confidence is None or CONFIDENCE_RANK[d.confidence] <= CONFIDENCE_RANK[level]:
+        return d
+    return replace(d, confidence=level)
 
 
 def _alternative_param(a: Alternative) -> dict[str, Any]:
@@ -117,12 +126,11 @@ def near_index_of(ctx: Context) -> NearIndex:
     return ctx.memo("near-index", lambda: near_index(ctx))
 
 
-class Rules(Keys):
+class Rules(Additions):
     """The rules that batch and single lookups share: a key's decision, and a set of counties'."""
 
     def __init__(self, ctx: Context) -> None:
         super().__init__(ctx)
-        self.offices = {o.id: o for o in ctx.directory.offices}
         self._entries: dict[int, Decision] = {}
 
     # -- a key's decision -------------------------------------------------------------------------
@@ -254,14 +262,6 @@ class Rules(Keys):
         return status, code, order
 
     # -- parameters: plain values, so any door can word them --------------------------------------
-    def _county_param(self, fips: str) -> dict[str, str]:
-        c = self.gaz.county_by_fips[fips]
-        return {"fips": fips, "label": c.label}
-
-    def _office_param(self, oid: str, phrases: list[str]) -> dict[str, Any]:
-        o = self.offices[oid]
-        return {"id": oid, "name": o.name, "aor": o.aor, "phrases": phrases}
-
     def _county_ref(self, fips: str) -> CountyRef:
         c = self.gaz.county_by_fips[fips]
         cl = self.terr.claims(fips)
@@ -292,6 +292,8 @@ class Decider(Rules):
         """A place understood from a query: its ZIP code's rule if it is one (or is known only as
         another name of one), else its counties', else its state's; with the nearest office when
         no office covers it."""
+        if "geoplace" in place.detail:
+            return self.for_geoplace(place)
         zip5 = place.detail.get("zip")
         zips: list[str] = list(place.detail.get("zips") or [])
         if zip5 is None and len(zips) == 1 and self._known_only_as_another_name(place, zips[0]):
@@ -355,6 +357,41 @@ class Decider(Rules):
         params = dict(d.reason.params, swapped=swapped)
         return replace(d, reason=Reason(d.reason.code, params), suggestions=(swapped,))
 
+    def at_place_point(self, place: Place) -> Decision:
+        """A populated place: what its own point gets (near_boundary within the boundaries'
+        tolerance of another territory), as typing its coordinates would."""
+        assert place.lat is not None and place.lon is not None
+        d = self.for_point(place.lat, place.lon)
+        if d.status == "not_found":  # a point GeoNames puts off the coast: its county decides
+            d = self.for_counties(place.counties)
+        return d
+
+    def for_geoplace(self, place: Place) -> Decision:
+        """A populated place, and the others of its name in its state: the largest answers when it
+        dominates (the others are alternatives), or when every one of them gets the same offices;
+        else ambiguous."""
+        d = self.at_place_point(place)
+        same = place.detail.get("same_name") or []
+        if not same:
+            return d
+        name = place.name.rsplit(", ", 1)[0]
+        labels = [self._in_county(name, place.state or "", place.counties[0])]
+        labels += [self._in_county(p.name, p.state, p.county_fips) for p in same]
+        alts = [self.alternative(lb, p.state, [p.county_fips], 0, p.population)
+                for lb, p in zip(labels[1:], same, strict=True)]  # fmt: skip
+        sizes = [int(place.detail.get("population") or 0)] + [p.population for p in same]
+        if dominant(sizes) or all(self._same_answer(d, a) for a in alts):
+            return self.with_alternatives(d, alts)
+        first = self.alternative(labels[0], place.state or "", place.counties, 0, sizes[0])
+        return self.several_places(place.name, [first, *alts])
+
+    def _in_county(self, name: str, state: str, fips: str) -> str:
+        return f"{name} ({self.gaz.county_by_fips[fips].name}), {state}"
+
+    @staticmethod
+    def _same_answer(d: Decision, a: Alternative) -> bool:
+        return d.status == a.status and tuple(o.id for o in d.responsible) == a.offices
+
     def for_reading(self, query: str, reading: Reading) -> tuple[Place | None, Decision]:
         """A name without a state (see for_name), or a misspelling read as one place; with the
         place decided for (None when ambiguous)."""
@@ -368,15 +405,73 @@ class Decider(Rules):
         """A name without a state ("Houston", "Cook County"): the largest place of that name, top,
         when it clearly outranks the others (which come along as alternatives), else ambiguous
         with every candidate. Returns the place decided for (None when ambiguous)."""
-        alts = [self.alternative(*n) for n in named]
-        if top is not None and dominant([n.zip_codes for n in named]):
+        alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
+                for n in named]  # fmt: skip
+        if top is not None and dominant(sizes_of(named)):
             return top, self.with_alternatives(self.for_place(top), alts[1:9])
+        if (
+            top is not None
+            and alts
+            and all(a.status == alts[0].status and a.offices == alts[0].offices for a in alts)
+        ):
+            return top, self.with_alternatives(self.for_place(top), alts[1:9])  # fmt: skip
         return None, self.several_places(query, alts)
 
-    def for_misspelt(self, place: Place) -> Decision:
-        """A misspelt name read as the one close place: the answer says how it was read."""
+    def for_misspelt(self, place: Place, others: Sequence[str] = ()) -> Decision:
+        """A name the data does not know, read as the one close place: at most GUESS_CONFIDENCE,
+        saying how it was read and naming the other candidates."""
+        d = at_most(self.for_place(place), GUESS_CONFIDENCE)
+        params = dict(d.reason.params, read_as=place.name)
+        others = [o for o in others if o != place.name]
+        if others:
+            params["candidates"] = list(others)
+        return replace(d, reason=Reason(d.reason.code, params),
+                       suggestions=tuple(dict.fromkeys([place.name, *others])))  # fmt: skip
+
+    def state_decides(self, usps: str) -> Decision | None:
+        """The state's decision when the state alone decides (one office has every county)."""
+        d = self.entry(self.state_key(usps)) if usps in self.states else None
+        return d if d is not None and d.status == "matched" else None
+
+    def for_unknown(
+        self, query: str, usps: str, reading: Place | None, suggestions: Sequence[str],
+        candidates: Sequence[Decision] = (),
+    ) -> Decision:  # fmt: skip
+        """A name the data does not know, in a state ("Foo, NV"): the reading of it as a close
+        place if that keeps to the offices the state alone gives (at most GUESS_CONFIDENCE); else
+        the state's office when the state alone decides, or every candidate place gets the same
+        one (GUESS_CONFIDENCE, saying the place was not recognised, with suggestions); else
+        not_found with suggestions."""
+        whole = self.entry(self.state_key(usps)) if usps in self.states else None
+        allowed = {o.id for o in whole.responsible} if whole is not None else set()
+        if reading is not None:
+            d = self.for_place(reading)
+            ids = {o.id for o in d.responsible}
+            if ids and ids <= allowed:
+                return self.for_misspelt(reading, suggestions)
+        base = self.state_decides(usps)
+        if base is None and candidates:
+            first = candidates[0]
+            same = all(c.status == "matched" and self._same_offices(c, first) for c in candidates)
+            base = replace(first, counties=(), claims=()) if same else None
+        if base is None:
+            return self.nothing_matches(query, suggestions)
+        params = dict(base.reason.params, unrecognised={"query": query, "state": usps})
+        params.pop("whole_state", None)
+        return replace(at_most(base, GUESS_CONFIDENCE), reason=Reason(base.reason.code, params),
+                       suggestions=tuple(suggestions))  # fmt: skip
+
+    @staticmethod
+    def _same_offices(a: Decision, b: Decision) -> bool:
+        return [o.id for o in a.responsible] == [o.id for o in b.responsible]
+
+    def for_state_name(self, place: Place, named: Sequence[Named]) -> Decision:
+        """A state's name that is also a major place's ("Washington", "New York"): the state,
+        offering the places of that name of at least MAJOR_PLACE people."""
         d = self.for_place(place)
-        return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, read_as=place.name)))
+        alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
+                for n in named if n.population >= MAJOR_PLACE]  # fmt: skip
+        return self.with_alternatives(d, alts[:5])
 
     def for_area(self, area: Area, place: Place | None = None) -> Decision:
         """A named area ("West Texas", "NYC"): its counties' decision, saying where the list comes
@@ -399,15 +494,18 @@ class Decider(Rules):
         return self.entry(self.fixed_key(ReasonCode.UNKNOWN_ZIP))
 
     # -- names that several places share ---------------------------------------------------------
-    def alternative(self, name: str, state: str, counties: Sequence[str], zip_codes: int) -> Alternative:  # fmt: skip
-        """Another place a query may mean, with the offices that answer for it."""
+    def alternative(self, name: str, state: str, counties: Sequence[str], zip_codes: int,
+                    population: int = 0) -> Alternative:  # fmt: skip
+        """Another place a query may mean, with the offices that answer for it ("Woodlawn
+        (Carroll County), VA" names itself with its state already)."""
         if len(counties) == 1:  # one county's decision is memoised, as for a point in it
             d = self.entry(self.county_index[counties[0]])
         elif counties:
             d = self.for_counties(counties)
         else:
             d = self.entry(self.no_county_key(state, name))
-        return Alternative(f"{name}, {state}", state, d.status, tuple(o.id for o in d.responsible),
+        label = name if name.endswith(f", {state}") else f"{name}, {state}"
+        return Alternative(label, state, d.status, tuple(o.id for o in d.responsible),
                            tuple(o.name for o in d.responsible), zip_codes)  # fmt: skip
 
     def with_alternatives(self, d: Decision, alternatives: Sequence[Alternative]) -> Decision:
@@ -435,90 +533,3 @@ class Decider(Rules):
     def unreadable(self, message: str) -> Decision:
         """Input that cannot be a place; the message is the parser's, saying what was wrong."""
         return Decision("invalid", Reason(ReasonCode.UNREADABLE, {"message": message}))
-
-    # -- what a single lookup adds to a key's decision -------------------------------------------
-    def with_nearby(self, d: Decision, nearby: Sequence[tuple[str, float]], home: str) -> Decision:
-        """A near_boundary decision with the other territories found within the tolerance."""
-        mine = self.terr.offices_of(home)
-        seen = {o.id for o in d.offices}
-        refs: list[OfficeRef] = []
-        notes: list[dict[str, Any]] = []
-        for fips, km in nearby:
-            if self.terr.offices_of(fips) == mine:
-                continue
-            claims = self.terr.claims(fips)
-            if not claims:
-                notes.append(
-                    {"office": None, "county": self._county_param(fips), "km": round(km, 2)}
-                )
-            for claim in claims:
-                if claim.office_id in seen:
-                    continue
-                seen.add(claim.office_id)
-                ref = office_ref(self.ctx.directory, self.offices[claim.office_id])
-                refs.append(replace(ref, side="nearby", distance_km=round(km, 2), county=fips,
-                                    phrases=(claim.phrase,)))  # fmt: skip
-                notes.append({"office": self._office_param(claim.office_id, [claim.phrase]),
-                              "county": self._county_param(fips), "km": round(km, 2)})  # fmt: skip
-        params = dict(d.reason.params, nearby=notes)
-        return replace(d, offices=d.offices + tuple(refs), reason=Reason(d.reason.code, params))
-
-    def with_zip_reach(self, d: Decision, zip5: str) -> Decision:
-        """A ZIP that may cross a line: which other territory it may reach, and how far it reaches."""
-        n = int(zip5)
-        spread = self.zip_spread
-        other = int(spread["other_county"][n])
-        home = d.counties[0].fips
-        d = self.with_nearby(d, [(self.fips[other], float(spread["other_km"][n]))], home)
-        params = dict(d.reason.params, reach_km=round(float(spread["reach_km"][n]), 1), zip=zip5)
-        return replace(d, reason=Reason(d.reason.code, params))
-
-    def with_distance(self, d: Decision, km: float) -> Decision:
-        """A point just outside its home county: how far outside."""
-        return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, km=round(km, 2))))
-
-    def with_nearest_office(
-        self,
-        d: Decision,
-        lat: float | None,
-        lon: float | None,
-        *,
-        max_km: float = NEAREST_OFFICE_MAX_KM,
-    ) -> Decision:
-        """An uncovered answer with the office nearest to where the place is; past `max_km`, no
-        office: the reason says none is near (params `no_office_near`) and gives the national line."""
-        if lat is None or lon is None:
-            return d
-        best: tuple[float, str] | None = None
-        for oid, pos in self.office_positions.items():
-            km = great_circle_km(lat, lon, *pos)
-            if best is None or km < best[0]:
-                best = (km, oid)
-        if best is None:
-            return d
-        if best[0] > max_km:
-            media = self.ctx.directory.media
-            far = {"max_km": max_km, "nearest_km": round(best[0], 1)}
-            params = dict(d.reason.params, no_office_near=far,
-                          national_line=d.reason.params.get("national_line") or media.phone or media.email)  # fmt: skip
-            return replace(d, nearest_office=None, reason=Reason(d.reason.code, params))
-        ref = replace(
-            office_ref(self.ctx.directory, self.offices[best[1]]), distance_km=round(best[0], 1)
-        )
-        nearest = {"name": ref.name, "city": ref.city, "state": ref.state, "km": ref.distance_km}
-        params = dict(d.reason.params, nearest=nearest)
-        return replace(d, nearest_office=ref, reason=Reason(d.reason.code, params))
-
-    @cached_property
-    def office_positions(self) -> dict[str, tuple[float, float]]:
-        """Where each office is: its own coordinates, else the middle of its city's ZIP codes."""
-        out = {}
-        for o in self.ctx.directory.offices:
-            if o.lat is not None and o.lon is not None:
-                out[o.id] = (o.lat, o.lon)
-                continue
-            pts = [(z.lat, z.lon) for z in self.gaz.place_zips(o.state, o.city)
-                   if z.lat is not None and z.lon is not None]  # fmt: skip
-            if pts:
-                out[o.id] = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
-        return out

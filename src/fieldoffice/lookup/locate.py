@@ -18,6 +18,7 @@ from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.boundaries import County
+from fieldoffice.geo.gazetteer import State
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.lookup.decide import Decider, decider, near_index_of
 from fieldoffice.lookup.named_areas import AreaIndex
@@ -112,18 +113,40 @@ class Locator:
                 return self.answer(query, self.understander.area(area), d)
         if place is None and len(query) <= MAX_QUERY:
             reading = self.understander.without_state(query, self.county_names, self.typos)
-            if reading is not None:
+            if reading is not None and not reading.read_as:
                 top, d = self.decider.for_reading(query, reading)
                 return self.answer(query, top, d)
+            split = self.understander.split_state(query)
+            if split is not None:
+                return self.unknown_in_state(query, split[1], reading.top if reading else None)
         if place is None:
             if _ZIP_ONLY.match(query):
                 return self.answer(query, None, self.decider.unknown_zip())
             d = self.decider.nothing_matches(query, self.suggestions(query))
             return self.answer(query, None, d)
+        if place.kind == "state" and len(fold(query)) > 2:
+            named, _ = self.understander.places_named(query)  # "Washington": DC is offered
+            return self.answer(query, place, self.decider.for_state_name(place, named))
         if place.kind == "point":  # coordinates the understander has read and checked
             assert place.lat is not None and place.lon is not None
             return self.answer(query, place, self.decider.for_point(place.lat, place.lon))
         return self.answer(query, place, self.decider.for_place(place))
+
+    def unknown_in_state(self, query: str, st: State, reading: Place | None) -> Answer:
+        """A name the data does not know in a state ("Foo, NV", "Thermalto, CA"): see
+        Decider.for_unknown. The candidates are the places suggested in that state."""
+        suggestions = self.suggestions(query)
+        candidates = []
+        for label in suggestions:
+            found = self.understander.understand(label)
+            if found is not None and found.kind == "place" and found.state == st.usps:
+                candidates.append(self.decider.for_place(found))
+        d = self.decider.for_unknown(query, st.usps, reading, suggestions, candidates)
+        if "read_as" in d.reason.params:
+            return self.answer(query, reading, d)
+        if d.status == "not_found":
+            return self.answer(query, None, d)
+        return self.answer(query, self.understander.state(st), d)
 
     def locate_point(self, *, lat: float, lon: float, query: str | None = None) -> Answer:
         q = query if query is not None else f"{lat}, {lon}"

@@ -191,26 +191,49 @@ def gazetteer_arrays(gaz: Gazetteer) -> Arrays:
     abbreviated = _lines_matching(written, USPS_ABBREVIATION)
     seen: set[str] = set()
     offered = []
+    label_entry: dict[str, int] = {}
     for i, label in enumerate(labels):  # a label given twice is offered once, first (as a dict)
         offer = label not in seen and (i - n_states - n_counties) not in abbreviated
         offered.append(offer)
         if offer:
             seen.add(label)
+            label_entry[label] = i
     folded = [name_part(s.name) for s in gaz.states]
     folded += StrColumn(a, "county.name_fold").tolist()
     folded += [k[3:] for k in keys]  # a place's key holds its folded name (place_tables)
     ids: dict[str, int] = {}
     of_name = [ids.setdefault(f, len(ids)) for f in folded]
+    # then the populated places, under each name they are found by, sized by population; a
+    # postal name that is also one of them takes its population (it ranks as the place does)
+    kinds = [STATE] * n_states + [COUNTY] * n_counties + [PLACE] * len(keys)
+    states: list[str | None] = [None] * n_states + [c.state for c in counties]
+    states += [k[:2] for k in keys]
+    sizes = [STATE_SIZE] * n_states + [COUNTY_SIZE] * n_counties + gaz.places.sizes().tolist()
+    postal_row = {k: n_states + n_counties + i for i, k in enumerate(keys)}
+    table = gaz.geoplaces
+    pair_entry = list(range(len(labels)))
+    for state, key, rows in table.by_key():
+        top = int(table.population[rows[0]])
+        if state + "\t" + key in postal_row:
+            i = postal_row[state + "\t" + key]
+            sizes[i] = max(sizes[i], top)
+        for r in rows:
+            label = f"{table.at(r).name}, {state}"
+            if label not in seen:
+                seen.add(label)
+                labels.append(label)
+                kinds.append(PLACE)
+                states.append(state)
+                sizes.append(int(table.population[r]))
+                offered.append(True)
+                label_entry[label] = len(labels) - 1
+            pair_entry.append(label_entry.get(label, -1))
+            of_name.append(ids.setdefault(key, len(ids)))
+    keep = [i for i, e in enumerate(pair_entry) if e >= 0]
     return _arrays(
-        labels,
-        [STATE] * n_states + [COUNTY] * n_counties + [PLACE] * len(keys),
-        [None] * n_states + [c.state for c in counties] + [k[:2] for k in keys],
-        [STATE_SIZE] * n_states + [COUNTY_SIZE] * n_counties + gaz.places.sizes().tolist(),
-        offered,
-        np.arange(len(labels)),
-        of_name,
-        list(ids),
-    )
+        labels, kinds, states, sizes, offered,
+        [pair_entry[i] for i in keep], [of_name[i] for i in keep], list(ids),
+    )  # fmt: skip
 
 
 def extra_rows(areas: Mapping[str, Area], offices: Sequence[Office]) -> list[Row]:
@@ -377,8 +400,14 @@ class Suggester:
                 continue
             entries, scores = table.entries_of(names, scores)
             ok = (table.kind[entries] == PLACE) & (table.state[entries] == code)
-            for e, s in zip(entries[ok][:2].tolist(), scores[ok][:2].tolist(), strict=True):
-                found.append((s, table.labels[e][:-4]))  # "Reno, NV" -> "Reno"
+            names_seen: set[str] = set()
+            for e, s in zip(entries[ok].tolist(), scores[ok].tolist(), strict=True):
+                name = table.labels[e][:-4]  # "Reno, NV" -> "Reno"
+                if fold(name) not in names_seen:  # a postal name and the place it serves: one
+                    names_seen.add(fold(name))
+                    found.append((s, name))
+                if len(names_seen) == 2:
+                    break
         found.sort(key=lambda h: -h[0])
         if not found or found[0][0] < accept:
             return None

@@ -14,6 +14,7 @@ from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.geo.places import GeoPlace
 from fieldoffice.lookup.named_areas import Area
 from fieldoffice.lookup.wording import EXPECTED_FORMS, MAX_QUERY
 
@@ -29,6 +30,8 @@ _COORDS = re.compile(rf"^\s*\(?\s*({_NUM})\s*(,|\s)\s*({_NUM})\s*\)?\s*$", re.IG
 _ZIP = re.compile(r"^\s*([0-9]{5})(?:[-\s]?([0-9]{4}))?\s*$")
 _TRAILING_ZIP = re.compile(r"[\s,]+([0-9]{5})(?:-([0-9]{4}))?\s*$")
 _DIGITS = re.compile(r"^\s*[\d\s-]+\s*$")
+_IN_COUNTY = re.compile(r"^(.*?)\s*\((.+?)\)\s*$")  # "Woodlawn (Fairfax County)"
+_STREET_PARTS = ("AddressNumber", "StreetName", "USPSBoxID", "IntersectionSeparator")
 _COUNTY_WORDS = (
     "county", "parish", "borough", "census area", "city and borough", "municipality",
     "municipio", "city", "planning region",
@@ -61,12 +64,14 @@ class Place:
 
 class Named(NamedTuple):
     """One of the places a name without a state may mean: its name, state, counties, and size
-    (the ZIP codes that have it as their main city name, or a county's ZIP codes)."""
+    (its population; the ZIP codes that have it as their main city name, or a county's)."""
 
     name: str
     state: str
     counties: Sequence[str]
     zip_codes: int
+    population: int = 0  # 0 where unknown (a county, a postal name)
+    place: Place | None = None  # the place itself, where it is one
 
 
 @dataclass(frozen=True)
@@ -379,6 +384,19 @@ class Understander:
         return Place("county", c.label, st.usps, [fips], lat, lon)
 
     def city(self, rest: str, st: State) -> Place | None:
+        """A place in a state: a populated place of that name (the largest, with the others of
+        the name in `detail["same_name"]`), "Woodlawn (Fairfax County)" for one of several, else
+        a postal city name (its ZIP codes), else a county's name without its kind word."""
+        m = _IN_COUNTY.match(rest)
+        if m:
+            fips = self.gaz.county_names.resolve(st.usps, m.group(2))
+            found = [
+                p for p in self.gaz.geoplaces.named(st.usps, m.group(1)) if p.county_fips == fips
+            ]
+            return self.geo_place(found[0], []) if found else None
+        found = self.gaz.geoplaces.named(st.usps, rest)
+        if found:
+            return self.geo_place(found[0], found[1:])
         zips = self.gaz.place_zips(st.usps, rest)
         if not zips:
             fips = self.gaz.county_names.resolve(st.usps, rest)  # "Washoe, NV"
@@ -402,6 +420,14 @@ class Understander:
             {"zips": sorted(z.zip for z in zips)},
         )
 
+    def geo_place(self, p: GeoPlace, same_name: Sequence[GeoPlace]) -> Place:
+        """A populated place: at its own point, in the county that point is in."""
+        detail: dict[str, Any] = {"population": p.population, "geoplace": p.row}
+        if same_name:
+            detail["same_name"] = list(same_name)
+        return Place("place", f"{p.name}, {p.state}", p.state, [p.county_fips], p.lat, p.lon,
+                     detail)  # fmt: skip
+
     def address(self, q: str) -> Place | None:
         import usaddress  # only addresses need it; imported when one is asked about
 
@@ -417,6 +443,8 @@ class Understander:
                     place.kind, place.detail["address"] = "address", q
                 return place
         city, state_text = tagged.get("PlaceName"), tagged.get("StateName")
+        if not any(k in tagged for k in _STREET_PARTS):
+            return None  # a name and a state, no street: not an address, never read as another
         if city and state_text:
             st = self.gaz.state(state_text)
             if st is not None:
@@ -470,10 +498,14 @@ class Understander:
         places = []
         for c in self.placenames.candidates(text)[:12]:
             state = self.gaz.state_by_usps.get(c.state)  # military "states" (AE, AP) have none
-            place = self.city(c.name, state) if state is not None else None
+            if c.row >= 0:
+                place: Place | None = self.geo_place(self.gaz.geoplaces.at(c.row), [])
+            else:
+                place = self.city(c.name, state) if state is not None else None
             if place is not None:
                 places.append((c, place))
-        named = [Named(c.name, c.state, p.counties, c.zip_codes) for c, p in places]
+        named = [Named(c.name, c.state, p.counties, c.zip_codes, c.population, p)
+                 for c, p in places]  # fmt: skip
         return named, places[0][1] if places else None
 
     def counties_named(
