@@ -1,95 +1,305 @@
 """Named areas people type: the directory's region phrases and everyday names of county groups.
 
-"West Texas", "NoVA", "Rio Grande Valley", "Long Island", "NYC", "Miami-Dade" are places too. Each
-is a set of counties with a source; regions.toml's regions are typeable by their own names, and
-data/areas.toml adds variants and common names. Matching is by folded name, with or without the
-state after it ("West Texas, TX").
+"West Texas", "NoVA", "Hampton Roads", "Twin Cities", "Upper Peninsula", "Nansemond County, VA"
+are places too. Each is a set of counties with a source and a confidence:
+
+- regions.toml's regions, typeable by their own names;
+- data/areas.toml: variants of those names and nicknames of big cities;
+- data/metros.toml: metropolitan areas (OMB's CBSA delineation) by official and common names;
+- data/regions_people_say.toml: the vernacular regions of every state (Lowcountry, Front Range);
+- data/former_counties.toml: county names retired since 1970, each answering for today's county
+  or counties (Census Bureau, Substantial Changes to Counties and County Equivalent Entities);
+- and one generated family: a compass word with a state ("Western New York", "North Florida",
+  "Central PA") is a region of that state, its counties where a file above defines it, else the
+  whole state.
+
+Matching is by folded name, with or without the state after it ("West Texas, TX"). A former name
+that is also a county elsewhere today ("Armstrong County") answers only with its state.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from fieldoffice.core.errors import DataError
 from fieldoffice.core.models import CONFIDENCE_RANK, Region
 from fieldoffice.core.text import fold
-from fieldoffice.geo.gazetteer import Gazetteer
+from fieldoffice.geo.gazetteer import Gazetteer, State
+
+# the files read, in order: the first name given to an area keeps it
+AREA_FILES = ("areas.toml", "metros.toml", "regions_people_say.toml", "former_counties.toml")
+KINDS = ("directory", "area", "metro", "vernacular", "former", "compass")
 
 
 @dataclass(frozen=True)
 class Area:
     name: str
-    state: str
+    state: str  # the main state (USPS); `states` has every state the counties lie in
     counties: tuple[str, ...]
     source: str
     region: str | None = None  # the regions.toml id, when the area is exactly a region
+    confidence: str | None = None  # how sure the edge is (None: the region's own claims say)
+    kind: str = "area"  # one of KINDS
+    states: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        if not self.states:
+            object.__setattr__(self, "states", (self.state,))
 
 
 def default_path() -> Path:
-    return Path(str(resources.files("fieldoffice.data").joinpath("areas.toml")))
+    return data_file("areas.toml")
 
 
-def load_areas(gaz: Gazetteer, regions: Mapping[str, Region], path: Path | None = None) -> dict[str, Area]:  # fmt: skip
-    """Folded name or alias -> area: every region under its own name, then the entries of
-    areas.toml (checked: an unknown county or region is an error that names it)."""
-    by_key = {
-        fold(r.name): Area(r.name, r.state, tuple(sorted(r.counties)), r.source, r.id)
-        for r in regions.values()
-    }
-    path = path or default_path()
+def data_file(name: str) -> Path:
+    return Path(str(resources.files("fieldoffice.data").joinpath(name)))
+
+
+def default_paths() -> list[Path]:
+    return [data_file(n) for n in AREA_FILES]
+
+
+@dataclass
+class AreaTables:
+    """Every name of every area: `by_key` for names that stand alone, `by_state_key` for names
+    that answer only with their state (a former county whose name another state still uses)."""
+
+    by_key: dict[str, Area]
+    by_state_key: dict[tuple[str, str], Area]
+
+
+def load_areas(gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequence[Path] | None = None) -> dict[str, Area]:  # fmt: skip
+    """Folded name or alias -> area (the names that stand alone): see `load_tables`."""
+    return load_tables(gaz, regions, path).by_key
+
+
+def load_tables(gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequence[Path] | None = None) -> AreaTables:  # fmt: skip
+    """Every region under its own name, then the entries of the area files (checked: an unknown
+    county, state or region is an error that names it)."""
+    tables = AreaTables({}, {})
+    for r in regions.values():
+        own = Area(r.name, r.state, tuple(sorted(r.counties)), r.source, r.id, kind="directory")
+        _put(tables, own, [r.name])
+    paths = default_paths() if path is None else [path] if isinstance(path, Path) else list(path)
+    current = {fold(c.name) for c in gaz.counties}
+    for p in paths:
+        raw = _read(p)
+        for entry in raw.get("area", []):
+            area = _area(gaz, regions, entry, f"{p}: area {entry.get('name')!r}")
+            _put(tables, area, [*_own_name(entry), *entry.get("aliases", ())])
+            for name in entry.get("state_aliases", ()):  # "the Panhandle, TX": only with a state
+                for st in area.states:
+                    tables.by_state_key.setdefault((st, fold(name)), area)
+        for entry in raw.get("former", []):
+            area = _former(gaz, entry, f"{p}: former {entry.get('name')!r}")
+            names = [entry["name"], *entry.get("aliases", ())]
+            if entry.get("bare") is False or any(fold(n) in current for n in names):
+                for n in names:  # still a county's name somewhere: only with its state
+                    tables.by_state_key.setdefault((area.state, fold(n)), area)
+            else:
+                _put(tables, area, names)
+    return tables
+
+
+def _own_name(entry: Mapping[str, Any]) -> list[str]:
+    """An area's name as a key, unless it is a metro's official title for one city ("Reno, NV"
+    is the city; "Dallas-Fort Worth-Arlington, TX" names no city, so it is a key)."""
+    head = str(entry["name"]).partition(",")[0]
+    if entry.get("kind") == "metro" and "-" not in head and "/" not in head:
+        return []
+    return [entry["name"]]
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise DataError(f"cannot read areas file {path}: {exc}") from exc
-    for entry in raw.get("area", []):
-        where = f"{path}: area {entry.get('name')!r}"
-        state = entry.get("state", "")
-        if "region" in entry:
-            region = regions.get(entry["region"])
-            if region is None:
-                raise DataError(f"{where}: unknown region {entry['region']!r}")
-            counties = tuple(sorted(region.counties))
-            entry = dict(entry, source=region.source)  # the region's own source, not the alias's
-        else:
-            if entry.get("confidence") not in CONFIDENCE_RANK:
-                raise DataError(f"{where}: confidence must be one of {', '.join(CONFIDENCE_RANK)}")
-            fipses = []
-            for name in entry.get("counties", []):
-                fips = gaz.county_names.resolve(state, name)
-                if fips is None:
-                    raise DataError(f"{where}: {name!r} is not a county of {state!r}")
-                fipses.append(fips)
-            counties = tuple(sorted(fipses))
-        area = Area(entry["name"], state, counties, entry["source"], entry.get("region"))
-        for name in (entry["name"], *entry.get("aliases", ())):
-            by_key.setdefault(fold(name), area)
-    return by_key
+
+
+def _put(tables: AreaTables, area: Area, names: Iterable[str]) -> None:
+    for name in names:
+        tables.by_key.setdefault(fold(name), area)
+        for st in area.states:
+            tables.by_state_key.setdefault((st, fold(name)), area)
+
+
+def _resolve(gaz: Gazetteer, counties: object, state: str, where: str) -> tuple[tuple[str, ...], tuple[str, ...]]:  # fmt: skip
+    """(FIPS codes, states) of a county list: a list in `state`, or a table of lists by state."""
+    by_state = counties if isinstance(counties, dict) else {state: counties}
+    fipses: list[str] = []
+    for st, names in by_state.items():
+        if gaz.state(st) is None:
+            raise DataError(f"{where}: {st!r} is not a state")
+        if not isinstance(names, list) or not names:
+            raise DataError(f"{where}: the counties of {st!r} must be a non-empty list")
+        for name in names:
+            fips = gaz.county_names.resolve(st, name)
+            if fips is None:
+                raise DataError(f"{where}: {name!r} is not a county of {st!r}")
+            fipses.append(fips)
+    if len(set(fipses)) != len(fipses):
+        raise DataError(f"{where}: a county is listed twice")
+    states = (state, *sorted(set(by_state) - {state}))
+    return tuple(sorted(fipses)), states
+
+
+def _confidence(entry: Mapping[str, Any], where: str) -> str:
+    if entry.get("confidence") not in CONFIDENCE_RANK:
+        raise DataError(f"{where}: confidence must be one of {', '.join(CONFIDENCE_RANK)}")
+    return str(entry["confidence"])
+
+
+def _area(gaz: Gazetteer, regions: Mapping[str, Region], entry: Mapping[str, Any], where: str) -> Area:  # fmt: skip
+    state = entry.get("state", "")
+    kind = entry.get("kind", "area")
+    if kind not in KINDS or ("source" not in entry and "region" not in entry):
+        raise DataError(f"{where}: needs a source, and kind must be one of {', '.join(KINDS)}")
+    if "region" in entry:
+        region = regions.get(entry["region"])
+        if region is None:
+            raise DataError(f"{where}: unknown region {entry['region']!r}")
+        # the region's own source, not the alias's; its claims carry its confidences
+        return Area(entry["name"], state, tuple(sorted(region.counties)), region.source,
+                    region.id, kind="directory")  # fmt: skip
+    confidence = _confidence(entry, where)
+    counties, states = _resolve(gaz, entry.get("counties"), state, where)
+    return Area(entry["name"], state, counties, entry["source"], None, confidence, kind, states)
+
+
+def _former(gaz: Gazetteer, entry: Mapping[str, Any], where: str) -> Area:
+    """A retired county name: today's county or counties, and a source saying what became of it."""
+    for key in ("name", "state", "years", "became", "change", "source"):
+        if key not in entry:
+            raise DataError(f"{where}: needs {key!r}")
+    state = entry["state"]
+    counties, states = _resolve(gaz, entry["became"], state, where)
+    now = entry["became"]
+    now_names = [n for names in now.values() for n in names] if isinstance(now, dict) else list(now)
+    today = ", ".join(now_names)
+    source = (
+        f"{entry['name']} ({entry['years']}) {entry['change']}; today {today}. {entry['source']}"
+    )
+    confidence = _confidence(dict(entry, confidence=entry.get("confidence", "high")), where)
+    label = f"{entry['name']}, {state} ({entry['years']})"
+    return Area(label, state, counties, source, None, confidence, "former", states)
+
+
+# -- compass words with a state: one rule for the whole family ----------------------------------------
+# folded word(s) -> the forms of that direction people write (the first is its name)
+_DIRECTIONS: dict[str, tuple[str, ...]] = {
+    "north": ("North", "Northern", "N"),
+    "south": ("South", "Southern", "S"),
+    "east": ("East", "Eastern", "E"),
+    "west": ("West", "Western", "W"),
+    "northeast": ("Northeast", "Northeastern", "North East", "NE", "North-East"),
+    "northwest": ("Northwest", "Northwestern", "North West", "NW", "North-West"),
+    "southeast": ("Southeast", "Southeastern", "South East", "SE", "South-East"),
+    "southwest": ("Southwest", "Southwestern", "South West", "SW", "South-West"),
+    "central": ("Central", "Mid", "Middle"),
+    "north central": ("North Central", "North-Central"),
+    "south central": ("South Central", "South-Central"),
+    "east central": ("East Central", "East-Central"),
+    "west central": ("West Central", "West-Central"),
+    "upper": ("Upper",),
+    "lower": ("Lower",),
+}
+COMPASS: dict[str, str] = {
+    fold(form): direction for direction, forms in _DIRECTIONS.items() for form in forms
+}
 
 
 class AreaIndex:
-    def __init__(self, gaz: Gazetteer, regions: Mapping[str, Region], path: Path | None = None) -> None:  # fmt: skip
+    def __init__(self, gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequence[Path] | None = None) -> None:  # fmt: skip
         self.gaz = gaz
-        self.by_key = load_areas(gaz, regions, path)
+        tables = load_tables(gaz, regions, path)
+        self.by_key = tables.by_key
+        self.by_state_key = tables.by_state_key
+        self._compass = lru_cache(maxsize=1024)(self._compass_area)
 
     def match(self, text: str) -> Area | None:
-        """The area the whole text names, with or without its state after it."""
+        """The area the whole text names, with or without its state after it; else a compass
+        word with a state ("Western NY")."""
         key = fold(text)
         found = self.by_key.get(key)
         if found is not None:
             return found
+        for rest, st in self._with_state(text):
+            area = self.by_state_key.get((st.usps, fold(rest)))
+            if area is not None:
+                return area
+        return self.compass(text)
+
+    def _with_state(self, text: str) -> list[tuple[str, State]]:
+        """The readings of text as a name then its state: "X, ST", "X ST", "X New York"."""
         head, _, tail = text.rpartition(",")
         words = text.split()
         candidates = [(head, tail)] if head else []
         for n in (2, 1):  # "West Texas TX", "Long Island New York"
             if len(words) > n:
                 candidates.append((" ".join(words[:-n]), " ".join(words[-n:])))
+        out = []
         for rest, st_text in candidates:
             st = self.gaz.state(st_text.strip())
-            area = self.by_key.get(fold(rest))
-            if st is not None and area is not None and area.state == st.usps:
-                return area
+            if st is not None and rest.strip():
+                out.append((rest, st))
+        return out
+
+    def compass(self, text: str) -> Area | None:
+        """A compass word and a state ("North Florida", "Western NY", "Central PA, PA"): the
+        area a file defines under one of that direction's names, else the whole state. Never a
+        state's own name ("West Virginia") nor a place's ("West New York", NJ)."""
+        key = fold(text)
+        if key.startswith("the "):
+            key = key[4:]
+        words = key.split()
+        if len(words) < 2 or words[0] not in COMPASS or self.gaz.state(key) is not None:
+            return None
+        for n in (2, 1):
+            direction = COMPASS.get(" ".join(words[:n]))
+            if direction is None or len(words) <= n:
+                continue
+            rest = words[n:]
+            for m in range(
+                len(rest), 0, -1
+            ):  # the state, then maybe its repetition: "Central PA PA"
+                st = self.gaz.state(" ".join(rest[:m]))
+                again = " ".join(rest[m:])
+                if st is None or (again and self.gaz.state(again) != st):
+                    continue
+                if self._a_place_is_called(" ".join(words[: n + m])):
+                    return None  # "West New York" is a town in New Jersey
+                return self._compass(direction, st.usps, " ".join(words[:n]))
         return None
+
+    def _compass_area(self, direction: str, usps: str, typed: str) -> Area | None:
+        st = self.gaz.state(usps)
+        assert st is not None
+        for form in _DIRECTIONS[direction]:
+            area = self.by_state_key.get((usps, fold(f"{form} {st.name}")))
+            if area is not None:
+                return area
+        counties = tuple(sorted(c.fips for c in self.gaz.state_counties(usps)))
+        if not counties:
+            return None
+        forms = _DIRECTIONS[direction]
+        word = next((f for f in forms if fold(f) == typed and len(f) > 2), forms[0])
+        name = f"{word} {st.name}"
+        source = (
+            f"No county list defines {name}; it is a part of {st.name}, "
+            f"so this answers for all of {st.name}"
+        )
+        return Area(name, usps, counties, source, None, "low", "compass")
+
+    def _a_place_is_called(self, name: str) -> bool:
+        """Whether a city or town somewhere has exactly this name ("West New York", NJ)."""
+        return any(self.gaz.place_zips(st, name) for st in self._states())
+
+    def _states(self) -> list[str]:
+        return sorted({c.state for c in self.gaz.counties})
