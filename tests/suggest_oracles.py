@@ -55,9 +55,17 @@ class OldSuggestions:
             names: dict[str, int] = {s.name: 1_000_000 for s in gaz.states}
             names.update({c.label: 10_000 for c in gaz.counties})
             sizes = gaz.places.sizes().tolist()
-            for ((st, _), name), size in zip(gaz.place_names.items(), sizes, strict=True):
+            table = gaz.geoplaces
+            largest = {(st, key): int(table.population[rows[0]]) for st, key, rows in table.by_key()}
+            for ((st, key), name), size in zip(gaz.place_names.items(), sizes, strict=True):
                 if not USPS_ABBREVIATION.search(name):
-                    names.setdefault(f"{name}, {st}", size)
+                    names.setdefault(f"{name}, {st}", max(size, largest.get((st, key), 0)))
+            # then the populated places, by population, under their own names
+            for st, key, rows in table.by_key():
+                for r in rows:
+                    p = table.at(r)
+                    if fold(p.name) == key:
+                        names.setdefault(f"{p.name}, {st}", p.population)
             self._choices = names
         return self._choices
 
@@ -69,6 +77,10 @@ class OldTypoReader:
         self.names: dict[str, dict[str, str]] = defaultdict(dict)
         for (state, key), name in gaz.place_names.items():
             self.names[state][key] = name
+        for state, key, rows in gaz.geoplaces.by_key():
+            name = gaz.geoplaces.at(rows[0]).name
+            if fold(name) == key:
+                self.names[state].setdefault(key, name)
 
     def read_as(self, text: str, state: str) -> str | None:
         pool = self.names.get(state)

@@ -9,7 +9,6 @@ from fieldoffice.core.answer import Decision, Reason, ReasonCode
 from fieldoffice.directory.context import Context
 from fieldoffice.lookup.decide import (
     DOMINANCE,
-    MIN_ZIPS,
     NEAREST_OFFICE_MAX_KM,
     Decider,
     decider,
@@ -36,12 +35,13 @@ def _counties_by_offices(ctx: Context, n: int) -> list[str]:
 @pytest.mark.parametrize(
     ("sizes", "expected"),
     [([190, 1], True), ([24, 1, 1], True), ([38, 21], False), ([1, 1], False), ([5], True),
-     ([3, 1], True), ([2, 1], False), ([1, 0], False), ([1], True), ([6, 2, 2], True),
-     ([5, 2], False)],
+     ([3, 1], True), ([2, 1], False), ([1, 0], True), ([0, 0], False), ([1], True),
+     ([6, 2, 2], True), ([5, 2], False), ([2019, 1647], False), ([20804, 2343], True),
+     ([136632, 126254], False), ([0], True)],
 )  # fmt: skip
 def test_the_largest_place_wins_only_by_a_clear_margin(sizes: list[int], expected: bool) -> None:
     assert dominant(sizes) is expected
-    assert (DOMINANCE, MIN_ZIPS) == (3, 2)
+    assert DOMINANCE == 3  # population: the largest must have 3x the next (issue 20)
 
 
 def test_a_dominant_name_is_decided_for_its_largest_place(dec: Decider, locator: Locator) -> None:

@@ -218,7 +218,10 @@ def gazetteer_arrays(gaz: Gazetteer) -> Arrays:
             i = postal_row[state + "\t" + key]
             sizes[i] = max(sizes[i], top)
         for r in rows:
-            label = f"{table.at(r).name}, {state}"
+            place = table.at(r)
+            if fold(place.name) != key:
+                continue  # offered under its own name only, as the label reads
+            label = f"{place.name}, {state}"
             if label not in seen:
                 seen.add(label)
                 labels.append(label)

@@ -98,7 +98,18 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
     if p.get("alternatives") and not brief and reason.code is not ReasonCode.SEVERAL_PLACES:
         text += " " + w(_("Also a place of that name: %(places)s."), places=_alternatives(w, p))
     if p.get("read_as") and not brief:
-        text = w(_("Read as %(place)s."), place=p["read_as"]) + " " + text
+        if p.get("candidates"):
+            text = w(_("Read as %(place)s, a guess; it may also be %(others)s."), place=p["read_as"],
+                     others="; ".join(p["candidates"])) + " " + text  # fmt: skip
+        else:
+            text = w(_("Read as %(place)s, a guess."), place=p["read_as"]) + " " + text
+    if p.get("unrecognised"):
+        u = p["unrecognised"]
+        if brief:
+            text = w(_("place not recognised; %(reason)s"), reason=text)
+        else:
+            text = w(_("'%(query)s' is not a place the data knows; every place it may be in %(state)s has this answer."),
+                     query=u["query"], state=u["state"]) + " " + text  # fmt: skip
     if p.get("zip_read"):  # a batch cell repaired before it was read: 2108 for 02108
         read = p["zip_read"]
         if brief:
@@ -291,6 +302,12 @@ def _alternatives(w: _Words, p: Mapping[str, Any]) -> str:
 
 
 def _several_places(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
+    states = {a["name"].rsplit(", ", 1)[-1] for a in p["alternatives"]}
+    if len(states) == 1 and len(p["alternatives"]) > 1:  # "Westwood, CA": two in one state
+        if brief:
+            return w(_("several places in the state have this name; add the county"))
+        return w(_("'%(name)s' is the name of several places: %(places)s. Type one as written here, as in '%(example)s'."),
+                 name=p["name"], places=_alternatives(w, p), example=p["alternatives"][0]["name"])  # fmt: skip
     if brief:
         return w(_("places in several states have this name; add the state"))
     return w(_("'%(name)s' is the name of places in several states: %(places)s. Add the state, as in '%(example)s'."),
