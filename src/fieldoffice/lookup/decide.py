@@ -56,6 +56,9 @@ from fieldoffice.lookup.understand import Named, Place, Reading
 DOMINANCE = 3
 # A reading of a name the data does not know as another place is never more certain than this.
 GUESS_CONFIDENCE: Confidence = "medium"
+# A name known only as a postal city name is located by its ZIP codes' filing counties, and may
+# be a post office far from the town of that name: never more certain than this.
+POSTAL_CONFIDENCE: Confidence = "medium-high"
 # A state's name ("Washington", "New York") also offers the places of that name this large.
 MAJOR_PLACE = 50_000
 # The status of each fixed outcome (keys.FIXED_CODES): the batch's unreadable cells are invalid.
@@ -308,6 +311,8 @@ class Decider(Rules):
             d = self.entry(self.no_county_key(place.state or "", place.detail.get("city") or ""))
         if d.status == "uncovered":
             d = self.with_nearest_office(d, place.lat, place.lon)
+        if place.kind == "place":  # a postal name only: where its mail goes, not where it is
+            d = at_most(d, POSTAL_CONFIDENCE)
         return d
 
     def _known_only_as_another_name(self, place: Place, zip5: str) -> bool:
@@ -434,26 +439,20 @@ class Decider(Rules):
         return d if d is not None and d.status == "matched" else None
 
     def for_unknown(
-        self, query: str, usps: str, reading: Place | None, suggestions: Sequence[str],
-        candidates: Sequence[Decision] = (),
-    ) -> Decision:  # fmt: skip
-        """A name the data does not know, in a state ("Foo, NV"): the reading of it as a close
-        place if that keeps to the offices the state alone gives (at most GUESS_CONFIDENCE); else
-        the state's office when the state alone decides, or every candidate place gets the same
-        one (GUESS_CONFIDENCE, saying the place was not recognised, with suggestions); else
-        not_found with suggestions."""
-        whole = self.entry(self.state_key(usps)) if usps in self.states else None
-        allowed = {o.id for o in whole.responsible} if whole is not None else set()
+        self, query: str, usps: str, reading: Place | None, suggestions: Sequence[str]
+    ) -> Decision:
+        """A name the data does not know, in a state ("Foo, NV"). Where the state alone decides
+        (one office has all of it): the reading of it as a close place when there is one (at most
+        GUESS_CONFIDENCE, naming the other candidates), else the state's office, saying the place
+        was not recognised (GUESS_CONFIDENCE, with suggestions). Where it does not, a reading would
+        pick an office the state does not: not_found, the reading first among the suggestions.
+        (Every place of one name getting the same office is for_geoplace's.)"""
+        base = self.state_decides(usps)
         if reading is not None:
             d = self.for_place(reading)
-            ids = {o.id for o in d.responsible}
-            if ids and ids <= allowed:
+            if base is not None and self._same_offices(d, base):
                 return self.for_misspelt(reading, suggestions)
-        base = self.state_decides(usps)
-        if base is None and candidates:
-            first = candidates[0]
-            same = all(c.status == "matched" and self._same_offices(c, first) for c in candidates)
-            base = replace(first, counties=(), claims=()) if same else None
+            suggestions = list(dict.fromkeys([reading.name, *suggestions]))
         if base is None:
             return self.nothing_matches(query, suggestions)
         params = dict(base.reason.params, unrecognised={"query": query, "state": usps})

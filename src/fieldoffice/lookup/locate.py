@@ -134,14 +134,8 @@ class Locator:
 
     def unknown_in_state(self, query: str, st: State, reading: Place | None) -> Answer:
         """A name the data does not know in a state ("Foo, NV", "Thermalto, CA"): see
-        Decider.for_unknown. The candidates are the places suggested in that state."""
-        suggestions = self.suggestions(query)
-        candidates = []
-        for label in suggestions:
-            found = self.understander.understand(label)
-            if found is not None and found.kind == "place" and found.state == st.usps:
-                candidates.append(self.decider.for_place(found))
-        d = self.decider.for_unknown(query, st.usps, reading, suggestions, candidates)
+        Decider.for_unknown."""
+        d = self.decider.for_unknown(query, st.usps, reading, self.suggestions(query))
         if "read_as" in d.reason.params:
             return self.answer(query, reading, d)
         if d.status == "not_found":
