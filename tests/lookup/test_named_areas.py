@@ -109,3 +109,39 @@ def test_a_retired_name_answers_with_its_successor(locator: Locator) -> None:
 def test_a_state_code_is_never_shadowed_by_a_nickname(locator: Locator) -> None:
     a = locator.locate("LA")  # Louisiana, not Los Angeles
     assert a.location is not None and a.location.kind == "state" and a.location.state == "LA"
+
+
+def test_a_region_in_several_states_checks_each_states_counties(
+    ctx: Context, tmp_path: Path
+) -> None:
+    bad = tmp_path / "areas.toml"
+    bad.write_text('[[area]]\nname = "X"\nstate = "MN"\nconfidence = "high"\nsource = "test"\n'
+                   '[area.counties]\nMN = ["Hennepin County"]\nWI = ["Hennepin County"]\n')  # fmt: skip
+    with pytest.raises(DataError, match="'Hennepin County' is not a county of 'WI'"):
+        load_areas(ctx.gazetteer, ctx.regions, bad)
+    bad.write_text('[[area]]\nname = "X"\nstate = "MN"\nconfidence = "high"\nsource = "test"\n'
+                   '[area.counties]\nMN = ["Hennepin County"]\nZZ = ["Polk County"]\n')  # fmt: skip
+    with pytest.raises(DataError, match="'ZZ' is not a state"):
+        load_areas(ctx.gazetteer, ctx.regions, bad)
+
+
+def test_a_state_alias_needs_its_state(ctx: Context) -> None:
+    index = AreaIndex(ctx.gazetteer, ctx.regions)
+    assert index.match("the Panhandle") is None
+    texas, florida = index.match("the Panhandle, TX"), index.match("the Panhandle, Florida")
+    assert texas is not None and texas.name == "Texas Panhandle"
+    assert florida is not None and florida.name == "Florida Panhandle"
+
+
+def test_a_state_name_is_never_a_compass_region(ctx: Context) -> None:
+    index = AreaIndex(ctx.gazetteer, ctx.regions)
+    for state in ("West Virginia", "North Carolina", "South Carolina", "North Dakota", "South Dakota"):  # fmt: skip
+        assert index.compass(state) is None, state
+    assert index.compass("Western North Carolina") == index.match("WNC")
+    assert index.compass("Eastern North Dakota") is not None
+
+
+def test_the_packaged_areas_come_from_their_snapshot(ctx: Context) -> None:
+    first = AreaIndex(ctx.gazetteer, ctx.regions)
+    again = AreaIndex(ctx.gazetteer, ctx.regions)
+    assert again.by_key == first.by_key and again.by_state_key == first.by_state_key

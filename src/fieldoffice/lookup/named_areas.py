@@ -19,6 +19,7 @@ that is also a county elsewhere today ("Armstrong County") answers only with its
 
 from __future__ import annotations
 
+import pickle
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from fieldoffice.core import snapshot
 from fieldoffice.core.errors import DataError
 from fieldoffice.core.models import CONFIDENCE_RANK, Region
 from fieldoffice.core.text import fold
@@ -99,11 +103,44 @@ def load_tables(gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequ
         for entry in raw.get("former", []):
             area = _former(gaz, entry, f"{p}: former {entry.get('name')!r}")
             names = [entry["name"], *entry.get("aliases", ())]
-            if entry.get("bare") is False or any(fold(n) in current for n in names):
+            bare = entry.get("bare")
+            if bare is False or (bare is None and any(fold(n) in current for n in names)):
                 for n in names:  # still a county's name somewhere: only with its state
                     tables.by_state_key.setdefault((area.state, fold(n)), area)
             else:
                 _put(tables, area, names)
+    return tables
+
+
+def cached_tables(gaz: Gazetteer, regions: Mapping[str, Region]) -> AreaTables:
+    """The tables of the packaged files, from their snapshot when it is current (every CLI lookup
+    needs them, and parsing the files costs ~100 ms); built, checked and stored when not."""
+    paths = default_paths()
+    store = snapshot.Store.open()
+    if store is None:
+        return load_tables(gaz, regions, paths)
+    try:
+        key = snapshot.digest(
+            "areas",
+            snapshot.FORMAT_VERSION,
+            [snapshot.content_hash(p) for p in paths],
+            sorted((r.id, r.name, r.state, r.source, sorted(r.counties)) for r in regions.values()),
+            gaz.counties_version,
+            snapshot.code_stamp([__name__, "fieldoffice.core.text", "fieldoffice.geo.names"]),
+        )
+    except (OSError, snapshot.SnapshotError):
+        return load_tables(gaz, regions, paths)
+    snap = store.get("areas", key)
+    if snap is not None:
+        try:
+            found = pickle.loads(snap.arrays["pickle"].tobytes())
+        except Exception:  # a snapshot from other code: built again
+            found = None
+        if isinstance(found, AreaTables):
+            return found
+    tables = load_tables(gaz, regions, paths)
+    blob = pickle.dumps(tables, protocol=pickle.HIGHEST_PROTOCOL)
+    store.put("areas", key, {"pickle": np.frombuffer(blob, dtype=np.uint8)})
     return tables
 
 
@@ -183,9 +220,7 @@ def _former(gaz: Gazetteer, entry: Mapping[str, Any], where: str) -> Area:
     now = entry["became"]
     now_names = [n for names in now.values() for n in names] if isinstance(now, dict) else list(now)
     today = ", ".join(now_names)
-    source = (
-        f"{entry['name']} ({entry['years']}) {entry['change']}; today {today}. {entry['source']}"
-    )
+    source = f"{entry['name']} {entry['change']}; today {today} ({entry['source']})"
     confidence = _confidence(dict(entry, confidence=entry.get("confidence", "high")), where)
     label = f"{entry['name']}, {state} ({entry['years']})"
     return Area(label, state, counties, source, None, confidence, "former", states)
@@ -218,7 +253,7 @@ COMPASS: dict[str, str] = {
 class AreaIndex:
     def __init__(self, gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequence[Path] | None = None) -> None:  # fmt: skip
         self.gaz = gaz
-        tables = load_tables(gaz, regions, path)
+        tables = load_tables(gaz, regions, path) if path else cached_tables(gaz, regions)
         self.by_key = tables.by_key
         self.by_state_key = tables.by_state_key
         self._compass = lru_cache(maxsize=1024)(self._compass_area)
