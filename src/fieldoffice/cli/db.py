@@ -81,12 +81,13 @@ def db_export(
 
 def _print_findings(details: object) -> None:
     """Lint's findings that held a publish back, one per line, on stderr."""
+    from fieldoffice.editing.lint import finding_line
+
     if not isinstance(details, dict):
         return
     for severity in ("errors", "warnings"):
         for f in details.get(severity) or []:
-            sys.stderr.write(f"  {f.get('severity', ''):<7}  {f.get('kind', ''):<19}  "
-                             f"{f.get('message', '')}\n")  # fmt: skip
+            sys.stderr.write(finding_line(f) + "\n")
 
 
 @db_app.command("import")

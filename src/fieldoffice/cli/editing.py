@@ -43,11 +43,7 @@ def lint(
         if as_json:
             emit(report.to_dict())
             continue
-        counts = report.counts()
-        print(f"{report.directory}: {report.offices} offices, {report.counties} counties")
-        for finding in report.findings:
-            print(f"  {finding.severity:<7}  {finding.kind:<19}  {finding.message}")
-        print(f"  {counts['error']} errors, {counts['warning']} warnings, {counts['note']} notes")
+        print("\n".join(report.lines()))
     raise typer.Exit(code)
 
 
