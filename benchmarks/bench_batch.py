@@ -143,8 +143,7 @@ def main() -> None:
 
     # the same answer from shapely: the county (within), then "is an edge of another group
     # within the tolerance" (dwithin over the near index's own edges, in degrees)
-    from fieldoffice.lookup.decide import decider
-    from fieldoffice.lookup.locate import near_index_of
+    from fieldoffice.lookup.decide import decider, near_index_of
 
     near = near_index_of(ctx)
     xy, _, edge_group = near.edges

@@ -141,7 +141,7 @@ def _in_chunks(n: int, work: Callable[[slice], None]) -> None:
 
 def point_keys(ctx: Context, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> I32:
     """The decision key of each point: what the locator computes for one, over arrays."""
-    from fieldoffice.lookup.locate import near_index_of
+    from fieldoffice.lookup.decide import near_index_of
 
     dec = decider(ctx)
     near = near_index_of(ctx)  # made once, before any thread asks

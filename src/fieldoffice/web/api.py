@@ -21,8 +21,7 @@ from fieldoffice.core.answer import AnswerBody
 from fieldoffice.core.errors import InvalidInput, NotFound
 from fieldoffice.lookup.offices import OfficeDetail, OfficeSummary, office_detail, office_summary
 from fieldoffice.lookup.render import answer_body
-from fieldoffice.lookup.understand import MAX_QUERY
-from fieldoffice.lookup.wording import LANGUAGES
+from fieldoffice.lookup.wording import LANGUAGES, MAX_QUERY
 from fieldoffice.web.errors import ANSWER_ERRORS, error_json, error_response
 from fieldoffice.web.privacy import is_verify, private_verify
 from fieldoffice.web.site import Site

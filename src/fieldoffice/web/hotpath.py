@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fieldoffice.core.errors import FieldOfficeError
-from fieldoffice.lookup.understand import MAX_QUERY
+from fieldoffice.lookup.wording import MAX_QUERY
 from fieldoffice.web.api import locate_response
 from fieldoffice.web.errors import api_error
 from fieldoffice.web.live import LiveSite

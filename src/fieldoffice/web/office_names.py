@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
-from fieldoffice.lookup.understand import MAX_QUERY
+from fieldoffice.lookup.wording import MAX_QUERY
 
 CLOSE_NAME_CUTOFF = 70  # rapidfuzz WRatio, 0-100
 CLOSE_NAMES = 5

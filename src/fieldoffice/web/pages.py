@@ -23,8 +23,7 @@ from fieldoffice.core.answer import Answer
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.models import CONFIDENCE_RANK
 from fieldoffice.lookup.offices import office_summary
-from fieldoffice.lookup.understand import MAX_QUERY
-from fieldoffice.lookup.wording import headline, sentence
+from fieldoffice.lookup.wording import MAX_QUERY, headline, sentence
 from fieldoffice.web.answer_map import answer_colours, answer_legend, answer_small_map, outline_note
 from fieldoffice.web.errors import answer_http_status
 from fieldoffice.web.i18n import (
