@@ -9,8 +9,7 @@ import pytest
 
 from fieldoffice.core.errors import DataError
 from fieldoffice.directory.file import default_path, load_directory
-
-SEED = Path(__file__).resolve().parents[2] / "examples" / "contact-page.txt"
+from tests.paths import SEED_PAGE as SEED
 
 
 def test_shipped_directory_carries_the_page(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from fieldoffice.directory.context import Context
 from fieldoffice.geo.index_build import polygon_edges
 from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import short
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 KM_PER_DEG = math.pi * 6371.0088 / 180
 

@@ -10,8 +10,8 @@ from fieldoffice.directory.context import Context
 from fieldoffice.geo.placenames import PlaceNames
 from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import sentence
+from tests.cli.test_commands import run
 from tests.suggest_oracles import OldSuggestions
-from tests.test_cli import run
 
 # bare name -> (the place answered, its office, one alternative that must be listed)
 BARE = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,8 +13,9 @@ from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import _WORDERS, sentence
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
+from tests.paths import ROOT
 
-SRC = Path(__file__).resolve().parents[2] / "src" / "fieldoffice"
+SRC = ROOT / "src" / "fieldoffice"
 
 # one query per kind of reason a page can show
 QUERIES = {

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from fieldoffice.directory.context import Context
 from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import sentence
+from tests.paths import ROOT
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "data.md"
+DOCS = ROOT / "docs" / "data.md"
 MILITARY = {"AA", "AE", "AP"}
 FREELY_ASSOCIATED = {"FM", "MH", "PW"}
 

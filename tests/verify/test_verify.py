@@ -21,7 +21,7 @@ from fieldoffice.directory.file import default_path, load_directory
 from fieldoffice.editing.lint import lint_file
 from fieldoffice.verify import Verifier
 from fieldoffice.web.app import create_app
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 
 @pytest.fixture(scope="module")

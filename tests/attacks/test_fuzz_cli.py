@@ -44,7 +44,14 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from fieldoffice.cli import main
-from tests.test_fuzz_routes import HOSTILE_WORDS, char_text, hostile_text, nested, numbers, words
+from tests.attacks.test_fuzz_routes import (
+    HOSTILE_WORDS,
+    char_text,
+    hostile_text,
+    nested,
+    numbers,
+    words,
+)
 
 T = TypeVar("T")
 EXE = shutil.which("fieldoffice", path=str(Path(sys.executable).parent))

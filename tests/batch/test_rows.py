@@ -22,7 +22,7 @@ from fieldoffice.batch.rows import (
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.directory.context import Context
 from fieldoffice.lookup.locate import Locator
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 
 def test_points_agree_with_the_locator_one_by_one(ctx: Context, locator: Locator) -> None:
@@ -169,7 +169,7 @@ def test_cli_round_trip_keeps_every_row_in_order(tmp_path: Path, suffix: str) ->
 def test_cli_stdin_to_stdout(tmp_path: Path) -> None:
     import subprocess
 
-    from tests.test_cli import EXE
+    from tests.cli.test_commands import EXE
 
     r = subprocess.run([EXE, "assign", "-", "-o", "-", "--zip", "zip"], input="zip,name\n89501,a\n00501,b\n",
                        capture_output=True, text=True, timeout=60)  # fmt: skip

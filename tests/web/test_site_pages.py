@@ -29,8 +29,8 @@ from fieldoffice.lookup.locate import Locator
 from fieldoffice.lookup.wording import _HEADLINES, headline, sentence
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
+from tests.cli.test_commands import run
 from tests.directories import office, write
-from tests.test_cli import run
 
 ES = translations("es").gettext
 

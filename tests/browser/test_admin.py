@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests import test_browser
-from tests.test_browser import ARTIFACTS, axe_violations
-from tests.test_server_limits import serving
+from tests.browser.test_site import ARTIFACTS, axe_violations
+from tests.web.test_server import serving
 
 browser = test_browser.browser  # the same Chromium fixture (test_browser skips without one)
 

@@ -16,9 +16,9 @@ from fieldoffice.directory.context import Context
 from fieldoffice.directory.file import default_path
 from fieldoffice.directory.phrases import PhraseResolver
 from fieldoffice.editing.ingest import ingest
-from tests.test_cli import run
+from tests.cli.test_commands import run
+from tests.paths import SEED_PAGE as SEED
 
-SEED = Path(__file__).resolve().parents[1] / "examples" / "contact-page.txt"  # (in the repository)
 SHIPPED = tomllib.loads(default_path().read_text())
 
 

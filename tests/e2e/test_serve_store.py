@@ -18,7 +18,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from tests.test_server_limits import _free_port
+from tests.web.test_server import _free_port
 
 EXE = str(Path(sys.executable).parent / "fieldoffice")
 NEW = "Denver Field Office"

@@ -10,8 +10,8 @@ import pytest
 
 from fieldoffice.directory.context import Context
 from fieldoffice.editing.lint import LintReport, lint_file
+from tests.cli.test_commands import run
 from tests.directories import office, write
-from tests.test_cli import run
 
 STATES = ["RI", "CT", "MA", "NH", "VT", "ME"]
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from fieldoffice.directory.file import default_path
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 
 def modified_copy(tmp_path: Path, name: str = "new.toml", date: str = "2024-01-01") -> Path:

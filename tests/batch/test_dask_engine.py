@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from fieldoffice.directory.context import Context
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 pytest.importorskip("distributed")
 
@@ -187,8 +187,8 @@ def test_small_pieces_keep_order_and_line_numbers(
     scheduler: str, tmp_path: Path, ctx: Context, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Many partitions: each CSV piece knows the line it starts on; Parquet row groups split."""
-    from fieldoffice.batch import files as batch_io
     from fieldoffice.batch import dask_engine as batch_dask
+    from fieldoffice.batch import files as batch_io
     from fieldoffice.batch.assign import run_assign
 
     src = tmp_path / "in.csv"

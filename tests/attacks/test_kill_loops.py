@@ -12,7 +12,7 @@ never anything else; a run started with no output there leaves none or B's. Afte
 output folder holds the output and nothing else: the temp file is gone. (SIGKILL cannot be
 caught, so its temp file may stay; it is hidden, named for the process, and removed here.)
 
-The ingest kill loops are in tests/test_ingest*.py.
+The ingest kill loops are in tests/editing/test_ingest.py and tests/attacks/test_ingest_hostile.py.
 """
 
 from __future__ import annotations

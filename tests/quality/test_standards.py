@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 BIN = Path(sys.executable).parent
 
 
@@ -44,3 +45,15 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_published_schema_matches_packaged_one() -> None:
     packaged = (ROOT / "src" / "fieldoffice" / "data" / "directory.schema.json").read_text()
     assert (ROOT / "docs" / "directory.schema.json").read_text() == packaged
+
+
+def test_definitions_are_short() -> None:
+    """scripts/check_lengths.py: no function over 60 lines, class over 300, module over 600."""
+    r = _run(sys.executable, "scripts/check_lengths.py")
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_no_test_reads_outside_the_repository() -> None:
+    """A newcomer's clone has nothing beside it: tests reach files through the repository only."""
+    r = _run("bash", "scripts/tests_stay_inside")
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from fieldoffice.store import accounts, audit, drafts
 from fieldoffice.store.database import Database
 from fieldoffice.web.app import create_app
-from tests.test_admin_api import app_routes
+from tests.web.admin.test_api import app_routes
 
 PASSWORD = "correct horse battery staple"
 OLD, NEW = "Denver Office", "Denver Field Office"
@@ -334,7 +334,7 @@ def test_the_directory_forms_save_their_parts(served: tuple[TestClient, Database
 
 
 def test_an_uploaded_page_becomes_the_draft(served: tuple[TestClient, Database]) -> None:
-    from tests.test_ingest import BASE, page_html
+    from tests.editing.test_ingest import BASE, page_html
 
     client, store = served
     three: list[tuple[str, str, str, str, str | None]] = [*BASE]

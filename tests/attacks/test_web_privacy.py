@@ -28,7 +28,7 @@ from fieldoffice.directory.context import Context
 from fieldoffice.verify import Verifier
 from fieldoffice.web.app import create_app
 from fieldoffice.web.pages import is_site_path
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 SECRET = "alice.smith7"
 ODD = [

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 # the browser tests' fixtures (the real server, Chromium), and their skip when Chromium is absent
-from tests.test_browser import browser, server  # noqa: F401
+from tests.browser.test_site import browser, server  # noqa: F401
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import shapely
 
 from fieldoffice.directory.context import Context
 from fieldoffice.editing.export import export
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 
 @pytest.fixture(scope="module")

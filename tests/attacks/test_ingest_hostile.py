@@ -21,7 +21,7 @@ import pytest
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.directory.file import default_path
 from fieldoffice.editing.ingest import MAX_DEPTH, nesting_depth
-from tests.test_ingest import BASE, SEED, page_html
+from tests.editing.test_ingest import BASE, SEED, page_html
 
 EXE = shutil.which("fieldoffice", path=str(Path(sys.executable).parent)) or "fieldoffice"
 

@@ -20,7 +20,7 @@ import pytest
 from fieldoffice.batch.files import choose_columns, header_key
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.directory.context import Context
-from tests.test_cli import run
+from tests.cli.test_commands import run
 
 BAD_ZIP = "a ZIP code has 5 digits"
 NOT_A_ZIP = ["0901", "21", "210800", "2108.5", "2108-1234", "1e4", "-2108", "2108.0.0", "O2108"]

@@ -15,7 +15,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from tests.test_cli import EXE, run
+from tests.cli.test_commands import EXE, run
 
 RENO = (39.53, -119.81)
 MIAMI = (25.77, -80.19)
