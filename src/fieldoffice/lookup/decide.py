@@ -56,6 +56,9 @@ from fieldoffice.lookup.understand import Named, Place, Reading
 DOMINANCE = 3
 # A reading of a name the data does not know as another place is never more certain than this.
 GUESS_CONFIDENCE: Confidence = "medium"
+# The largest of several places of one name, where the others get other offices: the likely one,
+# never certain.
+GUESS_OF_LARGEST: Confidence = "medium-high"
 # A name known only as a postal city name is located by its ZIP codes' filing counties, and may
 # be a post office far from the town of that name: never more certain than this.
 POSTAL_CONFIDENCE: Confidence = "medium-high"
@@ -385,8 +388,10 @@ class Decider(Rules):
         alts = [self.alternative(lb, p.state, [p.county_fips], 0, p.population)
                 for lb, p in zip(labels[1:], same, strict=True)]  # fmt: skip
         sizes = [int(place.detail.get("population") or 0)] + [p.population for p in same]
-        if dominant(sizes) or all(self._same_answer(d, a) for a in alts):
+        if all(self._same_answer(d, a) for a in alts):
             return self.with_alternatives(d, alts)
+        if dominant(sizes):  # the others answer otherwise: the largest is a guess, not certain
+            return self.with_alternatives(at_most(d, GUESS_OF_LARGEST), alts)
         first = self.alternative(labels[0], place.state or "", place.counties, 0, sizes[0])
         return self.several_places(place.name, [first, *alts])
 
@@ -395,7 +400,7 @@ class Decider(Rules):
 
     @staticmethod
     def _same_answer(d: Decision, a: Alternative) -> bool:
-        return d.status == a.status and tuple(o.id for o in d.responsible) == a.offices
+        return tuple(o.id for o in d.responsible) == a.offices
 
     def for_reading(self, query: str, reading: Reading) -> tuple[Place | None, Decision]:
         """A name without a state (see for_name), or a misspelling read as one place; with the
@@ -413,7 +418,10 @@ class Decider(Rules):
         alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
                 for n in named]  # fmt: skip
         if top is not None and dominant(sizes_of(named)):
-            return top, self.with_alternatives(self.for_place(top), alts[1:9])
+            d = self.for_place(top)
+            if any(a.offices != alts[0].offices for a in alts[1:]):
+                d = at_most(d, GUESS_OF_LARGEST)
+            return top, self.with_alternatives(d, alts[1:9])
         if (
             top is not None
             and alts

@@ -21,7 +21,7 @@ from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.gazetteer import State
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.lookup.decide import Decider, decider, near_index_of
-from fieldoffice.lookup.named_areas import AreaIndex
+from fieldoffice.lookup.named_areas import Area, AreaIndex
 from fieldoffice.lookup.suggest import (
     NameTable,
     Suggester,
@@ -56,6 +56,16 @@ def suggester_of(ctx: Context) -> Suggester:
 
 def locator_of(ctx: Context) -> Locator:
     return ctx.memo("locator", lambda: Locator(ctx))
+
+
+def _place_is_named(query: str, place: Place | None, area: Area) -> bool:
+    """A populated place whose own name is the words a compass area is made of ("East New York,
+    NY" is a Brooklyn neighbourhood, not the east of the state): the place, never re-read."""
+    if place is None or "geoplace" not in place.detail or area.kind != "compass":
+        return False
+    name = fold(place.name.rsplit(", ", 1)[0])
+    typed = query.rpartition(",")[0] if "," in query else None  # "West, TX": the town of West
+    return name == fold(area.name) or (typed is not None and name == fold(typed))
 
 
 def location(place: Place) -> Location:
@@ -108,7 +118,7 @@ class Locator:
         if place is None or place.kind in ("place", "county", "address"):
             # a named area ("West Texas") before a city of the same words ("West, TX")
             area = self.areas.match(query) if len(query) <= MAX_QUERY else None
-            if area is not None:
+            if area is not None and not _place_is_named(query, place, area):
                 d = self.decider.for_area(area, place)
                 return self.answer(query, self.understander.area(area), d)
         if place is None and len(query) <= MAX_QUERY:

@@ -1,0 +1,242 @@
+"""Issue 20's rules as a table, written from the rules (not from the answers): every real place is
+found where it is, population ranks a shared name, the state decides an unknown name only where it
+alone decides, a guess is never confident, a state's name offers its major place.
+
+Each row: a query, the status, the offices (the responsible ones; near_boundary rows name both
+sides), and optional checks: the most confidence allowed, the county the answer must hold, an
+alternative or suggestion it must offer.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import pytest
+
+from fieldoffice.core.models import CONFIDENCE_RANK
+from fieldoffice.directory.context import load_context
+from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.wording import sentence
+
+
+class Row(NamedTuple):
+    query: str
+    status: str
+    offices: frozenset[str]
+    at_most: str | None = None  # the answer's confidence may be no higher
+    fips: str | None = None  # a county the answer must hold
+    offers: str | None = None  # an alternative or suggestion the answer must name
+    unrecognised: bool = False  # the answer must say the place was not recognised
+
+
+def r(query: str, status: str, *offices: str, **kw: object) -> Row:
+    return Row(query, status, frozenset(offices), **kw)  # type: ignore[arg-type]
+
+
+# The state alone decides here: one office has every county (from the directory's AOR text).
+ONE_OFFICE = {
+    "AL": "new-orleans", "AK": "seattle", "AZ": "phoenix", "AR": "new-orleans", "CO": "denver",
+    "CT": "boston", "DE": "philadelphia", "DC": "washington-dc-headquarters", "GA": "atlanta",
+    "HI": "laguna-niguel", "ID": "seattle", "IL": "chicago", "IN": "chicago", "IA": "st-paul",
+    "KS": "st-paul", "KY": "chicago", "LA": "new-orleans", "ME": "boston",
+    "MD": "washington-dc-headquarters", "MA": "boston", "MI": "detroit", "MN": "st-paul",
+    "MS": "new-orleans", "MO": "st-paul", "MT": "denver", "NE": "st-paul", "NH": "boston",
+    "NJ": "newark", "NM": "el-paso", "NC": "atlanta", "ND": "st-paul", "OH": "detroit",
+    "OK": "dallas", "OR": "seattle", "PA": "philadelphia", "RI": "boston", "SC": "atlanta",
+    "SD": "st-paul", "TN": "new-orleans", "UT": "denver", "VT": "boston", "WA": "seattle",
+    "WV": "philadelphia", "WI": "chicago", "WY": "denver",
+}  # fmt: skip
+SPLIT = ("CA", "NV", "NY", "TX", "VA", "FL")
+NOWHERE = "Qxzvbtrw Jkpql"  # no place's name, and close to none
+
+ROWS: list[Row] = [
+    # -- rule 3: an unknown name where the state alone decides: that office, not recognised ------
+    *(
+        r(f"{NOWHERE}, {st}", "matched", o, at_most="medium", unrecognised=True)
+        for st, o in ONE_OFFICE.items()
+    ),
+    # ... and in a state split between offices (or claimed twice), not_found
+    *(r(f"{NOWHERE}, {st}", "not_found") for st in SPLIT),
+    # -- rule 1: census-designated places, neighbourhoods, bases: found where they are ----------
+    r("Paradise, NV", "matched", "laguna-niguel", fips="32003"),
+    r("Sunrise Manor, NV", "matched", "laguna-niguel", fips="32003"),
+    r("Spring Valley, NV", "matched", "laguna-niguel", fips="32003"),
+    r("Enterprise, NV", "matched", "laguna-niguel", fips="32003"),
+    r("Whitney, NV", "matched", "laguna-niguel", fips="32003"),
+    r("Winchester, NV", "matched", "laguna-niguel", fips="32003"),
+    r("Spanish Springs, NV", "matched", "san-francisco", fips="32031"),
+    r("East New York, NY", "matched", "new-york", fips="36047"),
+    r("Brownsville, NY", "matched", "new-york", fips="36047"),
+    r("Bensonhurst, NY", "matched", "new-york", fips="36047"),
+    r("Astoria, NY", "matched", "new-york", fips="36081"),
+    r("College, AK", "matched", "seattle", fips="02090"),
+    r("Eielson Air Force Base, AK", "matched", "seattle", fips="02090"),
+    r("Eielson AFB, AK", "matched", "seattle", fips="02090"),
+    r("Badger, AK", "matched", "seattle", fips="02090"),
+    r("Knik-Fairview, AK", "matched", "seattle", fips="02170"),
+    r("Thermalito, CA", "matched", "san-francisco", fips="06007"),
+    r("Commerce, CA", "matched", "laguna-niguel", fips="06037"),
+    r("East Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),
+    r("Florence-Graham, CA", "matched", "laguna-niguel", fips="06037"),
+    r("Arden-Arcade, CA", "matched", "san-francisco", fips="06067"),
+    r("Spring Valley, CA", "matched", "san-diego", fips="06073"),
+    r(
+        "Woodlawn, VA",
+        "matched",
+        "washington-dc-headquarters",
+        fips="51059",
+        offers="Woodlawn (Carroll County), VA",
+    ),
+    r("Woodlawn (Carroll County), VA", "uncovered", fips="51035"),
+    r("Annandale, VA", "matched", "washington-dc-headquarters", fips="51059"),
+    r("Lake Ridge, VA", "matched", "washington-dc-headquarters", fips="51153"),
+    r("Dale City, VA", "matched", "washington-dc-headquarters", fips="51153"),
+    r("The Woodlands, TX", "matched", "houston", fips="48339"),
+    r("Mission Bend, TX", "matched", "houston"),
+    r("Columbia, MD", "matched", "washington-dc-headquarters", fips="24027"),
+    r("Silver Spring, MD", "matched", "washington-dc-headquarters", fips="24031"),
+    r("Ellicott City, MD", "matched", "washington-dc-headquarters", fips="24027"),
+    r("Kendall, FL", "overlap", "miami", "tampa", fips="12086"),
+    r("Brandon, FL", "overlap", "miami", "tampa", fips="12057"),
+    r("Metairie, LA", "matched", "new-orleans", fips="22051"),
+    r("Highlands Ranch, CO", "matched", "denver", fips="08035"),
+    r("Ewa Gentry, HI", "matched", "laguna-niguel", fips="15003"),
+    r("Levittown, NY", "matched", "new-york", fips="36059"),
+    r("Hicksville, NY", "matched", "new-york", fips="36059"),
+    r("Brandon, SD", "matched", "st-paul"),
+    r("Bel Air South, MD", "matched", "washington-dc-headquarters", fips="24025"),
+    r("Cheektowaga, NY", "matched", "detroit", fips="36029"),
+    # -- rule 1: a place's county is its own point's, never its ZIP's filing county --------------
+    r("San Miguel, CA", "near_boundary", "laguna-niguel", "san-francisco", fips="06079"),
+    # -- rule 1: a place within the boundary tolerance of another territory says so --------------
+    r("Philadelphia, PA", "near_boundary", "philadelphia", "newark", fips="42101"),
+    r("Camden, NJ", "near_boundary", "newark", "philadelphia", fips="34007"),
+    r("Needles, CA", "near_boundary", "laguna-niguel", "phoenix", fips="06071"),
+    r("Jersey City, NJ", "near_boundary", "newark", "new-york", fips="34017"),
+    r("Hoboken, NJ", "near_boundary", "newark", "new-york", fips="34017"),
+    r("St. Louis, MO", "near_boundary", "st-paul", "chicago", fips="29510"),
+    r("East St. Louis, IL", "near_boundary", "chicago", "st-paul", fips="17163"),
+    r("Texarkana, TX", "near_boundary", "dallas", "new-orleans", fips="48037"),
+    r("Texarkana, AR", "near_boundary", "new-orleans", "dallas", fips="05091"),
+    r("Laughlin, NV", "near_boundary", "laguna-niguel", "phoenix", fips="32003"),
+    r("Stateline, NV", "matched", "san-francisco", fips="32005"),  # California across: also SF
+    r("Bristol, TN", "near_boundary", "new-orleans", fips="47163"),
+    r("Yonkers, NY", "near_boundary", "new-york", "newark", fips="36119"),
+    r("Port Jervis, NY", "near_boundary", "new-york", "newark", "philadelphia", fips="36071"),
+    # -- rule 2: same-named places within one state ------------------------------------------------
+    r("Westwood, CA", "ambiguous", offers="Westwood (Los Angeles County), CA"),
+    r("Brentwood, CA", "ambiguous", offers="Brentwood (Contra Costa County), CA"),
+    r("Westwood (Los Angeles County), CA", "matched", "laguna-niguel", fips="06037"),
+    r("Westwood (Lassen County), CA", "matched", "san-francisco", fips="06035"),
+    r("Brentwood (Los Angeles County), CA", "matched", "laguna-niguel", fips="06037"),
+    # both New York Office's: the largest answers, at its point (Manhattan, by the Hudson)
+    r("Inwood, NY", "near_boundary", "new-york", "newark", offers="Inwood (Nassau County), NY"),
+    r("Milton, NY", "ambiguous", offers="Milton (Ulster County), NY"),  # 3,087 and 1,403
+    # -- rule 2: bare names ---------------------------------------------------------------------
+    r("Columbia", "ambiguous", offers="Columbia, MO"),
+    r("Springfield", "ambiguous", offers="Springfield, IL"),
+    r("Aurora", "ambiguous", offers="Aurora, IL"),
+    r("Arlington", "ambiguous", offers="Arlington, VA"),
+    r("Glendale", "ambiguous", offers="Glendale, CA"),
+    r("Pasadena", "ambiguous", offers="Pasadena, TX"),
+    r("Peoria", "ambiguous", offers="Peoria, IL"),
+    r("Rochester", "ambiguous", offers="Rochester, MN"),
+    r("Richmond", "ambiguous", offers="Richmond, CA"),
+    r("Portland", "matched", "seattle", offers="Portland, ME"),
+    r("Houston", "matched", "houston", offers="Houston, TX".replace("TX", "MO")),
+    r("Phoenix", "matched", "phoenix"),
+    r("Columbus", "matched", "detroit", offers="Columbus, GA"),
+    r("Sacramento", "matched", "san-francisco"),
+    r("Denver", "matched", "denver"),
+    r("Paradise", "matched", "laguna-niguel", offers="Paradise, CA"),
+    r("Sunrise Manor", "matched", "laguna-niguel"),
+    r("Eielson Air Force Base", "matched", "seattle"),
+    r("Albuquerque", "matched", "el-paso"),
+    r("Chicago", "matched", "chicago"),
+    r("Boise", "matched", "seattle"),
+    r("Atlanta", "matched", "atlanta"),
+    r("Milwaukee", "matched", "chicago"),
+    r("Omaha", "matched", "st-paul"),
+    r("Tulsa", "matched", "dallas"),
+    # -- rule 4: a guess is never confident; it never changes the state's office ----------------
+    r("Pheonix, AZ", "matched", "phoenix", at_most="medium", offers="Phoenix, AZ"),
+    r("Albuqerque, NM", "matched", "el-paso", at_most="medium", offers="Albuquerque, NM"),
+    r("Anchorge, AK", "matched", "seattle", at_most="medium", offers="Anchorage, AK"),
+    r("Colege, AK", "matched", "seattle", at_most="medium", offers="College, AK"),
+    r("Minneapols, MN", "matched", "st-paul", at_most="medium", offers="Minneapolis, MN"),
+    r("Milwaukie, WI", "matched", "chicago", at_most="medium"),
+    r("Pittsburg, PA", "matched", "philadelphia", at_most="medium"),
+    r(
+        "Cincinatti, OH",
+        "near_boundary",
+        "detroit",
+        "chicago",
+        at_most="medium",
+        offers="Cincinnati, OH",
+    ),
+    r("Louisvile, KY", "matched", "chicago", at_most="medium", offers="Louisville, KY"),
+    r("Tuscon, AZ", "matched", "phoenix", at_most="medium"),
+    # in a state split between offices a reading would choose the office: a suggestion only
+    r("Thermalto, CA", "not_found", offers="Thermalito, CA"),
+    r("San Fransisco, CA", "not_found", offers="San Francisco, CA"),
+    r("Sacremento, CA", "not_found", offers="Sacramento, CA"),
+    r("Houstn, TX", "not_found", offers="Houston, TX"),
+    r("Sunrize Manor, NV", "not_found", offers="Sunrise Manor, NV"),
+    r("Buffallo, NY", "not_found", offers="Buffalo, NY"),
+    # an exact name is never re-read as another
+    r("Thermal, CA", "matched", "laguna-niguel", fips="06065"),
+    r("York, NY", "matched", "detroit"),
+    r("Brownville, NY", "ambiguous", offers="Brownville (Jefferson County), NY"),
+    r("Paradise Valley, NV", "matched", "san-francisco", fips="32013"),
+    r("Centralia, PA", "matched", "philadelphia"),
+    # -- rule 9: a state's name that is also a major place's ------------------------------------
+    r("Washington", "matched", "seattle", offers="Washington, DC"),
+    r("New York", "split", "new-york", "detroit", offers="New York City, NY"),
+    r("Nevada", "split", "san-francisco", "laguna-niguel"),
+    r("Delaware", "matched", "philadelphia"),
+    r("Washington, DC", "matched", "washington-dc-headquarters"),
+    r("New York, NY", "near_boundary", "new-york", "newark"),
+    r("New York City, NY", "matched", "new-york"),  # the named area: the five boroughs
+    r("Kansas City, MO", "matched", "st-paul"),
+    r("Oklahoma City, OK", "matched", "dallas"),
+    r("Indianapolis, IN", "matched", "chicago"),
+    r("Iowa City, IA", "matched", "st-paul"),
+    r("Carson City, NV", "matched", "san-francisco"),
+    r("Nevada City, CA", "matched", "san-francisco"),
+    r("Virginia Beach, VA", "uncovered"),
+    r("Texas City, TX", "matched", "houston"),
+    r("Oregon City, OR", "matched", "seattle"),
+    r("Michigan City, IN", "matched", "chicago"),
+    r("Florida City, FL", "overlap", "miami", "tampa"),
+]
+
+
+@pytest.fixture(scope="module")
+def loc() -> Locator:
+    return Locator(load_context())
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(ROWS) >= 150
+    assert len({x.query for x in ROWS}) == len(ROWS)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[x.query for x in ROWS])
+def test_rule(loc: Locator, row: Row) -> None:
+    a = loc.locate(row.query)
+    got = frozenset(o.id for o in a.offices)
+    assert (a.status, got) == (row.status, row.offices), sentence(a)
+    if a.status == "matched" and a.confidence == "high":
+        assert not a.reason_params.get("read_as") and not a.reason_params.get("unrecognised")
+    if row.at_most is not None:
+        assert (
+            a.confidence is not None
+            and CONFIDENCE_RANK[a.confidence] <= CONFIDENCE_RANK[row.at_most]
+        )
+    if row.fips is not None:
+        assert row.fips in [c.fips for c in a.counties], a.counties
+    if row.offers is not None:
+        offered = [x.name for x in a.alternatives] + list(a.suggestions)
+        assert row.offers in offered, offered
+    if row.unrecognised:
+        assert a.reason_params.get("unrecognised"), sentence(a)
