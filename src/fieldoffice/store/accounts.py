@@ -1,6 +1,7 @@
 """Editors' accounts: users with a role, argon2id password hashes, API tokens and browser
-sessions kept only as SHA-256 hashes, and login throttling (5 failures for one name from one
-address lock that pair for 15 minutes; the lockout and its end are audited)."""
+sessions kept only as SHA-256 hashes, and login throttling (5 failures for one account from one
+network, an IPv4 address or an IPv6 /64, lock that pair for 15 minutes; the lockout and its end
+are audited)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,18 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session as DbSession
 
 from fieldoffice.core.errors import Conflict, InvalidInput, NotFound, TooManyAttempts, Unauthorized
 from fieldoffice.store import audit
 from fieldoffice.store.database import Database, now, utc
-from fieldoffice.store.tables import Lockout, LoginFailure, Session, Token, User
+from fieldoffice.store.tables import LoginThrottle, Meta, Session, Token, User
 
 ROLES = ("editor", "publisher", "admin")  # each may do what the one before it may, and more
 MAX_FAILURES = 5
@@ -168,36 +170,107 @@ def account_for_token(db: Database, token: str) -> Account:
 
 # -- signing in -------------------------------------------------------------------------------
 def login(db: Database, name: str, password: str, address: str) -> Account:
-    """The account, if the password is right and the (name, address) pair is not locked out.
-    Every attempt is audited; the 5th failure within 15 minutes locks the pair for 15 minutes."""
+    """The account, if the password is right and the (account, network) pair is not locked out.
+    The network is the address for IPv4 and its /64 for IPv6. Each attempt is counted before
+    the password is checked, under a row lock in the store (every process shares it), so racing
+    attempts check at most 5 passwords; the 5th failure within 15 minutes locks the pair for 15
+    minutes. Every attempt is audited; a name that is no account is stored as a keyed hash (a
+    password typed into the name field never reaches the audit)."""
     t = now()
     with db.transaction() as s:
-        locked = _lockout(s, name, address, t)
+        u = s.scalar(select(User).where(User.name == name)) if _NAME.match(name) else None
+        hashed = u.password_hash if u is not None else _NOBODY
+    who = name if u is not None else unknown_name(db, name)
+    key = f"{who}|{network_of(address)}"
+    attempt, locked = _reserve(db, key, who, address, t)
     if locked is not None:
         wait = max(1, int((locked - t).total_seconds()))
-        raise TooManyAttempts(f"too many failed sign-ins for {name!r} from this address; try again in {(wait + 59) // 60} minutes",
+        raise TooManyAttempts(f"too many failed sign-ins for {name[:64]!r} from this address; try again in {(wait + 59) // 60} minutes",
                               retry_after=wait)  # fmt: skip
+    ok = _verified(hashed, password) and u is not None
     with db.transaction() as s:
-        u = s.scalar(select(User).where(User.name == name))
-        ok = _verified(u.password_hash if u else _NOBODY, password) and u is not None
+        row = s.get(LoginThrottle, key)
         if ok and u is not None:
-            if _hasher.check_needs_rehash(u.password_hash):
-                u.password_hash = _hasher.hash(password)
-            # the pair starts afresh: failures before a success do not count toward a lockout
-            s.query(LoginFailure).filter(LoginFailure.name == name[:64],
-                                         LoginFailure.address == address[:64]).delete()  # fmt: skip
+            if _hasher.check_needs_rehash(hashed):
+                s.execute(update(User).where(User.id == u.id).values(password_hash=_hasher.hash(password)))  # fmt: skip
+            if row is not None:  # the pair starts afresh: failures before a success do not count
+                row.failures, row.window_start, row.locked_until = 0, None, None
             audit.record(s, actor=name, address=address, action="login", target=f"user {name}")
             return _account(u)
-        s.add(LoginFailure(name=name[:64], address=address[:64], at=t))
-        audit.record(s, actor=name[:64], address=address, action="login_failed",
-                     target=f"user {name[:64]}", detail={"known_user": u is not None})  # fmt: skip
-        s.flush()
-        if _recent_failures(s, name[:64], address[:64], t) >= MAX_FAILURES:
-            until = t + LOCKOUT
-            s.add(Lockout(name=name[:64], address=address[:64], until=until, ended=0))
-            audit.record(s, actor=name[:64], address=address, action="lockout", target=f"user {name[:64]}",
+        audit.record(s, actor=who, address=address, action="login_failed", target=f"user {who}",
+                     detail={"known_user": u is not None})  # fmt: skip
+        if attempt >= MAX_FAILURES and row is not None and row.locked_until is not None:
+            until = utc(row.locked_until)
+            audit.record(s, actor=who, address=address, action="lockout", target=f"user {who}",
                          detail={"until": until.isoformat(timespec="seconds"), "failures": MAX_FAILURES})  # fmt: skip
     raise Unauthorized("the user name or password is wrong")
+
+
+def network_of(address: str) -> str:
+    """Whom a lockout holds: an IPv4 address, an IPv6 address's /64 (one host holds a whole
+    /64), or the text as given (a test client, a Unix socket)."""
+    import ipaddress
+
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+def unknown_name(db: Database, name: str) -> str:
+    """How the store names a sign-in name that is no account: 'unknown:' and a keyed hash (the
+    same for the same name, unreadable without the store's key, made once and kept in meta)."""
+    import hmac
+
+    with db.transaction() as s:
+        key = s.get(Meta, "login_name_key")
+    if key is None:
+        with db.transaction() as s:  # (written first: SQLite waits for its write lock)
+            s.execute(_insert_ignore(s, Meta, {"key": "login_name_key", "value": secrets.token_urlsafe(32)}))  # fmt: skip
+            key = s.get(Meta, "login_name_key")
+    secret = key.value if key is not None else ""
+    digest = hmac.new(secret.encode(), name.encode("utf-8", "surrogatepass"), hashlib.sha256)
+    return "unknown:" + digest.hexdigest()[:16]
+
+
+def _insert_ignore(s: DbSession, table: Any, values: dict[str, Any]) -> Any:
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).values(**values).on_conflict_do_nothing()
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table).values(**values).on_conflict_do_nothing()
+
+
+def _reserve(db: Database, key: str, who: str, address: str,
+             t: dt.datetime) -> tuple[int, dt.datetime | None]:  # fmt: skip
+    """Count an attempt for the pair before its password is checked: (which attempt in the
+    window it is, None), or (0, when the lockout ends) if the pair is locked. The row is written
+    first (SQLite: the write lock; PostgreSQL: the row's lock, FOR UPDATE), so racing attempts
+    are counted one after another."""
+    with db.transaction() as s:
+        s.execute(_insert_ignore(s, LoginThrottle, {"key": key, "failures": 0}))
+        row = s.scalar(select(LoginThrottle).where(LoginThrottle.key == key).with_for_update())
+        assert row is not None
+        if row.locked_until is not None:
+            until = utc(row.locked_until)
+            if until > t:
+                return 0, until
+            row.locked_until, row.failures, row.window_start = None, 0, None
+            audit.record(s, actor="system", address=address, action="lockout_ended", target=f"user {who}",
+                         detail={"until": until.isoformat(timespec="seconds")})  # fmt: skip
+        if row.window_start is None or utc(row.window_start) <= t - LOCKOUT:
+            row.failures, row.window_start = 0, t
+        row.failures += 1
+        if row.failures >= MAX_FAILURES:  # held while this attempt is checked; cleared if right
+            row.locked_until = t + LOCKOUT
+        return row.failures, None
 
 
 def _verified(hashed: str, password: str) -> bool:
@@ -205,33 +278,6 @@ def _verified(hashed: str, password: str) -> bool:
         return _hasher.verify(hashed, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _lockout(s: DbSession, name: str, address: str, t: dt.datetime) -> dt.datetime | None:
-    """When the pair's lockout ends, if it is locked; a lockout found over is audited as ended."""
-    for lock in s.scalars(select(Lockout).where(Lockout.name == name[:64], Lockout.address == address[:64],
-                                                 Lockout.ended == 0)):  # fmt: skip
-        until = utc(lock.until)
-        if until > t:
-            return until
-        lock.ended = 1
-        audit.record(s, actor="system", address=address, action="lockout_ended", target=f"user {name[:64]}",
-                     detail={"until": until.isoformat(timespec="seconds")})  # fmt: skip
-    return None
-
-
-def _recent_failures(s: DbSession, name: str, address: str, t: dt.datetime) -> int:
-    """Failures of the pair in the last 15 minutes, and since its last lockout ended."""
-    since = t - LOCKOUT
-    last = s.scalar(
-        select(func.max(Lockout.until)).where(Lockout.name == name, Lockout.address == address)
-    )
-    if last is not None:
-        since = max(since, utc(last))
-    rows = s.scalars(
-        select(LoginFailure.at).where(LoginFailure.name == name, LoginFailure.address == address)
-    )
-    return sum(1 for at in rows if utc(at) > since)
 
 
 def open_session(db: Database, account: Account) -> str:

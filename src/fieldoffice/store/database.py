@@ -66,9 +66,9 @@ class Database:
         kwargs: dict[str, Any] = {"pool_pre_ping": True}
         if url.startswith("sqlite"):
             path = url.split("///", 1)[1] if "///" in url else ""
-            if path and path != ":memory:":
+            if path and path != ":memory:" and not path.startswith("file:"):
                 try:
-                    Path(path).parent.mkdir(parents=True, exist_ok=True)
+                    _create_private(Path(path.split("?", 1)[0]))
                 except OSError as exc:
                     raise DataError(f"cannot create the folder for the database {path}: {exc.strerror}",
                                     hint="give --database a path you can write to") from exc  # fmt: skip
@@ -105,6 +105,20 @@ class Database:
         with self.sessions.begin() as session:
             yield session
 
+    @contextmanager
+    def locked(self, name: str = "publish") -> Iterator[Session]:
+        """A transaction holding the store lock `name` until it ends, across processes: its
+        first statement updates the lock's row (PostgreSQL locks the row; SQLite takes its one
+        write lock, waiting for it rather than failing, as nothing was read before)."""
+        from sqlalchemy import update
+
+        from fieldoffice.store.tables import StoreLock
+
+        with self.sessions.begin() as session:
+            session.execute(update(StoreLock).where(StoreLock.name == name)
+                            .values(taken=StoreLock.taken + 1))  # fmt: skip
+            yield session
+
     def migrate(self) -> None:
         """Bring the schema to the newest migration (nothing to do when it is there)."""
         from alembic import command
@@ -122,6 +136,16 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+def _create_private(path: Path) -> None:
+    """The store's folder and file, made readable by their owner only (the file holds the CSRF
+    secret and the audit's addresses): a new folder 0700, a new file 0600. SQLite gives its
+    -wal and -shm files the database file's mode."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _reason(exc: SQLAlchemyError) -> str:

@@ -25,7 +25,7 @@ from fieldoffice.core.errors import (
     PreconditionRequired,
     StaleEdit,
 )
-from fieldoffice.store import audit
+from fieldoffice.store import audit, door
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import DraftRevision
 
@@ -187,6 +187,7 @@ def change(db: Database, mutate: Callable[[dict[str, Any]], None], *, base: str 
             raw = tomllib.loads(head.toml)
             old = copy.deepcopy(raw)
             mutate(raw)
+            door.check_changed(old, raw)  # (first: cheap, and it bounds what _check reads)
             _check(raw)
             changes = field_changes(old, raw)
             if not changes:

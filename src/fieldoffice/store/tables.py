@@ -106,3 +106,24 @@ class Lockout(Base):
     address: Mapped[str] = mapped_column(String(64))
     until: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     ended: Mapped[int] = mapped_column(Integer, default=0)  # 1 once its end is in the audit
+
+
+class LoginThrottle(Base):
+    """Sign-in attempts of one account (or the keyed hash of a name that is none) from one
+    network (an IPv4 address, an IPv6 /64): counted before the password is checked, under a row
+    lock, so racing attempts never check more passwords than the limit."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class StoreLock(Base):
+    """A row each process updates first in a transaction to take a lock held until it ends
+    ('publish': one publish or rollback at a time, across processes)."""
+
+    __tablename__ = "store_locks"
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    taken: Mapped[int] = mapped_column(Integer, default=0)

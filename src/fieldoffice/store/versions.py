@@ -80,7 +80,13 @@ def versions(db: Database) -> list[VersionInfo]:
         return [_info(v) for v in s.scalars(select(Version).order_by(Version.id.desc()))]
 
 
+MAX_ID = 2**31 - 1  # the largest id a version can have (an INTEGER column on PostgreSQL)
+
+
 def get(db: Database, version_id: int) -> tuple[VersionInfo, str]:
+    if not 1 <= version_id <= MAX_ID:  # (asked of the database, it would overflow its type)
+        raise NotFound(f"there is no version {str(version_id)[:30]}",
+                       hint="version numbers are whole numbers from 1; GET /api/v1/versions lists them")  # fmt: skip
     with db.transaction() as s:
         v = s.get(Version, version_id)
         if v is None:
@@ -221,10 +227,17 @@ def publish(db: Database, *, actor: str, address: str, acknowledge_warnings: boo
     if r.unchanged:
         raise Conflict("the draft is the published version: nothing to publish", code="nothing_to_publish",
                        hint="edit the draft first")  # fmt: skip
-    with db.transaction() as s:
+    with db.locked() as s:  # one publish or rollback at a time, across processes
         head = s.scalar(select(DraftRevision).order_by(DraftRevision.revision.desc()).limit(1))
         if head is None or head.revision != r.draft.revision:  # edited while being reviewed
             raise drafts.stale_error(s, head, r.draft.revision) if head else NotFound("no draft")
+        current = s.scalar(select(Version).order_by(Version.id.desc()).limit(1))
+        if current is not None and current.sha256 == _sha(r.draft.toml):
+            raise Conflict(f"the draft is the published version (version {current.id}): nothing to publish",
+                           code="nothing_to_publish", hint="edit the draft first")  # fmt: skip
+        if (current.id if current else None) != r.published_id:  # published meanwhile
+            raise Conflict(f"version {current.id if current else 0} was published while this one was being checked",
+                           code="published_meanwhile", hint="review the draft again, then publish")  # fmt: skip
         v = _add(s, r.draft.toml, actor=actor, address=address, action="publish",
                  changes={**r.changes, "draft_revision": r.draft.revision},
                  effective=now().date().isoformat())  # fmt: skip
@@ -233,16 +246,22 @@ def publish(db: Database, *, actor: str, address: str, acknowledge_warnings: boo
 
 def rollback(db: Database, version_id: int, *, actor: str, address: str) -> VersionInfo:
     """Publish version `version_id`'s content again, as a new version. A draft with no edits
-    of its own follows it; a draft with unpublished edits is left as it is."""
+    of its own follows it; a draft with unpublished edits is left as it is. Refused (409) when
+    that content is the one in force; one publish or rollback at a time, across processes."""
     _, toml = get(db, version_id)
-    with db.transaction() as s:
+    seen = current_version(db)
+    changes = compare(seen.toml if seen else None, toml)  # (the slow part, before the lock)
+    with db.locked() as s:
         current = s.scalar(select(Version).order_by(Version.id.desc()).limit(1))
-        if current is not None and current.id == version_id:
-            raise Conflict(f"version {version_id} is the one in force", code="nothing_to_publish",
-                           hint="choose an earlier version")  # fmt: skip
-        changes = {**compare(current.toml if current else None, toml), "rollback_of": version_id}
+        if current is not None and current.sha256 == _sha(toml):
+            said = "is the one in force" if current.id == version_id else f"is the content of version {current.id}, the one in force"  # fmt: skip
+            raise Conflict(f"version {version_id} {said}: rolling back to it would change nothing",
+                           code="nothing_to_publish", hint="choose an earlier version with other content")  # fmt: skip
+        if current is not None and (seen is None or seen.id != current.id):
+            changes = compare(current.toml, toml)  # published meanwhile: compared again
         head = s.scalar(select(DraftRevision).order_by(DraftRevision.revision.desc()).limit(1))
-        v = _add(s, toml, actor=actor, address=address, action="rollback", changes=changes,
+        v = _add(s, toml, actor=actor, address=address, action="rollback",
+                 changes={**changes, "rollback_of": version_id},
                  effective=now().date().isoformat(), rollback_of=version_id)  # fmt: skip
         if head is not None and current is not None and head.toml == current.toml:
             s.add(DraftRevision(revision=head.revision + 1, toml=toml, created_at=now(),
@@ -260,7 +279,7 @@ def import_version(db: Database, path: Path, *, actor: str, address: str, action
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror}") from exc
     effective = str(raw["directory"]["effective_date"])
-    with db.transaction() as s:
+    with db.locked() as s:
         current = s.scalar(select(Version).order_by(Version.id.desc()).limit(1))
         changes = compare(current.toml if current else None, text)
         v = _add(s, text, actor=actor, address=address, action=action, changes=changes,
