@@ -7,9 +7,8 @@ from typing import Annotated
 
 import typer
 
-from fieldoffice.cli.app import DirectoryOpt
+from fieldoffice.cli.app import DirectoryOpt, StoreOpt, VerboseOpt, directory_in_force, say_version
 from fieldoffice.core.errors import InvalidInput
-from fieldoffice.directory.context import load_context
 
 InputArg = Annotated[
     str,
@@ -65,6 +64,8 @@ def assign(
     encoding: EncodingOpt = "utf-8",
     replace_answers: ReplaceOpt = False,
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Add office_id, office_name, status, county_fips and reason to every row of a file.
 
@@ -77,7 +78,9 @@ def assign(
     from fieldoffice.batch.assign import run_assign, stderr_is_terminal
     from fieldoffice.core.files import Interrupted
 
-    ctx = load_context(directory)
+    ctx, version = directory_in_force(directory, database)
+    if verbose:
+        say_version(version, to_stderr=True)
     flags = {"lat": lat, "lon": lon, "zip": zip_column, "address": address, "place": place}
     if engine == "dask":
         from fieldoffice.batch.dask_engine import run_assign_dask

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from fieldoffice.cli.app import DirectoryOpt, JsonOpt, emit
+from fieldoffice.cli.app import (
+    DirectoryOpt,
+    JsonOpt,
+    StoreOpt,
+    VerboseOpt,
+    directory_in_force,
+    emit,
+    say_version,
+    with_version,
+)
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.files import write_atomically
 from fieldoffice.directory.context import (
@@ -25,24 +34,33 @@ def lint(
         bool, typer.Option("--strict", help="Exit 1 on warnings (gaps, overlaps) too.")
     ] = False,
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Check a directory: gaps, overlaps, unresolved clauses, low confidence, duplicate ids, ...
 
-    Exit code 1 when there are errors (or warnings, with --strict), else 0.
+    Without --directory: the directory `serve` answers from (the store's version in force, else
+    the shipped file). Exit code 1 when there are errors (or warnings, with --strict), else 0.
     """
     from fieldoffice.directory.file import directory_files
     from fieldoffice.editing.lint import lint_file
 
     path = resolve_directory_path(directory)
     files: list[Path | None] = list(directory_files(path)) if path else [None]
+    version = None
+    if path is None:
+        ctx, version = directory_in_force(None, database)
+        files = [Path(ctx.directory.path)] if version.source == "store" else [None]
     _, regions = shared_regions()
     code = 0
     for f in files:
         report = lint_file(f, shared_gazetteer(), regions)
         code = max(code, report.exit_code(strict=strict))
         if as_json:
-            emit(report.to_dict())
+            emit(with_version(report.to_dict(), version) if version else report.to_dict())
             continue
+        if verbose and version:
+            say_version(version)
         print("\n".join(report.lines()))
     raise typer.Exit(code)
 
@@ -58,11 +76,18 @@ def export(
         str, typer.Option("--by", help="GeoJSON/TopoJSON features per 'office' or per 'county'.")
     ] = "office",
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Write the territories and the directory as GeoJSON, TopoJSON, a CSV crosswalk or JSON."""
+    """Write the territories and the directory as GeoJSON, TopoJSON, a CSV crosswalk or JSON.
+
+    Without --directory: the directory `serve` answers from. --verbose names it on stderr."""
     from fieldoffice.editing.export import export as render_export
 
-    text = render_export(load_context(directory), fmt, by)
+    ctx, version = directory_in_force(directory, database)
+    if verbose:
+        say_version(version, to_stderr=True)
+    text = render_export(ctx, fmt, by)
     if output is None:
         sys.stdout.write(text)
         return
@@ -118,6 +143,7 @@ def ingest(
     allow_removals: AllowRemovalsOpt = False,
     allow_unreadable: AllowUnreadableOpt = False,
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
 ) -> None:
     """Read a contact page into a directory: show what changed against the current one, and check it.
 
@@ -133,7 +159,7 @@ def ingest(
     from fieldoffice.directory.file import read_bytes
     from fieldoffice.editing.ingest import MAX_PAGE_BYTES, ingest_page
 
-    ctx = load_context(directory)
+    ctx, _ = directory_in_force(directory, database)
     data = read_bytes(page, MAX_PAGE_BYTES, what="saved page")  # a regular file, capped
     target = output or resolve_directory_path(directory)
     try:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from typing import Annotated
 
 import typer
 
-from fieldoffice.cli.app import DirectoryOpt, JsonOpt, emit, parse_date, print_warnings
+from fieldoffice.cli.app import (
+    DirectoryOpt,
+    JsonOpt,
+    StoreOpt,
+    VerboseOpt,
+    directory_in_force,
+    emit,
+    parse_date,
+    print_warnings,
+    say_version,
+    with_version,
+)
 from fieldoffice.core.errors import InvalidInput, NotFound
-from fieldoffice.directory.context import Context, load_context
+from fieldoffice.directory.context import load_context
 from fieldoffice.lookup.render import answer_body, answer_text, office_text, wrap_text
 
 EXIT_FOR_STATUS = {"uncovered": 1, "ambiguous": 1, "not_found": 1, "invalid": 2}
@@ -23,15 +33,6 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Use the directory version in effect on this date (YYYY-MM-DD)."),
 ]
-StoreOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--database",
-        metavar="URL",
-        help="Answer from the editors' store's published version (with --as-of: the one in "
-        "force that day) instead of a directory file.",
-    ),
-]
 
 
 def locate(
@@ -40,34 +41,35 @@ def locate(
     directory: DirectoryOpt = None,
     as_of: AsOfOpt = None,
     database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
-    """Find the office(s) responsible for each place.
+    """Find the office(s) responsible for each place, from the directory `serve` answers from.
 
     Exit code 0 when every place matched or has candidates, 1 when any was uncovered or not found,
     2 when any query was invalid.
     """
+    from dataclasses import replace
+
     from fieldoffice.lookup.locate import locator_of
 
-    if database is not None and directory is not None:
-        raise InvalidInput("give --directory or --database, not both")
-    if database is not None:
-        ctx, source = _store_context(database, parse_date(as_of))
-    else:
-        ctx = load_context(directory, as_of=parse_date(as_of))
-        source = ctx.directory.path
+    ctx, version = directory_in_force(directory, database, parse_date(as_of))
     locator = locator_of(ctx)
-    version = {"path": source, "effective_date": ctx.directory.effective_date.isoformat()}
     if as_of and not as_json:
-        sys.stdout.write(
-            f"Directory version in effect on {as_of}: effective {version['effective_date']} "
-            f"({version['path']})\n\n"
+        said = (
+            version.label()
+            if version.source == "store"
+            else f"effective {version.effective_date} ({version.path})"
         )
+        sys.stdout.write(f"Directory version in effect on {as_of}: {said}\n\n")
+    elif verbose and not as_json:
+        say_version(version)
+        sys.stdout.write("\n")
     code = 0
     for i, q in enumerate(queries):
         answer = locator.locate(q)
         code = max(code, EXIT_FOR_STATUS.get(answer.status, 0))
         if as_json:
-            emit(_with_version(answer_body(answer), version) if as_of else answer_body(answer))
+            emit(replace(answer_body(answer), directory_version=version))
         else:
             if i:
                 sys.stdout.write("\n")
@@ -75,27 +77,6 @@ def locate(
     if not as_json:
         print_warnings(ctx)
     raise typer.Exit(code)
-
-
-def _with_version(body: object, version: dict[str, str]) -> dict[str, object]:
-    """An answer's JSON with the directory version it came from (locate --as-of --json)."""
-    import orjson
-
-    return dict(orjson.loads(orjson.dumps(body)), directory_version=version)
-
-
-def _store_context(url: str, as_of: dt.date | None) -> tuple[Context, str]:
-    """The context of the store's version in force (on `as_of`, else now), and its name."""
-    from fieldoffice.store.opening import open_database
-    from fieldoffice.store.published import version_context, version_in_force
-
-    db = open_database(url)
-    try:
-        number, toml = version_in_force(db, as_of)
-        name = f"version {number} of {db.shown}"
-    finally:
-        db.close()
-    return version_context(toml), name
 
 
 def offices(
@@ -107,9 +88,11 @@ def offices(
     ] = None,
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """List the directory's offices, as the contact page groups them."""
-    ctx = load_context(directory)
+    ctx, version = directory_in_force(directory, database)
     chosen = list(ctx.directory.offices)
     if state is not None:
         st = ctx.gazetteer.state(state)
@@ -134,6 +117,8 @@ def offices(
     if as_json:
         emit(rows)
         return
+    if verbose:
+        say_version(version)
     from rich.console import Console
     from rich.table import Table
 
@@ -151,9 +136,11 @@ def office(
     office_id: Annotated[str, typer.Argument(help="Office id, e.g. 'san-francisco'.")],
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """One office: contacts, AOR text and its compiled counties."""
-    ctx = load_context(directory)
+    ctx, version = directory_in_force(directory, database)
     found = ctx.directory.office(office_id)
     if found is None:
         ids = ", ".join(o.id for o in ctx.directory.offices)
@@ -162,8 +149,10 @@ def office(
 
     gaz = ctx.gazetteer
     if as_json:
-        emit(office_detail(ctx, found.id))
+        emit(with_version(office_detail(ctx, found.id), version))
         return
+    if verbose:
+        say_version(version)
     labels = {c.fips: c.label for c in gaz.counties}
     print(office_text(found, office_summary(ctx, found.id), ctx.territories, labels))
     print_warnings(ctx)
@@ -205,6 +194,8 @@ def verify(
     as_json: JsonOpt = False,
     spanish: Annotated[bool, typer.Option("--es", help="Guidance in Spanish.")] = False,
     directory: DirectoryOpt = None,
+    database: StoreOpt = None,
+    verbose: VerboseOpt = False,
 ) -> None:
     """Is this phone number, email or web address one the directory lists? With what to do either way.
 
@@ -212,11 +203,13 @@ def verify(
     """
     from fieldoffice.verify import Verifier
 
-    ctx = load_context(directory)
+    ctx, version = directory_in_force(directory, database)
     v = Verifier(ctx.directory).verify(contact, language="es" if spanish else "en")
     if as_json:
-        emit(v.to_dict())
+        emit(with_version(v.to_dict(), version))
     else:
+        if verbose:
+            say_version(version)
         print(f"{v.contact}: {v.status.replace('_', ' ').upper()}")
         print(wrap_text(v.reason))
         for line in v.guidance:

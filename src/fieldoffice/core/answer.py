@@ -204,6 +204,28 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class DirectoryVersion:
+    """The directory an answer came from: the store's version in force (`version` is its id,
+    `path` the store's URL without a password), or a directory file (`version` None, `path` the
+    file). `effective_date` is when that version took effect (a store's version: the day it was
+    published; a file: its own effective_date)."""
+
+    source: Literal["store", "file"]
+    effective_date: str
+    path: str
+    version: int | None = None
+
+    def label(self) -> str:
+        """In words: "version 3 of the store sqlite:///... (in force from 2025-05-01)"."""
+        if self.version is not None:
+            return (
+                f"version {self.version} of the store {self.path} "
+                f"(in force from {self.effective_date})"
+            )
+        return f"the directory file {self.path} (effective {self.effective_date})"
+
+
+@dataclass(frozen=True)
 class AnswerBody:
     """An Answer as the API and `locate --json` send it: its fields flat, and its reason worded."""
 
@@ -220,8 +242,17 @@ class AnswerBody:
     alternatives: tuple[Alternative, ...]
     national_contact: NationalContact
     reason: str = ""
+    # which directory answered: set by the command line (`locate --json`); the API names its
+    # version in the ETag and /api/v1/versions, and leaves it out (None)
+    directory_version: DirectoryVersion | None = None
 
 
-def with_wording(answer: Answer, sentence: str) -> AnswerBody:
-    values = {f.name: getattr(answer, f.name) for f in fields(AnswerBody) if f.name != "reason"}
-    return AnswerBody(**values, reason=sentence)
+def with_wording(
+    answer: Answer, sentence: str, version: DirectoryVersion | None = None
+) -> AnswerBody:
+    values = {
+        f.name: getattr(answer, f.name)
+        for f in fields(AnswerBody)
+        if f.name not in ("reason", "directory_version")
+    }
+    return AnswerBody(**values, reason=sentence, directory_version=version)
