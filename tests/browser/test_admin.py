@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests import test_browser
+from tests.browser import test_site as test_browser
 from tests.browser.test_site import ARTIFACTS, axe_violations
 from tests.web.test_server import serving
 
