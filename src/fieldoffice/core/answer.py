@@ -127,7 +127,8 @@ class Alternative:
     status: Status
     offices: tuple[str, ...]  # ids of the responsible offices
     office_names: tuple[str, ...]
-    zip_codes: int  # how many ZIP codes have it as their main city: the size it is ranked by
+    zip_codes: int  # ZIP codes filed under it: ranks only places of no known population
+    population: int = 0  # its people (the gazetteer's): what ranks the alternatives, largest first
 
 
 @dataclass(frozen=True)

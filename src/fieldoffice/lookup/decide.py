@@ -513,7 +513,7 @@ class Decider(Rules):
             d = self.entry(self.no_county_key(state, name))
         label = name if name.endswith(f", {state}") else f"{name}, {state}"
         return Alternative(label, state, d.status, tuple(o.id for o in d.responsible),
-                           tuple(o.name for o in d.responsible), zip_codes)  # fmt: skip
+                           tuple(o.name for o in d.responsible), zip_codes, population)  # fmt: skip
 
     def with_alternatives(self, d: Decision, alternatives: Sequence[Alternative]) -> Decision:
         """An answer for the likeliest place, naming the others it could have been."""
