@@ -1,16 +1,26 @@
 """Answers kept whole: a bounded LRU of complete responses to GET requests, by URL and data version.
 
-Every answer the site gives is a function of the URL, the data version and a few request headers
-(gzip or not, CORS or not), so a repeat request (a popular city, a state page with its map, the
+Every answer the site gives is a function of the URL, the data version and one request header
+(gzip or not), so a repeat request (a popular city, a state page with its map, the
 home page, a stylesheet) is sent from memory, gzipped once. Private paths (privacy.py: verify
 answers, the editors' pages and API) are never kept, nor is anything marked no-store. The
 cache belongs to one app, which serves one data version; its key holds the ETag too, so an answer
 from an earlier version can never be sent for a later one.
+
+The same layer tells caches in front (a proxy, a CDN, a browser) what they may keep
+(`CachePolicy`): a public answer says `Cache-Control: public, max-age=N, s-maxage=S,
+stale-while-revalidate=M`, `Vary: Accept-Encoding` (the only request header that changes its
+bytes) and `Access-Control-Allow-Origin: *` whether or not the request came with an Origin, so
+no cache needs to vary by Origin. Its ETag (edge.py) is the data version. A publish makes every
+kept answer stale by revalidation: a shared cache keeps an answer S seconds (1 by default), then
+asks again with If-None-Match, and is told 304 while the version holds, or given the new answer
+once it changed. Private answers (privacy.py) and errors say `no-store`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -24,7 +34,84 @@ if TYPE_CHECKING:
     from fieldoffice.web.live import LiveSite
 
 KEPT_STATUSES = (200, 400, 404)  # answers, not-found answers with suggestions, unreadable input
+SHAREABLE = (*KEPT_STATUSES, 301, 304, 308)  # what a cache in front may keep, with the policy
 MAX_ENTRY = 2 * 1024 * 1024
+FIELDS = ("max_age", "shared_max_age", "stale_while_revalidate")
+CACHE_ENV = ("FIELDOFFICE_CACHE_MAX_AGE", "FIELDOFFICE_CACHE_SHARED_MAX_AGE",
+             "FIELDOFFICE_CACHE_STALE")  # fmt: skip
+
+
+class CachePolicyError(ValueError):
+    """A cache lifetime that cannot be used; the message says what to give instead."""
+
+
+@dataclass(frozen=True)
+class CachePolicy:
+    """How long caches in front may keep a public answer, in seconds. `max_age`: any cache (a
+    browser too); `shared_max_age`: proxies and CDNs, which revalidate that often, so a publish
+    reaches them within it (0: every request revalidates); `stale_while_revalidate`: how long an
+    expired answer may still be sent while a fresh one is fetched. Static files, which no
+    publish changes, are kept `max_age` everywhere."""
+
+    max_age: int = 60
+    shared_max_age: int = 1
+    stale_while_revalidate: int = 30
+
+    def __post_init__(self) -> None:
+        if min(self.max_age, self.shared_max_age, self.stale_while_revalidate) < 0:
+            raise CachePolicyError("cache lifetimes are seconds, 0 or more")
+
+    @classmethod
+    def from_env(cls) -> CachePolicy:
+        """$FIELDOFFICE_CACHE_MAX_AGE, $FIELDOFFICE_CACHE_SHARED_MAX_AGE, $FIELDOFFICE_CACHE_STALE
+        (each optional; `serve` options set them for its workers)."""
+        given = {}
+        for name, var in zip(FIELDS, CACHE_ENV, strict=True):
+            raw = os.environ.get(var, "").strip()
+            if raw:
+                if not raw.isdigit():
+                    raise CachePolicyError(
+                        f"${var} must be a whole number of seconds, not {raw[:20]!r}"
+                    )
+                given[name] = int(raw)
+        return cls(**given)
+
+    def header(self, static: bool = False) -> bytes:
+        shared = "" if static else f", s-maxage={self.shared_max_age}"
+        return (f"public, max-age={self.max_age}{shared}, "
+                f"stale-while-revalidate={self.stale_while_revalidate}").encode()  # fmt: skip
+
+
+def public_request(scope: Scope) -> bool:
+    """A GET or HEAD whose answer does not depend on who asks (privacy.py says which)."""
+    return scope["method"] in ("GET", "HEAD") and not never_cached(scope["path"])
+
+
+def with_policy(send: Send, policy: CachePolicy | None, static: bool) -> Send:
+    """`send`, marking a public answer shareable (Cache-Control, Vary, CORS) and anything else
+    that did not say (an error; every answer, with no `policy`: a private path) no-store."""
+    shared = policy.header(static) if policy is not None else b""
+
+    async def marked(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            names = {k.lower() for k, _ in headers}
+            if b"cache-control" not in names:
+                ok = (
+                    policy is not None
+                    and message["status"] in SHAREABLE
+                    and b"set-cookie" not in names
+                )
+                headers.append((b"cache-control", shared if ok else b"no-store"))
+                if ok:  # the same bytes for every Origin (CORS allows any): vary by encoding only
+                    headers = [(k, v) for k, v in headers if k.lower() != b"vary"]
+                    headers.append((b"vary", b"Accept-Encoding"))
+                    if b"access-control-allow-origin" not in names:
+                        headers.append((b"access-control-allow-origin", b"*"))
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return marked
 
 
 @dataclass(frozen=True)
@@ -37,8 +124,10 @@ class Kept:
 class ResponseCache:
     """Pure ASGI. Lookups cost a dict access under a lock; a miss runs the app once."""
 
-    def __init__(self, app: ASGIApp, live: LiveSite, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, app: ASGIApp, live: LiveSite, max_bytes: int = 64 * 1024 * 1024,
+                 policy: CachePolicy | None = None) -> None:  # fmt: skip
         self.app = app
+        self.policy = policy or CachePolicy.from_env()
         self.live = live  # the key holds the served version's ETag: a publish changes every key
         self.max_bytes = max_bytes
         self.bytes = 0
@@ -57,12 +146,10 @@ class ResponseCache:
             return None
         if path == "/api/v1/locate" and b"lat=" in scope.get("query_string", b""):
             return None  # a point is rarely asked twice: it would only push pages out
-        gzip = origin = False
+        gzip = False  # (not Origin: every answer is sent with the same CORS headers)
         for name, value in scope["headers"]:
             if name == b"accept-encoding":
                 gzip = b"gzip" in value
-            elif name == b"origin":
-                origin = True
             elif name in (b"authorization", b"cookie"):
                 return None  # never share an answer that could depend on who asks
             elif name in (b"if-none-match", b"if-modified-since") and path.startswith("/static/"):
@@ -72,10 +159,14 @@ class ResponseCache:
             scope.get("raw_path") or path.encode(),
             scope.get("query_string", b""),
             b"gz" if gzip else b"",
-            b"cors" if origin else b"",
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            if public_request(scope):
+                send = with_policy(send, self.policy, scope["path"].startswith("/static/"))
+            elif never_cached(scope["path"]):
+                send = with_policy(send, None, False)
         key = self._key(scope)
         if key is None:
             await self.app(scope, receive, send)
