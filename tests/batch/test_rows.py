@@ -18,6 +18,7 @@ from fieldoffice.batch.rows import (
     assign_frame,
     assign_points,
     assign_zips,
+    result_columns,
 )
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.directory.context import Context
@@ -26,13 +27,22 @@ from tests.cli.test_commands import run
 
 
 def test_points_agree_with_the_locator_one_by_one(ctx: Context, locator: Locator) -> None:
+    """4,500 points, 2,500 of them within 8 km of a county line: every office named, in order."""
+    from tests.e2e.test_doors_agree import points_near_lines
+
     rng = np.random.default_rng(17)
-    lat, lon = rng.uniform(24, 50, 3000), rng.uniform(-125, -66, 3000)
+    near_lat, near_lon = points_near_lines(ctx, 2500, seed=23)
+    lat = np.concatenate([rng.uniform(24, 50, 2000), near_lat])
+    lon = np.concatenate([rng.uniform(-125, -66, 2000), near_lon])
     a = assign_points(ctx, lat=lat, lon=lon)
+    named = result_columns(ctx, a)["office_id"].to_pylist()
     ids = [o.id for o in ctx.directory.offices]
+    across = 0
     for i in range(len(lat)):
         answer = locator.locate_point(lat=float(lat[i]), lon=float(lon[i]))
         assert STATUS_NAMES[a.status[i]] == answer.status
+        assert named[i] == "|".join(o.id for o in answer.offices)  # inside first, then across
+        across += any(o.side == "nearby" for o in answer.offices)
         inside = sorted(o.id for o in answer.responsible)
         if a.office[i] >= 0:
             assert inside == [ids[a.office[i]]]
@@ -42,6 +52,23 @@ def test_points_agree_with_the_locator_one_by_one(ctx: Context, locator: Locator
             assert inside == []
         if a.county[i] >= 0:
             assert [c.fips for c in answer.counties] == [ctx.gazetteer.counties[a.county[i]].fips]
+    assert across >= 100
+
+
+def test_near_boundary_row_names_the_office_across_the_line(ctx: Context) -> None:
+    """A point in Christian County, KY (Chicago) just north of Tennessee (New Orleans)."""
+    a = assign_points(ctx, lat=[36.65], lon=[-87.45])
+    cols = {k: v.to_pylist()[0] for k, v in result_columns(ctx, a).items()}
+    assert cols["status"] == "near_boundary"
+    assert cols["office_id"] == "chicago|new-orleans"
+    assert "New Orleans" in cols["reason"]
+
+
+def test_zip_that_crosses_a_state_line_names_both_offices(ctx: Context) -> None:
+    """42223 (Fort Campbell) is filed in Kentucky; the Census puts part of it in Tennessee."""
+    cols = {k: v.to_pylist()[0] for k, v in result_columns(ctx, assign_zips(ctx, ["42223"])).items()}  # fmt: skip
+    assert (cols["status"], cols["office_id"]) == ("near_boundary", "chicago|new-orleans")
+    assert "New Orleans" in cols["reason"]
 
 
 def test_large_arrays_use_chunks_and_threads_and_agree(ctx: Context) -> None:
@@ -117,7 +144,10 @@ def test_column_choice(names: list[str], flags: dict, expected: tuple) -> None: 
     ("names", "flags", "message"),
     [
         (["lat", "latitude", "lon"], {}, "several columns could be the lat"),
-        (["lat", "lon", "zip"], {}, "more than one kind"),
+        (["place", "city", "zip"], {}, "more than one kind"),
+        (["lat", "lon", "place"], {"prefer": "nowhere"}, "--prefer"),
+        (["lat", "lon"], {"prefer": "address"}, "no column holds an address"),
+        (["a", "b"], {"lat": "a", "lon": "b", "zip": "a"}, "name one kind"),
         (["latitude", "name"], {}, "not the other"),
         (["a", "b"], {}, "no column says where"),
         (["a"], {"lat": "a"}, "go together"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -156,3 +157,23 @@ def test_english_data_inside_spanish_pages_is_marked_english(client: TestClient)
     assert '<p lang="en">NOTE: It has come to the attention' in html
     assert '<span lang="en">Los Angeles California, Hawaii, Southern Nevada</span>' in html
     assert 'lang="en">NOTE' not in client.get("/").text
+
+
+def test_the_footer_names_the_version_in_force_and_its_real_date(tmp_path: Path) -> None:
+    """A store's version took effect when it was published: the footer says which version and
+    that day, not the date the directory's text was first written (issue 23)."""
+    from fieldoffice.directory.file import default_path
+    from fieldoffice.store.versions import import_version
+
+    app = create_app(database=f"sqlite:///{tmp_path / 'store.db'}")
+    client = TestClient(app)
+    assert "Version 1, in force since 2020-03-01." in client.get("/").text
+    newer = tmp_path / "newer.toml"
+    text = default_path().read_text()
+    newer.write_text(text.replace('effective_date = "2020-03-01"', 'effective_date = "2024-05-01"'))
+    import_version(app.state.store, newer, actor="test", address="local", action="publish")
+    assert app.state.live.refresh()
+    assert "Version 2, in force since 2024-05-01." in client.get("/").text
+    spanish = client.get("/es/").text
+    assert "Versión 2, vigente desde el 2024-05-01." in spanish
+    assert "2020-03-01" not in spanish

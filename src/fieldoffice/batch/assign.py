@@ -23,10 +23,12 @@ from fieldoffice.batch.files import (
 )
 from fieldoffice.batch.rows import (
     Assignment,
+    assign_parts,
     assign_points,
     assign_texts,
     assign_zips,
     empty_cells,
+    merged,
     numbers,
     result_columns,
     status_counts,
@@ -64,10 +66,20 @@ def assign_batch(ctx: Context, batch: pa.RecordBatch, roles: Roles) -> Assignmen
         x, bad_x = numbers(batch.column(roles.lon))
         a = assign_points(ctx, lat=y, lon=x, bad=bad_y | bad_x)
         empty = empty_cells(batch.column(roles.lat)) | empty_cells(batch.column(roles.lon))
+        rest = roles.fallback()
+        if empty.any() and rest is not None:  # no coordinates: the row's address
+            rows = np.flatnonzero(empty)
+            by_address = assign_batch(ctx, batch.take(pa.array(rows)), rest)
+            return merged(a, by_address, rows, note="no coordinates")
         if empty.any():
             a.key[empty] = decider(ctx).fixed_key(ReasonCode.MISSING)
             a.table.ensure(a.key)
         return a
+    if roles.parts:
+        cols = {k: batch.column(c) if c else None
+                for k, c in (("zips", roles.zip), ("streets", roles.street),
+                             ("cities", roles.city), ("states", roles.state))}  # fmt: skip
+        return assign_parts(ctx, **cols)
     if roles.zip:
         return assign_zips(ctx, batch.column(roles.zip))
     assert roles.place
@@ -104,7 +116,8 @@ def mark_unreadable(out: pa.RecordBatch, problems: dict[int, str]) -> pa.RecordB
 def check_types(schema: pa.Schema, roles: Roles) -> None:
     """A column read for the location must hold numbers or text."""
     for role, col in (("latitude", roles.lat), ("longitude", roles.lon), ("ZIP code", roles.zip),
-                      ("place", roles.place)):  # fmt: skip
+                      ("place", roles.place), ("street", roles.street), ("city", roles.city),
+                      ("state", roles.state)):  # fmt: skip
         if col is None:
             continue
         t = schema.field(col).type
@@ -113,7 +126,7 @@ def check_types(schema: pa.Schema, roles: Roles) -> None:
             pa.types.is_integer(base) or pa.types.is_floating(base) or pa.types.is_decimal(base)
         )
         text = pa.types.is_string(base) or pa.types.is_large_string(base)
-        if not (text or (numeric and role != "place")):
+        if not (text or (numeric and role in ("latitude", "longitude", "ZIP code"))):
             raise InvalidInput(f"column {col!r} is {t}, which cannot be read as a {role}",
                                hint="use a column of numbers or text")  # fmt: skip
 

@@ -53,6 +53,7 @@ class KeyTable:
         self._office_index = {oid: i for i, oid in enumerate(dec.offices)}
         self._lock = threading.Lock()
         self._read_as: dict[tuple[str, int], tuple[Decision, str]] = {}
+        self._nearby: dict[tuple[int, int], tuple[Decision, str]] = {}
 
     def ensure(self, keys: I32) -> None:
         seen = np.bincount(keys[keys < len(self.known)], minlength=len(self.known)) > 0
@@ -76,6 +77,17 @@ class KeyTable:
             found = (replace(d, reason=reason), short(reason))
             if len(self._read_as) < 1_000_000:
                 self._read_as[(raw, key)] = found
+        return found
+
+    def nearby(self, key: int, sig: int, x: float, y: float, county: int, home: int) -> tuple[Decision, str]:  # fmt: skip
+        """A near_boundary key's decision with the offices nearby that rows of signature `sig`
+        have (see Decider.nearby_signatures), made from one such row as the locator makes it."""
+        found = self._nearby.get((key, sig))
+        if found is None:
+            d = self.dec.with_nearby_of(self.dec.entry(key), x, y, county, home)
+            found = (d, short(d.reason))
+            if sig >= 0:  # a negative signature is one row's own
+                self._nearby[(key, sig)] = found
         return found
 
     def codes(self, d: Decision | Answer) -> tuple[int, int, int]:
@@ -193,7 +205,39 @@ def assign_points(
         key[bad] = decider(ctx).fixed_key(ReasonCode.BAD_NUMBER)
     table = key_table(ctx)
     table.ensure(key)
-    return Assignment(key, table)
+    return Assignment(key, table, with_offices_nearby(ctx, x, y, key, table))
+
+
+def with_offices_nearby(
+    ctx: Context, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64], key: I32, table: KeyTable
+) -> tuple[tuple[Decision | Answer, str], ...]:
+    """near_boundary rows name the offices across the line, as a single lookup does: rows whose
+    nearby offices are the same share one decision (made as the locator makes it, from one of
+    them); their keys are moved past the table's, to it. Returns those decisions, worded."""
+    from fieldoffice.lookup.decide import near_index_of
+
+    rows = np.flatnonzero(table.status[key] == NEAR_BOUNDARY)
+    if not len(rows):
+        return ()
+    dec, near = decider(ctx), near_index_of(ctx)
+    xs, ys = x[rows], y[rows]
+    county = ctx.gazetteer.index.lookup(lat=ys, lon=xs, on_invalid="mark")
+    home = np.full(len(rows), NO_POLYGON, dtype=np.int32)
+    out = np.flatnonzero(county < 0)
+    if len(out):
+        home[out] = near.nearest(xs[out], ys[out])[0]
+    sig = dec.nearby_signatures(near, xs, ys, county, home)
+    has = np.flatnonzero(sig != 0)
+    if not len(has):
+        return ()
+    pairs = np.column_stack([key[rows[has]].astype(np.int64), sig[has]])
+    found, first, which = np.unique(pairs, axis=0, return_index=True, return_inverse=True)
+    extra = []
+    for (k, s), i in zip(found.tolist(), first.tolist(), strict=True):
+        j = int(has[i])
+        extra.append(table.nearby(k, s, xs[j], ys[j], int(county[j]), int(home[j])))
+    key[rows[has]] = (len(table.known) + which.ravel()).astype(np.int32)
+    return tuple(extra)
 
 
 ZIP_TEXT = r"^[0-9]{5}(?:[-\s]?[0-9]{4})?$"
@@ -339,6 +383,118 @@ def assign_texts(ctx: Context, texts: pa.Array | Sequence[str | None]) -> Assign
     return Assignment(key, table, tuple(extra))
 
 
+def _cells(column: pa.Array | pa.ChunkedArray | Sequence[str | None] | None, n: int) -> list[str]:
+    """A column as trimmed text per row ('' for empty, null or no column)."""
+    if column is None:
+        return [""] * n
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    arr = column if isinstance(column, pa.Array) else pa.array(column, type=pa.string())
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    text = pc.utf8_trim_whitespace(pc.fill_null(pc.cast(arr, pa.string()), ""))
+    return [str(x) for x in text.to_pylist()]
+
+
+def assign_parts(
+    ctx: Context,
+    *,
+    zips: pa.Array | pa.ChunkedArray | Sequence[str | None] | None = None,
+    streets: pa.Array | pa.ChunkedArray | Sequence[str | None] | None = None,
+    cities: pa.Array | pa.ChunkedArray | Sequence[str | None] | None = None,
+    states: pa.Array | pa.ChunkedArray | Sequence[str | None] | None = None,
+) -> Assignment:
+    """Office per address kept in parts (street, city, state, ZIP code: any of the columns).
+
+    A row answers from its ZIP code (read as `assign_zips` reads one, spreadsheet repairs
+    included), else from its city and state, else from its state (or its city, or its street,
+    alone): what `locate` answers for a full address. When a part is empty or its ZIP code
+    cannot be read, the reason says what the row was answered from and what it lacked."""
+    given = {"street": streets, "city": cities, "state": states, "ZIP code": zips}
+    n = next(len(c) for c in given.values() if c is not None)
+    street, city, state = _cells(streets, n), _cells(cities, n), _cells(states, n)
+    table = key_table(ctx)
+    n_table = len(table.known)
+    if zips is not None:
+        by_zip = assign_zips(ctx, zips)
+        cells = zip_cells(zips)
+        use_zip, zip_missing = cells.ok, cells.missing
+        key, extra = by_zip.key.copy(), by_zip.extra
+    else:
+        use_zip = zip_missing = np.zeros(n, dtype=bool)
+        key, extra = np.zeros(n, dtype=np.int32), ()
+    others = np.flatnonzero(~use_zip)
+    texts = {"street": street, "city": city, "state": state}
+    kept = [name for name in texts if given[name] is not None]
+    queries: list[str] = []
+    notes: list[str] = [""] * n
+    for i in range(n):
+        lacks = [name for name in kept if not texts[name][i]]
+        if zips is not None and not use_zip[i] and zip_missing[i]:
+            lacks.append("ZIP code")
+        said = [f"no {', '.join(lacks)}"] if lacks else []
+        if zips is not None and not use_zip[i] and not zip_missing[i]:
+            said.append("its ZIP code does not read as one")
+        if use_zip[i]:
+            notes[i] = f"from the ZIP code ({'; '.join(said)})" if said else ""
+            continue
+        if city[i] and state[i]:
+            used, query = "the city and state", f"{city[i]}, {state[i]}"
+        elif state[i]:
+            used, query = "the state alone", state[i]
+        elif city[i]:
+            used, query = "the city alone", city[i]
+        else:
+            used, query = "the street alone", street[i]
+        queries.append(query)
+        notes[i] = f"from {used} ({'; '.join(said)})" if said and query else ""
+    a = Assignment(key, table, tuple(extra))
+    if len(others):
+        a = merged(a, assign_texts(ctx, queries), others)
+    return _with_notes(a, notes, n_table)
+
+
+def merged(a: Assignment, b: Assignment, rows: npt.NDArray[np.intp], note: str = "") -> Assignment:
+    """`a` with the rows `rows` answered by `b` (an assignment of those rows, in order), their
+    reasons led by `note` when one is given."""
+    n_table = len(a.table.known)
+    k = b.key.astype(np.int64)
+    key = a.key.copy()
+    key[rows] = np.where(k >= n_table, k + len(a.extra), k).astype(np.int32)
+    out = Assignment(key, a.table, (*a.extra, *b.extra))
+    if not note:
+        return out
+    notes = [""] * len(key)
+    for r in rows.tolist():
+        notes[r] = note
+    return _with_notes(out, notes, n_table)
+
+
+def _with_notes(a: Assignment, notes: list[str], n_table: int) -> Assignment:
+    """`a` with each noted row's reason led by its note ('from the ZIP code (no street): ...')."""
+    noted = [i for i, note in enumerate(notes) if note]
+    if not noted:
+        return a
+    a.table.ensure(a.key)
+    extra = list(a.extra)
+    made: dict[tuple[int, str], int] = {}
+    key = a.key.copy()
+    for i in noted:
+        k = int(a.key[i])
+        slot = made.get((k, notes[i]))
+        if slot is None:
+            d: Decision | Answer
+            if k < n_table:
+                decided = a.table.dec.entry(k)
+                d, reason = decided, short(decided.reason)
+            else:
+                d, reason = extra[k - n_table]
+            extra.append((d, f"{notes[i]}: {reason}"))
+            slot = made[(k, notes[i])] = n_table + len(extra) - 1
+        key[i] = slot
+    return Assignment(key, a.table, tuple(extra))
+
+
 def result_columns(ctx: Context, a: Assignment) -> dict[str, pa.Array]:
     """The five output columns, dictionary-encoded: office_id, office_name, status, county_fips, reason.
 
@@ -358,8 +514,8 @@ def result_columns(ctx: Context, a: Assignment) -> dict[str, pa.Array]:
             reason = short(d.reason)
         else:
             d, reason = a.extra[key - n_table]
-        values["office_id"].append("|".join(o.id for o in d.responsible))
-        values["office_name"].append("|".join(o.name for o in d.responsible))
+        values["office_id"].append("|".join(o.id for o in d.offices))  # nearby ones after
+        values["office_name"].append("|".join(o.name for o in d.offices))
         values["status"].append(d.status)
         values["county_fips"].append("|".join(c.fips for c in d.counties))
         values["reason"].append(reason)

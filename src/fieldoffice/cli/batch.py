@@ -24,7 +24,24 @@ OutputOpt = Annotated[
 LatOpt = Annotated[str | None, typer.Option("--lat", help="Latitude column.")]
 LonOpt = Annotated[str | None, typer.Option("--lon", help="Longitude column.")]
 ZipOpt = Annotated[str | None, typer.Option("--zip", help="ZIP code column.")]
-AddressOpt = Annotated[str | None, typer.Option("--address", help="Street address column.")]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--address",
+        help="Address column: a whole address, or the street beside city/state/ZIP columns.",
+    ),
+]
+StreetOpt = Annotated[str | None, typer.Option("--street", help="Street column (123 Main St).")]
+CityOpt = Annotated[str | None, typer.Option("--city", help="City column.")]
+StateOpt = Annotated[str | None, typer.Option("--state", help="State column (name or USPS code).")]
+PreferOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--prefer",
+        help="A file with coordinates and address columns is read by its coordinates; "
+        "'--prefer address' reads the address columns instead.",
+    ),
+]
 PlaceOpt = Annotated[
     str | None, typer.Option("--place", help="Place column ('Reno, NV', a county, a state).")
 ]
@@ -59,6 +76,10 @@ def assign(
     zip_column: ZipOpt = None,
     address: AddressOpt = None,
     place: PlaceOpt = None,
+    street: StreetOpt = None,
+    city: CityOpt = None,
+    state: StateOpt = None,
+    prefer: PreferOpt = None,
     engine: EngineOpt = "local",
     scheduler: SchedulerOpt = None,
     encoding: EncodingOpt = "utf-8",
@@ -72,8 +93,12 @@ def assign(
     Every input row is kept, in order; a row that cannot be read (even one that cannot be
     parsed, or is not in the --encoding) is kept with status 'invalid' and a reason naming its
     line. A ZIP code a spreadsheet turned into a number (2108, 10001.0) is read as the ZIP code
-    (02108, 10001), and its reason says so. A summary goes to stderr. Exit code 1 if any row was
-    invalid.
+    (02108, 10001), and its reason says so. An address in columns (Address or Street, City,
+    State, Zip Code: found by their headers, or named with --street/--city/--state/--zip) is
+    read whole; a row with only some of them answers from its ZIP code, else its city and state,
+    else its state, and its reason says which. Coordinates come first in a file that also has
+    address columns (a row without them falls back to its address), unless --prefer address.
+    A summary goes to stderr. Exit code 1 if any row was invalid.
     """
     from fieldoffice.batch.assign import run_assign, stderr_is_terminal
     from fieldoffice.core.files import Interrupted
@@ -81,7 +106,8 @@ def assign(
     ctx, version = directory_in_force(directory, database)
     if verbose:
         say_version(version, to_stderr=True)
-    flags = {"lat": lat, "lon": lon, "zip": zip_column, "address": address, "place": place}
+    flags = {"lat": lat, "lon": lon, "zip": zip_column, "address": address, "place": place,
+             "street": street, "city": city, "state": state, "prefer": prefer}  # fmt: skip
     if engine == "dask":
         from fieldoffice.batch.dask_engine import run_assign_dask
 

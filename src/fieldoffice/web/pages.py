@@ -108,9 +108,27 @@ class Pages:
             words=directory_words(d, lang),
             # the directory's own words are English: say so inside pages in another language
             data_lang=Markup(' lang="en"') if lang != "en" else "",
-            boundaries=f"{version.get('source', '')}, {version.get('scale', '')}", **ctx,
+            boundaries=f"{version.get('source', '')}, {version.get('scale', '')}",
+            in_force=self.in_force(), **ctx,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status)
+
+    def in_force(self) -> tuple[int | None, str]:
+        """(the store's version id, or None for a file; the day it took effect) of the version
+        this request is answered from: a store's version took effect when it was published,
+        not on the date its text was first written."""
+        site = self.site
+        number = site.version
+        store = self.live.store
+        if number is None or store is None:
+            return None, site.ctx.directory.effective_date.isoformat()
+
+        def read() -> str:
+            from fieldoffice.store.versions import get
+
+            return get(store, number)[0].effective_date
+
+        return number, site.ctx.memo(f"web-version-date-{number}", read)
 
     def route_url(self, request: Request, lang: str) -> str:
         """This page in `lang`, built from the route that matched (its path template and path
