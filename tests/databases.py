@@ -13,6 +13,11 @@ A pytest plugin (loaded from tests/conftest.py). Its fixtures:
 The server binaries come from Debian's ``postgresql`` package (/usr/lib/postgresql/*/bin),
 which scripts/test installs. Without them the PostgreSQL tests fail and say so; set
 FIELDOFFICE_TEST_POSTGRES=off to skip them instead.
+
+- ``redis_server``: a throwaway Redis (Debian's ``redis-server``, which scripts/test installs),
+  started the same way, once per session and only when a test needs it: listening on a Unix
+  socket in a temporary folder (no TCP port), persisting nothing, stopped and removed at the end.
+  FIELDOFFICE_TEST_REDIS=off skips the tests that need it.
 """
 
 from __future__ import annotations
@@ -233,3 +238,69 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite:///{tmp_path / 'store.db'}"
     else:
         yield request.getfixturevalue("postgres_url")
+
+
+REDIS_ENV = "FIELDOFFICE_TEST_REDIS"
+
+
+@dataclass(frozen=True)
+class RedisServer:
+    """A running throwaway Redis, reached through its Unix socket."""
+
+    socket: Path
+
+    @property
+    def url(self) -> str:
+        """As `serve --redis` and $FIELDOFFICE_REDIS take it."""
+        return f"unix://{self.socket}"
+
+
+def _redis_answers(socket_path: Path) -> bool:
+    import socket
+
+    if not socket_path.exists():
+        return False
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(1)
+            s.connect(str(socket_path))
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """Start a throwaway Redis (Unix socket only, nothing saved) for this session; stop it and
+    remove its folder at the end."""
+    import time
+
+    if os.environ.get(REDIS_ENV, "").strip().lower() == "off":
+        pytest.skip(f"Redis tests are off ({REDIS_ENV}=off)")
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).is_file():
+        pytest.fail("redis-server not found. Run the tests with scripts/test, which installs "
+                    f"Debian's redis-server package, or set {REDIS_ENV}=off to skip them.",
+                    pytrace=False)  # fmt: skip
+    base = Path(tempfile.mkdtemp(prefix="fieldoffice-redis-", dir="/tmp"))
+    sock, log = base / "redis.sock", base / "redis.log"
+    args = ["--port", "0", "--unixsocket", str(sock), "--unixsocketperm", "700", "--save", "",
+            "--appendonly", "no", "--dir", str(base), "--logfile", str(log), "--daemonize", "no"]  # fmt: skip
+    server = subprocess.Popen([binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 20
+        while not _redis_answers(sock):
+            if server.poll() is not None or time.monotonic() > deadline:
+                shown = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+                pytest.fail(f"redis-server did not start:\n{shown}", pytrace=False)
+            time.sleep(0.05)
+        yield RedisServer(sock)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        shutil.rmtree(base, ignore_errors=True)

@@ -66,13 +66,14 @@ def listen(db: Database, heard: Callable[[int | None], None], stop: Callable[[],
     says so (checked every `wait` seconds). Runs in the caller's thread, on its own connection;
     raises if the connection is lost (the caller falls back to polling and listens again)."""
     conn = db.engine.raw_connection()
+    raw: Any = conn.driver_connection
     try:
         conn.detach()  # its own session for LISTEN: never returned to the pool
-        raw: Any = conn.driver_connection
+        raw.rollback()  # (the pool's liveness check may have left a transaction open)
         raw.autocommit = True
         raw.execute(f"LISTEN {CHANNEL}")
         while not stop():
             for note in raw.notifies(timeout=wait, stop_after=1):
                 heard(int(note.payload) if note.payload.isdigit() else None)
     finally:
-        conn.close()
+        raw.close()

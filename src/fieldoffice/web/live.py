@@ -135,8 +135,9 @@ class LiveSite:
         while not self._stop.is_set():
             try:
                 listen(store, heard, self._stop.is_set)
-            except Exception:
-                log.warning("lost the store's publish channel; polling until it is back")
+            except Exception as exc:
+                log.warning("lost the store's publish channel (%s); polling until it is back",
+                            type(exc).__name__)  # fmt: skip
                 self._stop.wait(1.0)
 
     def stop(self) -> None:
