@@ -143,6 +143,7 @@ def main() -> None:
     processes: list[subprocess.Popen[bytes]] = []
     runs: dict[str, list[Run]] = {}
     prefix = Path(tempfile.mkdtemp(prefix="fieldoffice-bench-nginx-", dir="/tmp"))
+    prefix.chmod(0o755)  # nginx's workers (nobody, when started as root) write the cache there
     try:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
