@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fieldoffice.cli.app import ADDRESS, DatabaseOpt, JsonOpt, actor, emit, open_store, table
+from fieldoffice.cli.app import ADDRESS, DatabaseOpt, JsonOpt, actor, open_store, table
+from fieldoffice.cli.terminal import emit, json_safe, safe, safe_row
 from fieldoffice.core.errors import InvalidInput, NotFound
 from fieldoffice.core.files import write_atomically
 
@@ -76,7 +77,7 @@ def db_export(
         sys.stdout.buffer.flush()
         return
     write_atomically(output, data, hint="give a file name, e.g. -o offices.geojson")
-    sys.stderr.write(f"wrote {what} to {output} ({len(data):,} bytes)\n")
+    sys.stderr.write(f"wrote {what} to {safe(output)} ({len(data):,} bytes)\n")
 
 
 def _print_findings(details: object) -> None:
@@ -87,7 +88,7 @@ def _print_findings(details: object) -> None:
         return
     for severity in ("errors", "warnings"):
         for f in details.get(severity) or []:
-            sys.stderr.write(finding_line(f) + "\n")
+            sys.stderr.write(safe(finding_line(f)) + "\n")
 
 
 @db_app.command("import")
@@ -120,9 +121,9 @@ def db_import(
         d = drafts.replace(db, text, base=base.etag, actor=who, address=ADDRESS,
                            action="import", keep_text=True)  # fmt: skip
         if d.revision == base.revision and d.toml == base.toml:
-            print(f"{file} is the draft already (revision {d.revision})")
+            print(f"{safe(file)} is the draft already (revision {d.revision})")
         else:
-            print(f"imported {file} as the draft (revision {d.revision})")
+            print(f"imported {safe(file)} as the draft (revision {d.revision})")
         if not publish:
             if acknowledge_warnings:
                 sys.stderr.write(
@@ -135,7 +136,7 @@ def db_import(
                                     acknowledge_warnings=acknowledge_warnings, base=d.etag)  # fmt: skip
         except Conflict as exc:
             if exc.code == "nothing_to_publish":
-                print(f"{file} is the published version already: nothing to publish")
+                print(f"{safe(file)} is the published version already: nothing to publish")
                 return
             _print_findings(exc.details)
             if exc.code == "warnings_not_acknowledged":
@@ -145,7 +146,7 @@ def db_import(
                            "now, not published") from None  # fmt: skip
     print(f"published version {info.id}:")
     for line in info.summary():
-        print(f"  {line}")
+        print(f"  {safe(line)}")
 
 
 @db_app.command("versions")
@@ -166,7 +167,7 @@ def db_versions(as_json: JsonOpt = False, database: DatabaseOpt = None) -> None:
         said = v.summary()
         first = (said[0] if said else "") + (f" (+{len(said) - 1} more)" if len(said) > 1 else "")
         rows.append((str(v.id), v.published_at, v.published_by, first))
-    table(("id", "published", "by", "what changed"), rows)
+    table(("id", "published", "by", "what changed"), [safe_row(r) for r in rows])
 
 
 @db_app.command("audit")
@@ -193,12 +194,12 @@ def db_audit(
         raise InvalidInput("--limit must be at least 1")
     with open_store(database) as db:
         if jsonl:
-            for line in audit.json_lines(db):
-                sys.stdout.write(line)
+            for line in audit.json_lines(db):  # (JSON, its strings escaped for a terminal)
+                sys.stdout.write(json_safe(line))
             return
         found = audit.entries(db, limit=limit)
     rows = [(str(e.id), e.at, e.actor, e.address, e.action, e.target) for e in found]
-    table(("id", "at", "actor", "from", "action", "target"), rows)
+    table(("id", "at", "actor", "from", "action", "target"), [safe_row(r) for r in rows])
     if len(found) == limit:
         sys.stderr.write(f"(the newest {limit} entries; --limit N for more, --jsonl for all)\n")
 
@@ -217,6 +218,9 @@ def db_rollback(
     """
     from fieldoffice.store import versions
 
+    if not 1 <= version <= versions.MAX_ID:
+        raise InvalidInput(f"there is no version {str(version)[:30]}: versions are numbered from 1 to {versions.MAX_ID:,}",
+                           hint="`fieldoffice db versions` lists them")  # fmt: skip
     with open_store(database) as db:
         info, _ = _version_of(db, version)
         if not yes:
@@ -228,7 +232,7 @@ def db_rollback(
         new = versions.rollback(db, version, actor=actor(), address=ADDRESS)
     print(f"published version {new.id}, the content of version {version}:")
     for line in new.summary():
-        print(f"  {line}")
+        print(f"  {safe(line)}")
 
 
 @db_app.command("info")
@@ -241,12 +245,12 @@ def db_info(database: DatabaseOpt = None) -> None:
         d = drafts.current(db)
         held = versions.current_version(db)
         shown, dialect = db.shown, db.dialect
-    print(f"database:  {shown}")
+    print(f"database:  {safe(shown)}")
     print(f"dialect:   {dialect}")
     print(f"versions:  {len(found)}")
     if found:
         v = found[0]
-        print(f"in force:  version {v.id}, published {v.published_at} by {v.published_by}")
+        print(f"in force:  version {v.id}, published {v.published_at} by {safe(v.published_by)}")
     same = held is not None and held.toml == d.toml
-    print(f"draft:     revision {d.revision}, {d.updated_at} by {d.updated_by}"
+    print(f"draft:     revision {d.revision}, {d.updated_at} by {safe(d.updated_by)}"
           f"{' (the version in force)' if same else ' (not published)'}")  # fmt: skip

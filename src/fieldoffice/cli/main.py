@@ -9,6 +9,7 @@ import sys
 import typer
 
 from fieldoffice.cli.app import app
+from fieldoffice.cli.terminal import safe
 from fieldoffice.core.errors import FieldOfficeError
 from fieldoffice.core.files import interrupted_by
 
@@ -32,7 +33,8 @@ def main() -> None:
         sys.stderr.write("fieldoffice: interrupted\n")
         sys.exit(130)
     except FieldOfficeError as exc:
-        sys.stderr.write(f"fieldoffice: error: {exc}\n")
+        # (a message may quote stored or typed text: it is escaped for the terminal)
+        sys.stderr.write(f"fieldoffice: error: {safe(exc)}\n")
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("fieldoffice: interrupted\n")
@@ -41,10 +43,10 @@ def main() -> None:
         name = "" if exc.filename is None else str(exc.filename)
         name = name if len(name) <= 200 else name[:200] + "..."
         where = f"{name}: " if name else ""
-        sys.stderr.write(f"fieldoffice: error: {where}{exc.strerror or exc}\n")
+        sys.stderr.write(f"fieldoffice: error: {safe(where)}{safe(exc.strerror or exc)}\n")
         sys.exit(2)
     except UnicodeError as exc:
-        sys.stderr.write(f"fieldoffice: error: text not in the expected encoding: {exc}\n")
+        sys.stderr.write(f"fieldoffice: error: text not in the expected encoding: {safe(exc)}\n")
         sys.exit(2)
     except RecursionError:
         sys.stderr.write("fieldoffice: error: the input is nested too deeply to read\n")
@@ -58,7 +60,7 @@ def main() -> None:
             first = (
                 str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
             )
-            sys.stderr.write(f"fieldoffice: error: the input file cannot be read: {first}\n")
+            sys.stderr.write(f"fieldoffice: error: the input file cannot be read: {safe(first)}\n")
             sys.exit(2)
         if not _is_click_error(exc):
             raise
@@ -66,7 +68,7 @@ def main() -> None:
         ctx = getattr(exc, "ctx", None)
         see = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
         message = str(exc.format_message()).rstrip(".")  # type: ignore[attr-defined]
-        sys.stderr.write(f"fieldoffice: error: {message}{see}\n")
+        sys.stderr.write(f"fieldoffice: error: {safe(message)}{safe(see)}\n")
         sys.exit(int(getattr(exc, "exit_code", 2)))
 
 

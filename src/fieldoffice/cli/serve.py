@@ -48,6 +48,14 @@ KeepAliveOpt = Annotated[
 MaxConnectionsOpt = Annotated[
     int, typer.Option(help="Open connections per worker; over it: 503 and close.")
 ]
+PublicUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="The site's address as the public reaches it, e.g. https://offices.example.org: "
+        "the Atom feed's links are made from it, never from a request's Host. Default: "
+        "$FIELDOFFICE_PUBLIC_URL, else http://HOST:PORT."
+    ),
+]
 MaxPendingOpt = Annotated[
     int, typer.Option(help="Requests being answered at once per worker; over it: 503.")
 ]
@@ -67,6 +75,7 @@ def serve(
     max_connections: MaxConnectionsOpt = 1000,
     max_pending: MaxPendingOpt = 64,
     database: DatabaseOpt = None,
+    public_url: PublicUrlOpt = None,
 ) -> None:
     """Serve the contact page, the lookup, the map and the JSON API (http://HOST:PORT/).
 
@@ -74,9 +83,18 @@ def serve(
     $FIELDOFFICE_DATABASE, else a SQLite file in the user data folder), seeded from the shipped
     directory on first start, with the editors' pages at /admin. --directory alone serves that
     file read-only; with --database it seeds an empty store."""
-    from fieldoffice.web.settings import ServeSettings, SettingsError, host_list
+    from fieldoffice.web.settings import (
+        PUBLIC_URL_ENV,
+        ServeSettings,
+        SettingsError,
+        host_list,
+        port_number,
+    )
+    from fieldoffice.web.settings import public_url as checked_url
 
     try:
+        port_number(port)
+        base = checked_url(public_url or os.environ.get(PUBLIC_URL_ENV) or _own_url(host, port))
         hosts = host_list(allowed_hosts) if allowed_hosts is not None else _default_hosts(host)
         settings = ServeSettings(
             rate_limit=None if rate_limit.strip().lower() == "off" else rate_limit,
@@ -93,7 +111,14 @@ def serve(
         raise InvalidInput(str(exc)) from None
     if workers < 1:
         raise InvalidInput("--workers must be at least 1")
+    os.environ[PUBLIC_URL_ENV] = base  # (the workers make the feed's links from it)
     _run(host, port, settings, resolve_directory_path(directory), database)
+
+
+def _own_url(host: str, port: int) -> str:
+    """The address serve announces, as the public base URL when none is configured."""
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{f'[{shown}]' if ':' in shown else shown}:{port}"
 
 
 def _default_hosts(host: str) -> tuple[str, ...]:

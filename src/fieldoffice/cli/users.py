@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from fieldoffice.cli.app import ADDRESS, DatabaseOpt, JsonOpt, actor, emit, open_store, table
+from fieldoffice.cli.app import ADDRESS, DatabaseOpt, JsonOpt, actor, open_store, table
+from fieldoffice.cli.terminal import emit, safe, safe_row
 from fieldoffice.core.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
@@ -87,7 +88,7 @@ def users_add(
                            hint=f"choose another name, or `fieldoffice users role {name} ROLE`")  # fmt: skip
         account = add_user(db, name, role, _password(password_stdin), actor=actor(),
                            address=ADDRESS)  # fmt: skip
-        print(f"added {account.name} ({account.role}) to {db.shown}")
+        print(f"added {safe(account.name)} ({account.role}) to {safe(db.shown)}")
 
 
 @users_app.command("token")
@@ -108,7 +109,7 @@ def users_token(
     sys.stdout.flush()
     sys.stderr.write(
         f"fieldoffice: this is the only time the token is shown (the store keeps its hash); "
-        f"send it as 'Authorization: Bearer <token>'; `fieldoffice users revoke {name}` revokes it\n"
+        f"send it as 'Authorization: Bearer <token>'; `fieldoffice users revoke {safe(name)}` revokes it\n"
     )
 
 
@@ -131,9 +132,9 @@ def users_revoke(
     with open_store(database) as db:
         count = revoke(db, name, token, actor=actor(), address=ADDRESS)
     if count == 0:
-        print(f"{name} has no live tokens: nothing revoked")
+        print(f"{safe(name)} has no live tokens: nothing revoked")
     else:
-        print(f"revoked {count} token{'s' if count != 1 else ''} of {name}")
+        print(f"revoked {count} token{'s' if count != 1 else ''} of {safe(name)}")
 
 
 @users_app.command("list")
@@ -149,7 +150,7 @@ def users_list(as_json: JsonOpt = False, database: DatabaseOpt = None) -> None:
     if not found:
         print("no users yet: add one with `fieldoffice users add NAME --role admin`")
         return
-    table(("name", "role", "tokens"), [(a.name, a.role, str(n)) for a, n in found])
+    table(("name", "role", "tokens"), [safe_row((a.name, a.role, str(n))) for a, n in found])
 
 
 @users_app.command("role")
@@ -165,7 +166,7 @@ def users_role(
     with open_store(database) as db:
         old = _known_role(db, name)
         set_role(db, name, role, actor=actor(), address=ADDRESS)
-    print(f"{name} is now {role} (was {old})")
+    print(f"{safe(name)} is now {role} (was {old})")
 
 
 @users_app.command("password")
@@ -184,4 +185,4 @@ def users_password(
     with open_store(database) as db:
         _known_role(db, name)
         set_password(db, name, _password(password_stdin), actor=actor(), address=ADDRESS)
-    print(f"changed the password of {name}; their browser sessions are signed out")
+    print(f"changed the password of {safe(name)}; their browser sessions are signed out")

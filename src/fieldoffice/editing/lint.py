@@ -3,13 +3,15 @@
 Errors make the directory unusable (an unresolved clause, a duplicate id, a schema violation, a
 reported contact that is also listed or cannot be read). Warnings are what the page really says
 but a reader should know (counties nobody covers, counties claimed twice, regions that share
-counties, an office with no way to reach it, words not translated). Notes are worth a look
+counties, an office with no way to reach it, words not translated, two offices of one name,
+characters that look like others or show nothing). Notes are worth a look
 (low-confidence regions, territories in several pieces). `finding_line` is how a finding is
 printed, wherever it is printed.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
@@ -158,6 +160,8 @@ def lint_directory(
                 )
             )
     findings += _reported_but_listed(directory)
+    findings += _lookalikes(directory)
+    findings += _duplicate_names(directory)
     findings += _untranslated(directory, languages)
     findings += _uncovered(gaz, regions, by_county)
     findings += _overlaps(gaz, by_county)
@@ -165,6 +169,74 @@ def lint_directory(
     findings += _overlapping_regions(regions)
     findings += _not_contiguous(gaz, by_county)
     return findings
+
+
+# characters that show nothing, or reorder what follows: zero-width spaces and joiners, the
+# soft hyphen, word joiners, bidirectional marks, embeddings, overrides and isolates, the BOM
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f"
+                        "\u202a-\u202e\u2060-\u206f\u3164\ufeff\uffa0]")  # fmt: skip
+
+
+def _texts(directory: Directory) -> list[tuple[str, str]]:
+    """Every text a reader sees or an answer quotes, with where it is."""
+    out: list[tuple[str, str]] = []
+    for o in directory.offices:
+        for key in ("name", "city", "aor", "phone", "email"):
+            value = getattr(o, key)
+            if value:
+                out.append((f"office {o.id!r}: {key}", value))
+    for key in ("name", "phone", "email", "text", "about"):
+        value = getattr(directory.media, key)
+        if value:
+            out.append((f"media: {key}", value))
+    for key in ("organization", "unit", "title", "credit_line"):
+        value = getattr(directory, key)
+        if value:
+            out.append((key, value))
+    out += [(f"notice {n.id!r}", n.text) for n in directory.notices]
+    out += [("official domain", d) for d in directory.official_domains]
+    for c in directory.listed_contacts:
+        out += [(f"contact {c.get('id')!r}: {k}", str(c[k])) for k in ("name", "phone", "email", "text") if c.get(k)]  # fmt: skip
+    return out
+
+
+def _lookalikes(directory: Directory) -> list[Finding]:
+    """Text that is not what it looks like (Unicode TR39): characters of another script that
+    look like Latin ones (a Cyrillic 'е' in 'Dеnver'), and characters that show nothing or
+    reorder the text (zero-width, bidirectional controls). A reader, or a search, is misled."""
+    from confusable_homoglyphs import confusables  # type: ignore[import-untyped]
+
+    out = []
+    for place, text in _texts(directory):
+        hidden = sorted({f"U+{ord(c):04X}" for c in _INVISIBLE.findall(text)})
+        if hidden:
+            out.append(Finding("invisible_characters", "warning",
+                               f"{place} holds characters that show nothing or reorder the text ({', '.join(hidden)})",
+                               len(hidden), {"where": place, "characters": hidden}))  # fmt: skip
+        found = confusables.is_confusable(text, greedy=True, preferred_aliases=["latin", "common"])
+        if found:
+            chars = sorted({f"{h['character']} (U+{ord(h['character']):04X}, {h['alias']})" for h in found})  # fmt: skip
+            out.append(Finding("confusable_characters", "warning",
+                               f"{place} holds characters that look like Latin letters but are not: {', '.join(chars)}",
+                               len(chars), {"where": place, "characters": chars}))  # fmt: skip
+    return out
+
+
+def _duplicate_names(directory: Directory) -> list[Finding]:
+    """Two offices a reader cannot tell apart by name (the same words, whatever the case,
+    spacing or invisible characters)."""
+    import unicodedata
+
+    by_name: defaultdict[str, list[str]] = defaultdict(list)
+    names = {}
+    for o in directory.offices:
+        key = " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", o.name)).casefold().split())
+        by_name[key].append(o.id)
+        names.setdefault(key, o.name)
+    return [Finding("duplicate_name", "warning",
+                    f"offices {', '.join(map(repr, ids))} have the same name, {names[key]!r}",
+                    len(ids), {"offices": ids})
+            for key, ids in by_name.items() if len(ids) > 1]  # fmt: skip
 
 
 def _untranslated(directory: Directory, languages: tuple[str, ...]) -> list[Finding]:

@@ -68,9 +68,10 @@ def check_password(password: str) -> str:
 
 
 def _user(s: DbSession, name: str) -> User:
-    u = s.scalar(select(User).where(User.name == name))
+    # (a name no account can have is not looked up: PostgreSQL refuses a NUL in a query)
+    u = s.scalar(select(User).where(User.name == name)) if _NAME.match(name) else None
     if u is None:
-        raise NotFound(f"no user {name!r}", hint="`fieldoffice users list` shows who there is")
+        raise NotFound(f"no user {name[:64]!r}", hint="`fieldoffice users list` shows who there is")
     return u
 
 

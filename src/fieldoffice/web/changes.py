@@ -1,11 +1,13 @@
 """What the public learns about changes: /changes (a page, English and Spanish), /changes.atom
 (an Atom feed, RFC 4287) and /api/v1/versions with each version's diff. Only published versions
 ever appear here; a draft never does. These routes exist on a server with a store; one serving
-a directory file keeps no versions."""
+a directory file keeps no versions. The feed's absolute links come from the configured public
+base URL (settings.configured_public_url), never from the request."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any
 from xml.etree import ElementTree as ET
 
@@ -32,7 +34,11 @@ def _store(request: Request) -> Database:
 
 
 def _base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
+    """The public base URL (--public-url, $FIELDOFFICE_PUBLIC_URL): never the request's Host,
+    which a client chooses, while the feed it makes is cached and sent to everyone."""
+    from fieldoffice.web.settings import configured_public_url
+
+    return configured_public_url()
 
 
 def atom_feed(items: list[versions.VersionInfo], base: str, lang: str, title: str) -> bytes:
@@ -40,9 +46,9 @@ def atom_feed(items: list[versions.VersionInfo], base: str, lang: str, title: st
     ET.register_namespace("", ATOM)
 
     def el(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        e = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _xml(v) for k, v in attrs.items()})
         if text is not None:
-            e.text = text
+            e.text = _xml(text)
         return e
 
     page = f"{base}{PREFIX[lang]}/changes"
@@ -76,6 +82,15 @@ def atom_feed(items: list[versions.VersionInfo], base: str, lang: str, title: st
         el(entry, "summary", "\n".join(v.summary(lang)), type="text")
     xml: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
     return xml
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    """Text XML 1.0 can hold: a character it cannot (a control character in text stored before
+    the store refused them) becomes U+FFFD, so the feed stays well-formed."""
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def changes_router(pages: Any) -> APIRouter:

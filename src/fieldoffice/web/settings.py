@@ -6,12 +6,15 @@ Settings reach worker processes through one environment variable, as the directo
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SETTINGS_ENV = "FIELDOFFICE_SERVE_SETTINGS"
+PUBLIC_URL_ENV = "FIELDOFFICE_PUBLIC_URL"  # the site's public base URL: the feed's links
+DEFAULT_PUBLIC_URL = "http://localhost:8000"
 RATE = re.compile(r"^\s*(\d+)\s*(?:/|\s+per\s+)\s*(\d+\s*)?(second|minute|hour|day)s?\s*$", re.I)
 
 
@@ -40,8 +43,9 @@ class ServeSettings:
         for name in ("max_header_bytes", "max_headers", "max_connections", "max_pending"):
             if getattr(self, name) < 1:
                 raise SettingsError(f"--{name.replace('_', '-')} must be at least 1")
-        if self.header_timeout <= 0 or self.keep_alive < 1:
-            raise SettingsError("--header-timeout and --keep-alive must be positive")
+        timeout = self.header_timeout
+        if not math.isfinite(timeout) or timeout <= 0 or self.keep_alive < 1:
+            raise SettingsError(f"--header-timeout and --keep-alive must be finite positive numbers of seconds, not {self.header_timeout} and {self.keep_alive}")  # fmt: skip
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
@@ -74,3 +78,53 @@ def host_list(text: str) -> tuple[str, ...]:
     if not hosts:
         raise SettingsError("--allowed-hosts needs at least one host name, or '*' for any")
     return hosts
+
+
+def port_number(port: int) -> int:
+    """--port: 1 to 65535 (a larger number would be taken modulo 65536 by the system)."""
+    if not 1 <= port <= 65535:
+        raise SettingsError(f"--port must be from 1 to 65535, not {port}")
+    return port
+
+
+def public_url(text: str) -> str:
+    """--public-url / $FIELDOFFICE_PUBLIC_URL: the site's address as the public reaches it
+    (http or https, a host, an optional port and path; no query, fragment or user), without a
+    trailing slash. Every absolute link (the Atom feed's) is made from it, never from a
+    request's Host."""
+    from urllib.parse import urlsplit
+
+    shown = text.strip()[:200]
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        parts, port = None, None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or parts.username is not None or parts.password is not None or parts.query
+            or parts.fragment or any(c.isspace() or ord(c) < 32 for c in text.strip())):  # fmt: skip
+        raise SettingsError(f"cannot use {shown!r} as the public URL: give the site's address, "
+                            "such as https://offices.example.org (http or https, no query)")  # fmt: skip
+    del port  # (read to refuse a port that is no number)
+    return text.strip().rstrip("/")
+
+
+def configured_public_url(environ: Any = os.environ) -> str:
+    """The public base URL this process makes links from: $FIELDOFFICE_PUBLIC_URL (serve sets
+    it from --public-url, else from its own address), else http://localhost:8000."""
+    raw = environ.get(PUBLIC_URL_ENV, "")
+    if raw:
+        try:
+            return _checked(raw)
+        except SettingsError:
+            pass
+    return DEFAULT_PUBLIC_URL
+
+
+_seen: dict[str, str] = {}
+
+
+def _checked(raw: str) -> str:
+    if raw not in _seen:
+        _seen[raw] = public_url(raw)
+    return _seen[raw]

@@ -82,6 +82,7 @@ def test_done_when_edit_publish_audit_feed_as_of_and_rollback(database_url: str)
         # 2. a publisher's token (and an editor's)
         pub = bearer(store, "pub", "publisher")
         ed = bearer(store, "ed", "editor")
+        adm = bearer(store, "root", "admin")
         assert client.get("/api/v1/admin/me", headers=pub).json() == {"name": "pub", "role": "publisher"}  # fmt: skip
 
         # 3. an edit with the draft's ETag; a stale one; no token; the wrong role; no If-Match
@@ -141,7 +142,9 @@ def test_done_when_edit_publish_audit_feed_as_of_and_rollback(database_url: str)
         assert again.status_code == 409 and error_code(again) == "nothing_to_publish"
 
         # 5. the audit log holds the edit and the publish
-        entries = client.get("/api/v1/admin/audit", headers=ed).json()["entries"]
+        refused = client.get("/api/v1/admin/audit", headers=ed)  # the audit is for admins
+        assert refused.status_code == 403 and error_code(refused) == "forbidden"
+        entries = client.get("/api/v1/admin/audit", headers=adm).json()["entries"]
         edits = [e for e in entries if e["action"] == "edit"]
         assert [(e["actor"], e["target"]) for e in edits] == [("ed", "office denver")]
         assert edits[0]["detail"]["changes"] == [

@@ -371,6 +371,10 @@ def test_the_audit_page_and_its_json_lines(served: tuple[TestClient, Database]) 
     sign_in(client, store, "ed", "editor")
     _, form = office_form(client)
     post(client, "/admin/offices/denver", {**form, "name": NEW, "action": "save"})
+    for path in ("/admin/audit", "/admin/audit.jsonl"):  # the audit is for admins
+        assert client.get(path).status_code == 403, path
+    post(client, "/admin/logout", {}, page="/admin")
+    sign_in(client, store, "root", "admin")
     page = client.get("/admin/audit")
     assert page.status_code == 200 and "no-store" in page.headers["cache-control"]
     assert "<td>edit</td><td>office denver</td>" in page.text and "<td>login</td>" in page.text
@@ -378,7 +382,12 @@ def test_the_audit_page_and_its_json_lines(served: tuple[TestClient, Database]) 
     lines = client.get("/admin/audit.jsonl")
     assert lines.status_code == 200 and lines.headers["content-type"].startswith("application/jsonl")  # fmt: skip
     entries = [json.loads(x) for x in lines.text.splitlines()]
-    assert entries[0]["action"] == "seed" and entries[-1]["action"] == "edit"
+    assert entries[0]["action"] == "seed" and [e["action"] for e in entries[-4:]] == [
+        "edit",
+        "logout",
+        "user_added",
+        "login",
+    ]
     newest = audit.entries(store, limit=1)[0].id
     older = client.get(f"/admin/audit?before={newest}").text
     assert f'<td class="num">{newest}</td>' not in older and "older than entry" in older

@@ -1,7 +1,7 @@
 """The editors' JSON API under /api/v1/admin, for automation: the same store and the same rules
 as the /admin pages. `Authorization: Bearer <token>`; 401 without a valid token, 403 for the
-wrong role, 428 without If-Match on an edit, 412 for a stale one, 409 with the findings when
-lint blocks a publish."""
+wrong role (the audit log is for admins), 428 without If-Match on an edit, 412 for a stale one,
+409 with the findings when lint blocks a publish."""
 
 from __future__ import annotations
 
@@ -136,12 +136,12 @@ def rollback(request: Request, version_id: Annotated[int, Path(ge=1, le=2**31 - 
 
 
 @router.get(
-    "/audit", summary="The audit log, newest first (?format=jsonl: all of it, oldest first)"
+    "/audit", summary="The audit log, newest first (?format=jsonl: all of it, oldest first; admins)"
 )
 def get_audit(request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 200,
               before: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None, format: Annotated[str, Query(pattern="^(json|jsonl)$")] = "json",
-              account: Account = editor) -> Response:  # fmt: skip
-    store = store_of(request)
+              account: Account = admin) -> Response:  # fmt: skip
+    store = store_of(request)  # (admins only: it holds addresses and every failed sign-in)
     if format == "jsonl":
         return StreamingResponse(audit.json_lines(store), media_type="application/jsonl", headers=PRIVATE)  # fmt: skip
     found = audit.entries(store, limit=limit, before=before)

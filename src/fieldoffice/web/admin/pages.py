@@ -11,12 +11,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse, Response
 
 from fieldoffice.core.errors import (
     Conflict,
     FieldOfficeError,
     InvalidInput,
+    NotFound,
     StaleEdit,
     TooManyAttempts,
     Unauthorized,
@@ -72,7 +74,12 @@ class AdminPages(PublishingPages):
         return self.render(request, "login.html", next=_local(next), problem=None, name="")
 
     async def login(self, request: Request) -> Response:
-        form = await request.form()
+        try:
+            form = await request.form(max_files=0, max_fields=20)
+        except (UnicodeDecodeError, ValueError, HTTPException) as exc:  # not a form a browser sends
+            detail = getattr(exc, "detail", "") or "its body is not a readable form"
+            return self.render(request, "login.html", 400, next="/admin", name="",
+                               problem=f"The sign-in could not be read: {detail}.")  # fmt: skip
         name, password = str(form.get("name", ""))[:64], str(form.get("password", ""))[:1024]
         target = _local(str(form.get("next", "/admin")))
         store = store_of(request)
@@ -98,6 +105,25 @@ class AdminPages(PublishingPages):
         response = RedirectResponse("/admin/login", status_code=303, headers=PRIVATE)
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
         return response
+
+    # -- what only admins read ---------------------------------------------------------------
+    def audit_page(self, request: Request, before: int | None = None) -> Response:
+        """The audit log holds addresses and every failed sign-in: admins only."""
+        who = self.signed_in(request, "admin")
+        if isinstance(who, Response):
+            return who
+        return super().audit_page(request, before)
+
+    def audit_jsonl(self, request: Request) -> Response:
+        who = self.signed_in(request, "admin")
+        if isinstance(who, Response):
+            return who
+        return super().audit_jsonl(request)
+
+    async def rollback(self, request: Request, version_id: int) -> Response:
+        if not 1 <= version_id <= versions.MAX_ID:  # (a number no version has: not found, not 500)
+            raise NotFound(f"there is no version {str(version_id)[:30]}", hint="the publish page lists them")  # fmt: skip
+        return await super().rollback(request, version_id)
 
     # -- the draft ------------------------------------------------------------------------------
     def home(self, request: Request, uploaded: int | None = None) -> Response:
