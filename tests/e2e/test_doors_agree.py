@@ -1,7 +1,9 @@
-"""Batch and single lookups give the same status and offices for the same input.
+"""Batch and single lookups give the same status and offices, in the same order, for the same input.
 
-The inputs are chosen where they could disagree: points on county lines and coasts, within and
-just beyond the boundary tolerance of them, off shore, far out at sea, and every ZIP code.
+Every office is compared: a near_boundary row names the office it is in first, then the offices
+across the line, as the single answer does. The inputs are chosen where they could disagree: points
+on county lines and coasts, within and just beyond the boundary tolerance of them, off shore, far
+out at sea; every ZIP code (those whose area crosses a line among them); and populated places.
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from fieldoffice.batch.rows import STATUS_NAMES, assign_points, assign_zips, result_columns
-from fieldoffice.core.answer import Reason
+from fieldoffice.batch.rows import (
+    STATUS_NAMES,
+    assign_points,
+    assign_texts,
+    assign_zips,
+    result_columns,
+)
+from fieldoffice.core.answer import Answer, Reason
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.index_build import polygon_edges
 from fieldoffice.lookup.locate import Locator
@@ -23,6 +31,11 @@ from fieldoffice.lookup.wording import short
 from tests.cli.test_commands import run
 
 KM_PER_DEG = math.pi * 6371.0088 / 180
+
+
+def offices(single: Answer) -> str:
+    """Every office a single answer names, in its order (inside first, then nearby)."""
+    return "|".join(o.id for o in single.offices)
 
 
 def points_near_lines(ctx: Context, n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -59,20 +72,22 @@ def test_every_point_gets_the_same_status_offices_and_county(
     a = assign_points(ctx, lat=lat, lon=lon)
     columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
     seen: set[str] = set()
+    crossing = 0
     for i in range(len(lat)):
         single = locator.locate_point(lat=float(lat[i]), lon=float(lon[i]))
         got = (columns["status"][i], columns["office_id"][i], columns["county_fips"][i])
-        want = (
-            single.status,
-            "|".join(o.id for o in single.responsible),
-            "|".join(c.fips for c in single.counties),
-        )
+        want = (single.status, offices(single), "|".join(c.fips for c in single.counties))
         assert got == want, (float(lat[i]), float(lon[i]))
+        across = [o.name for o in single.offices if o.side == "nearby"]
+        if across:  # the reason names the office across the line
+            assert across[0] in columns["reason"][i]
+            crossing += 1
         # the batch's short reason is the single answer's reason code, worded briefly
         assert columns["reason"][i] == short(Reason(single.reason_code, single.reason_params))
         seen.add(single.status)
-    # the sample reaches every status a point can have
+    # the sample reaches every status a point can have, and many rows name offices across a line
     assert seen >= {"matched", "overlap", "near_boundary", "uncovered", "not_found"}
+    assert len(lat) >= 4000 and crossing >= 300
 
 
 def test_every_zip_gets_the_same_status_and_offices(ctx: Context, locator: Locator) -> None:
@@ -95,12 +110,34 @@ def test_every_zip_gets_the_same_status_and_offices(ctx: Context, locator: Locat
     zips = [*sorted(ctx.gazetteer.zips), *odd]
     a = assign_zips(ctx, zips)
     columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
+    crossing = 0
     for i, z in enumerate(zips):
         # batch repairs a ZIP a spreadsheet made a number (2108 -> 02108); one typed value is not
         padded = z.isdigit() and len(z) in (3, 4) and z[0] != "0"
         single = locator.locate(z.zfill(5) if padded else z)
         got = (columns["status"][i], columns["office_id"][i])
-        assert got == (single.status, "|".join(o.id for o in single.responsible)), z
+        assert got == (single.status, offices(single)), z
+        if z in ctx.gazetteer.zips:  # (odd cells are worded as cells, not as typed queries)
+            assert columns["reason"][i] == short(Reason(single.reason_code, single.reason_params))
+        crossing += any(o.side == "nearby" for o in single.offices)
+    assert len(zips) >= 4000 and crossing >= 1000  # the Census and the spacing estimate
+
+
+def test_every_populated_place_gets_the_same_status_and_offices(
+    ctx: Context, locator: Locator
+) -> None:
+    """4,000 populated places as "Name, ST", the largest first (many of them near a line)."""
+    g = ctx.gazetteer.geoplaces
+    order = sorted(range(len(g)), key=lambda i: -g.population[i])[:4000]
+    texts = [f"{g.at(i).name}, {g.at(i).state}" for i in order]
+    a = assign_texts(ctx, texts)
+    columns = {k: v.to_pylist() for k, v in result_columns(ctx, a).items()}
+    near = 0
+    for i, text in enumerate(texts):
+        single = locator.locate(text)
+        assert (columns["status"][i], columns["office_id"][i]) == (single.status, offices(single))
+        near += single.status == "near_boundary"
+    assert near >= 50
 
 
 def test_military_zip_is_not_found_in_both_doors(ctx: Context, locator: Locator) -> None:
@@ -127,5 +164,5 @@ def test_the_cli_doors_agree(ctx: Context, tmp_path: Path) -> None:
             rows += list(csv.DictReader(f))
     assert len(rows) == len(singles) == len(queries) + len(zips)
     for row, single in zip(rows, singles, strict=True):
-        responsible = [o["id"] for o in single["offices"] if o["side"] != "nearby"]
-        assert (row["status"], row["office_id"]) == (single["status"], "|".join(responsible))
+        named = [o["id"] for o in single["offices"]]  # inside first, then across the line
+        assert (row["status"], row["office_id"]) == (single["status"], "|".join(named))

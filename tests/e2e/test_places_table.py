@@ -93,7 +93,9 @@ ROWS: list[Row] = [
     matched("Paso Robles, CA", "laguna-niguel", fips="06079"),
     matched("Riverside, CA", "laguna-niguel", fips="06065"),
     matched("Blythe, CA", "laguna-niguel", fips="06065"),
-    row("Needles, CA", "near_boundary", "laguna-niguel", "phoenix", fips="06071"),  # on the Colorado
+    row(
+        "Needles, CA", "near_boundary", "laguna-niguel", "phoenix", fips="06071"
+    ),  # on the Colorado
     # Trona (Searles Valley) is in San Bernardino County, next to Inyo and Kern; both of its ZIPs,
     # 93562 and the PO-box ZIP 93592, are Trona's
     matched("Trona, CA", "laguna-niguel", confidence="high", fips="06071"),

@@ -71,7 +71,7 @@ def test_api_schema_is_derived_from_the_core_answer(client: TestClient) -> None:
     body = schemas["AnswerBody"]["properties"]
     sent = ["query", "status", "reason_code", "reason_params", "location", "counties", "offices",
             "confidence", "suggestions", "nearest_office", "alternatives", "national_contact",
-            "reason"]  # fmt: skip
+            "reason", "directory_version"]  # fmt: skip
     assert [f.name for f in fields(AnswerBody)] == sent  # the JSON's fields, in their order
     assert set(body) == set(sent)
     codes = schemas["ReasonCode"]["enum"]

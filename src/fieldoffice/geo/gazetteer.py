@@ -41,7 +41,13 @@ STATE_ALIASES = (
     ("Virgin Islands", "VI"), ("Washington, D.C.", "DC"),
 )  # fmt: skip
 # The source files of the tables, and the code that turns them into tables: a new key if any change.
-TABLE_FILES = ("counties.geojson", "states.json", "zips.csv.gz", "places.csv.gz")
+TABLE_FILES = (
+    "counties.geojson",
+    "states.json",
+    "zips.csv.gz",
+    "places.csv.gz",
+    "zip_counties.csv.gz",
+)
 TABLE_CODE = (
     "fieldoffice.geo.gazetteer",
     "fieldoffice.geo.boundaries",
@@ -181,6 +187,44 @@ def place_tables(
     return places, names
 
 
+def read_zip_counties(path: Path) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """The ZIP-to-counties file's data_version and, per ZIP whose area reaches other counties than
+    the one it is filed under, every county it reaches (none if the file is missing)."""
+    import csv
+    import gzip
+
+    if not path.exists():
+        return {}, {}
+    with gzip.open(path, "rt", newline="") as f:
+        first = f.readline()
+        version = json.loads(first[1:]) if first.startswith("#") else {}
+        return version, {r["zip"]: r["counties"].split("|") for r in csv.DictReader(f)}
+
+
+def _put_zip_columns(a: dict[str, npt.NDArray[Any]], rows: list[Zip]) -> None:
+    if any(len(z.zip) != 5 or not (z.zip.isascii() and z.zip.isdigit()) for z in rows):
+        raise DataError("the packaged ZIP file has a code that is not 5 digits")
+    _put_strings(a, "zip.code", [z.zip for z in rows])
+    _put_strings(a, "zip.type", [z.type for z in rows])
+    _put_strings(a, "zip.state", [z.state for z in rows])
+    _put_strings(a, "zip.city", [z.city for z in rows])
+    _put_strings(a, "zip.alt", ["|".join(z.alt_cities) for z in rows])
+    _put_strings(a, "zip.county", [z.county_fips or "" for z in rows])
+    a["zip.lat"] = np.array([np.nan if z.lat is None else z.lat for z in rows], dtype=np.float64)
+    a["zip.lon"] = np.array([np.nan if z.lon is None else z.lon for z in rows], dtype=np.float64)
+    by_number = np.full(100_000, -1, dtype=np.int32)
+    by_number[[int(z.zip) for z in rows]] = np.arange(len(rows), dtype=np.int32)
+    a["zip.row"] = by_number
+
+
+def _put_zip_reach(a: dict[str, npt.NDArray[Any]], zips: list[Zip], reach: dict[str, list[str]],
+                   county_row: dict[str, int]) -> None:  # fmt: skip
+    """Per ZIP row, the counties (rows) its area reaches beyond its own, as CSR columns."""
+    lists = [[county_row[f] for f in reach.get(z.zip, ()) if f in county_row] for z in zips]
+    a["zip.reach_start"] = np.cumsum([0] + [len(x) for x in lists]).astype(np.int32)
+    a["zip.reach_county"] = np.array([k for x in lists for k in x], dtype=np.int32)
+
+
 def build_tables(data_dir: Path) -> GeoTables:
     """Read the packaged data and make the gazetteer's columns (the slow part: done once)."""
     counties_version, counties, points = read_county_table(data_dir / "counties.geojson")
@@ -207,19 +251,9 @@ def build_tables(data_dir: Path) -> GeoTables:
     a["county.lon"] = np.array([points[c.fips][1] for c in counties], dtype=np.float64)
 
     rows = list(zips.values())
-    if any(len(z.zip) != 5 or not (z.zip.isascii() and z.zip.isdigit()) for z in rows):
-        raise DataError("the packaged ZIP file has a code that is not 5 digits")
-    _put_strings(a, "zip.code", [z.zip for z in rows])
-    _put_strings(a, "zip.type", [z.type for z in rows])
-    _put_strings(a, "zip.state", [z.state for z in rows])
-    _put_strings(a, "zip.city", [z.city for z in rows])
-    _put_strings(a, "zip.alt", ["|".join(z.alt_cities) for z in rows])
-    _put_strings(a, "zip.county", [z.county_fips or "" for z in rows])
-    a["zip.lat"] = np.array([np.nan if z.lat is None else z.lat for z in rows], dtype=np.float64)
-    a["zip.lon"] = np.array([np.nan if z.lon is None else z.lon for z in rows], dtype=np.float64)
-    by_number = np.full(100_000, -1, dtype=np.int32)
-    by_number[[int(z.zip) for z in rows]] = np.arange(len(rows), dtype=np.int32)
-    a["zip.row"] = by_number
+    _put_zip_columns(a, rows)
+    zip_counties_version, reach = read_zip_counties(data_dir / "zip_counties.csv.gz")
+    _put_zip_reach(a, rows, reach, {c.fips: k for k, c in enumerate(counties)})
 
     row_of = {z.zip: i for i, z in enumerate(rows)}
     keys = sorted(places, key=lambda k: k[0] + _KEY_SEP + k[1])
@@ -237,6 +271,7 @@ def build_tables(data_dir: Path) -> GeoTables:
         "counties_version": counties_version,
         "zips_version": zips_version,
         "places_version": places_version,
+        "zip_counties_version": zip_counties_version,
         "states": [[s.fips, s.usps, s.name, s.territory] for s in states],
         "state_keys": state_keys,
     }
@@ -433,6 +468,7 @@ class Gazetteer:
         self.counties_version: dict[str, Any] = meta["counties_version"]
         self.zips_version: dict[str, Any] = meta["zips_version"]
         self.places_version: dict[str, Any] = meta.get("places_version", {})
+        self.zip_counties_version: dict[str, Any] = meta.get("zip_counties_version", {})
         self.states = [State(f, u, n, bool(t)) for f, u, n, t in meta["states"]]
         self.state_by_usps = {s.usps: s for s in self.states}
         self._state_keys = {k: self.state_by_usps[u] for k, u in meta["state_keys"].items()}
@@ -479,6 +515,23 @@ class Gazetteer:
 
     def state_counties(self, usps: str) -> list[County]:
         return self.county_names.by_state.get(usps, [])
+
+    def zip_reach(self, code: str) -> list[str]:
+        """The counties (FIPS) a ZIP code's area reaches besides the one it is filed under, by the
+        Census 2010 ZCTA-to-county relationship (see docs/data.md); [] for most."""
+        row = self.zips.row_of(code)
+        if row < 0:
+            return []
+        a = self.tables.arrays
+        start, stop = a["zip.reach_start"][row : row + 2].tolist()
+        counties = self.counties
+        return [counties[k].fips for k in a["zip.reach_county"][start:stop].tolist()]
+
+    @property
+    def zip_reach_arrays(self) -> tuple[npt.NDArray[np.int32], npt.NDArray[np.int32]]:
+        """zip_reach for every ZIP row at once, as CSR: (start per row and one past, county rows)."""
+        a = self.tables.arrays
+        return a["zip.reach_start"], a["zip.reach_county"]
 
     def place_zips(self, state: str, city: str) -> list[Zip]:
         return [self.zips.at(r) for r in self.places.rows((state, fold(city)))]

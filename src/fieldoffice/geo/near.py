@@ -394,6 +394,29 @@ class NearIndex:
         km[p[ok]] = best[ok]
         return county, km
 
+    def within_many(self, lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[I64, I32, F64]:
+        """`within` over arrays: every (point, county) with a kept edge of the county within tol
+        of the point, as (point position, county, km), each point's nearest first (ties to the
+        lowest county), exactly the pairs and km `within` gives one by one."""
+        x, y = self._xy(lon, lat)
+        pos, fine, _ = self._cells(x, y)
+        lists = self._fine_list[fine]
+        has = (lists >= 0).nonzero()[0]
+        if not len(has):
+            return _NONE_I64, _NONE_I32, np.zeros(0)
+        p = pos[has]
+        owner, e, _ = self._pairs(lists[has].astype(np.int64))
+        d = self._km(x[p], y[p], owner, e)
+        ok = (d <= self.tolerance_km).nonzero()[0]
+        who, county, km = p[owner[ok]], self._edge_county[e[ok]], d[ok]
+        order = np.lexsort((km, county, who))  # per (point, county) its least km first
+        who, county, km = who[order], county[order], km[order]
+        first = np.ones(len(who), dtype=bool)
+        first[1:] = (who[1:] != who[:-1]) | (county[1:] != county[:-1])
+        who, county, km = who[first], county[first], km[first]
+        order = np.lexsort((county, km, who))
+        return who[order].astype(np.int64), county[order].astype(np.int32), km[order]
+
     def within(self, lon: float, lat: float) -> list[tuple[int, float]]:
         """Every county with a kept edge within tol of one point, (county, km), nearest first."""
         x = np.array([lon], dtype=np.float64)

@@ -108,6 +108,11 @@ class PlaceTable:
     def __len__(self) -> int:
         return len(self._lat)
 
+    @property
+    def points(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Every place's (lat, lon), by row."""
+        return self._lat, self._lon
+
     def at(self, row: int) -> GeoPlace:
         return GeoPlace(row, self._name[row], self._state[row], self._county[row],
                         float(self._lat[row]), float(self._lon[row]),

@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from fieldoffice.core.answer import (
     Alternative,
@@ -32,6 +33,7 @@ from fieldoffice.core.models import CONFIDENCE_RANK, Claim, Confidence, Status, 
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex
+from fieldoffice.geo.places import GeoPlace
 from fieldoffice.lookup.keys import (
     BLOCKS,
     FIXED_CODES,
@@ -39,7 +41,6 @@ from fieldoffice.lookup.keys import (
     INSIDE_NEAR,
     OUTSIDE_ALONE,
     OUTSIDE_NEAR,
-    ZIP_REACHES,
 )
 from fieldoffice.lookup.named_areas import Area
 from fieldoffice.lookup.nearby import (  # the nearest office's limit and distance, kept importable here
@@ -154,9 +155,6 @@ class Rules(Additions):
         if block == INSIDE_NEAR:
             base = self.for_counties([self.fips[k]])
             return self._near(base, ReasonCode.NEAR_LINE, self.fips[k])
-        if block == ZIP_REACHES:
-            base = self.for_counties([self.fips[k]])
-            return self._near(base, ReasonCode.ZIP_MAY_CROSS, self.fips[k])
         if block in (OUTSIDE_NEAR, OUTSIDE_ALONE):
             base = self.for_counties([self.fips[k]])
             if block == OUTSIDE_ALONE and not base.responsible:
@@ -170,8 +168,13 @@ class Rules(Additions):
         if rest < len(FIXED_CODES):
             code = FIXED_CODES[rest]
             return Decision(status=FIXED_STATUS[code], reason=Reason(code))
-        usps = self.states[rest - len(FIXED_CODES)]
-        return self.for_counties([c.fips for c in self.gaz.state_counties(usps)], whole_state=usps)
+        if key < self.zips_from:
+            usps = self.states[rest - len(FIXED_CODES)]
+            return self.for_counties([c.fips for c in self.gaz.state_counties(usps)], whole_state=usps)  # fmt: skip
+        zip5 = f"{int(self.crossing_zips[key - self.zips_from]):05d}"
+        fips = self.gaz.zips[zip5].county_fips or ""
+        base = self.for_counties([fips])
+        return self.with_zip_reach(self._near(base, ReasonCode.ZIP_MAY_CROSS, fips), zip5)
 
     def _near(self, base: Decision, code: ReasonCode, fips: str) -> Decision:
         inside = tuple(replace(o, side="inside", distance_km=0.0) for o in base.offices)
@@ -182,6 +185,22 @@ class Rules(Additions):
             "base": {"code": base.reason.code.value, "params": base.reason.params},
         }
         return replace(base, status="near_boundary", offices=inside, reason=Reason(code, params))
+
+    def place_keys(self) -> npt.NDArray[np.int32]:
+        """Per populated place (by row), its point's key when the point is inside a county and not
+        within the tolerance of another territory (most places), else -1: a derived snapshot, so
+        a place is decided without loading the near index unless it lies near a line."""
+
+        def build() -> dict[str, npt.NDArray[np.int32]]:
+            lat, lon = self.gaz.geoplaces.points
+            k = self.gaz.index.lookup(lat=lat, lon=lon)
+            inside = np.flatnonzero(k >= 0)
+            near = near_index_of(self.ctx).near_other(lon[inside], lat[inside], k[inside])
+            keys = np.full(len(k), -1, dtype=np.int32)
+            keys[inside[~near]] = k[inside[~near]]
+            return {"keys": keys}
+
+        return self.ctx.derived_arrays("place-keys", build)["keys"]
 
     # -- the rules for a set of counties ----------------------------------------------------------
     def for_counties(self, fipses: Sequence[str], *, whole_state: str | None = None) -> Decision:
@@ -306,8 +325,6 @@ class Decider(Rules):
             zip5 = zips[0]  # where the town is, the data cannot say: the ZIP's rule applies
         if zip5 in self.gaz.zips:
             d = self.entry(self.zip_key(self.gaz.zips[zip5]))
-            if d.reason.code is ReasonCode.ZIP_MAY_CROSS:
-                d = self.with_zip_reach(d, str(zip5))
         elif place.counties:
             d = self.for_counties(place.counties)
         else:
@@ -330,11 +347,8 @@ class Decider(Rules):
         near = near_index_of(self.ctx)
         k, home, km, is_near = self._measure(near, lat, lon)
         d = self.entry(int(self.point_keys([k], [home], [is_near])[0]))
-        mine = self.fips[k if k >= 0 else home] if max(k, home) >= 0 else None
-        if d.status == "near_boundary" and mine is not None:
-            skip = {k, home}
-            nearby = [(self.fips[j], d_km) for j, d_km in near.within(lon, lat) if j not in skip]
-            d = self.with_nearby(d, nearby, mine)
+        if d.status == "near_boundary" and max(k, home) >= 0:
+            d = self.with_nearby_of(d, lon, lat, k, home)
         if k < 0 and home >= 0:
             d = self.with_distance(d, km)
         if d.status == "uncovered":
@@ -342,6 +356,14 @@ class Decider(Rules):
         if d.reason.code is ReasonCode.OUTSIDE_COUNTIES:
             d = self._swapped(d, lat, lon)
         return d
+
+    def with_nearby_of(self, d: Decision, lon: float, lat: float, k: int, home: int) -> Decision:
+        """A near_boundary point's decision (in county k, or outside with its home county) with
+        the other territories within the tolerance of it (the batch's rows share these)."""
+        skip = {k, home}
+        nearby = [(self.fips[j], d_km) for j, d_km in near_index_of(self.ctx).within(lon, lat)
+                  if j not in skip]  # fmt: skip
+        return self.with_nearby(d, nearby, self.fips[k if k >= 0 else home])
 
     def _measure(self, near: NearIndex, lat: float, lon: float) -> tuple[int, int, float, bool]:
         """Where a point lies, as point_keys takes it: its county (-1 if none), else its home
@@ -369,10 +391,27 @@ class Decider(Rules):
         """A populated place: what its own point gets (near_boundary within the boundaries'
         tolerance of another territory), as typing its coordinates would."""
         assert place.lat is not None and place.lon is not None
-        d = self.for_point(place.lat, place.lon)
+        return self.at_point_of(int(place.detail["geoplace"]), place.lat, place.lon, place.counties)
+
+    def at_point_of(self, row: int, lat: float, lon: float, counties: Sequence[str]) -> Decision:
+        """The populated place of this row at its point (see at_place_point): from its stored key
+        when it has one (the same decision for_point makes there), else through for_point."""
+        key = int(self.place_keys()[row])
+        if key >= 0:
+            d = self.entry(key)
+            return self.with_nearest_office(d, lat, lon) if d.status == "uncovered" else d
+        d = self.for_point(lat, lon)
         if d.status == "not_found":  # a point GeoNames puts off the coast: its county decides
-            d = self.for_counties(place.counties)
+            d = self.for_counties(counties)
         return d
+
+    def place_alternative(self, label: str, p: GeoPlace) -> Alternative:
+        """Another populated place of the name, as decided at its own point: every office named
+        there (the one it is in, then any across a line), so a place near a line is never the
+        same answer as one that is not."""
+        d = self.at_point_of(p.row, p.lat, p.lon, [p.county_fips])
+        return Alternative(label, p.state, d.status, tuple(o.id for o in d.offices),
+                           tuple(o.name for o in d.offices), 0, p.population)  # fmt: skip
 
     def for_geoplace(self, place: Place) -> Decision:
         """A populated place, and the others of its name in its state: the largest answers when it
@@ -385,14 +424,14 @@ class Decider(Rules):
         name = place.name.rsplit(", ", 1)[0]
         labels = [self._in_county(name, place.state or "", place.counties[0])]
         labels += [self._in_county(p.name, p.state, p.county_fips) for p in same]
-        alts = [self.alternative(lb, p.state, [p.county_fips], 0, p.population)
-                for lb, p in zip(labels[1:], same, strict=True)]  # fmt: skip
+        alts = [self.place_alternative(lb, p) for lb, p in zip(labels[1:], same, strict=True)]
         sizes = [int(place.detail.get("population") or 0)] + [p.population for p in same]
         if all(self._same_answer(d, a) for a in alts):
             return self.with_alternatives(d, alts)
         if dominant(sizes):  # the others answer otherwise: the largest is a guess, not certain
             return self.with_alternatives(at_most(d, GUESS_OF_LARGEST), alts)
-        first = self.alternative(labels[0], place.state or "", place.counties, 0, sizes[0])
+        first = Alternative(labels[0], place.state or "", d.status, tuple(o.id for o in d.offices),
+                            tuple(o.name for o in d.offices), 0, sizes[0])  # fmt: skip
         return self.several_places(place.name, [first, *alts])
 
     def _in_county(self, name: str, state: str, fips: str) -> str:
@@ -400,7 +439,7 @@ class Decider(Rules):
 
     @staticmethod
     def _same_answer(d: Decision, a: Alternative) -> bool:
-        return tuple(o.id for o in d.responsible) == a.offices
+        return d.status == a.status and tuple(o.id for o in d.offices) == a.offices
 
     def for_reading(self, query: str, reading: Reading) -> tuple[Place | None, Decision]:
         """A name without a state (see for_name), or a misspelling read as one place; with the
@@ -480,10 +519,16 @@ class Decider(Rules):
                 for n in named if n.population >= MAJOR_PLACE]  # fmt: skip
         return self.with_alternatives(d, alts[:5])
 
-    def for_area(self, area: Area, place: Place | None = None) -> Decision:
-        """A named area ("West Texas", "NYC"): its counties' decision, saying where the list comes
-        from, with the place of the same words (if the query also names one) as an alternative."""
+    def for_area(
+        self, area: Area, place: Place | None = None, others: Sequence[Named] = ()
+    ) -> Decision:
+        """A named area ("West Texas", "NYC"): its counties' decision, no more confident than the
+        area's edge (its `confidence`), saying where the list comes from, with the place of the
+        same words (if the query also names one) and `others` (the places a former county's name
+        still means elsewhere: "Dade County" is also Dade County, GA) as alternatives."""
         d = self.for_counties(area.counties)
+        if area.confidence is not None:
+            d = at_most(d, cast(Confidence, area.confidence))
         params = dict(d.reason.params)
         if not (area.region and "weak" in params):  # else the caveat already names the source
             params["area"] = {"name": area.name, "source": area.source}
@@ -491,7 +536,14 @@ class Decider(Rules):
         if place is not None:
             name = place.name.rsplit(", ", 1)[0]
             size = len(place.detail.get("zips", ()))
-            alternatives.append(self.alternative(name, place.state or "", place.counties, size))
+            pop = int(place.detail.get("population") or 0)
+            alternatives.append(
+                self.alternative(name, place.state or "", place.counties, size, pop)
+            )
+        alternatives += [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
+                         for n in others if set(n.counties) != set(area.counties)]  # fmt: skip
+        if others and any(a.offices != tuple(o.id for o in d.responsible) for a in alternatives):
+            d = at_most(d, GUESS_OF_LARGEST)  # the other places of the name get other offices
         return self.with_alternatives(
             replace(d, reason=Reason(d.reason.code, params)), alternatives
         )

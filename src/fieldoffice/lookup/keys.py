@@ -1,8 +1,10 @@
 """Every point and ZIP outcome as one integer key: what a batch of millions and a single lookup share.
 
 A key is county k as it is, county k near another territory, just outside county k (near an
-office's territory or alone), a ZIP of county k that may reach another territory, a fixed outcome
-such as "military ZIP", or a whole state for a ZIP with no county. `point_keys` and `zip_key` pick
+office's territory or alone), a fixed outcome such as "military ZIP", a whole state for a ZIP with
+no county, or one ZIP code of its own: a ZIP whose area reaches another territory (by the Census
+ZCTA-to-county relationship, or by the spacing estimate of zipspread.py), whose decision names the
+offices across the line. `point_keys` and `zip_key` pick
 keys: the batch calls them on arrays of millions of rows, the locator on arrays of one. What a key
 means (its status, offices and reason) is decided in decide.py (`Decider.entry`), which builds on
 this class.
@@ -25,9 +27,9 @@ MILITARY_POST_OFFICES = ("APO", "FPO", "DPO")
 ASSOCIATED_STATES = ("FM", "MH", "PW")  # Micronesia, Marshall Islands, Palau
 
 # Key blocks over counties (n of them), then fixed outcomes, then one key per state for ZIPs
-# that have no county and so answer for their whole state.
-INSIDE, INSIDE_NEAR, OUTSIDE_NEAR, OUTSIDE_ALONE, ZIP_REACHES = range(5)
-BLOCKS = 5
+# that have no county and so answer for their whole state, then one per ZIP that reaches across.
+INSIDE, INSIDE_NEAR, OUTSIDE_NEAR, OUTSIDE_ALONE = range(4)
+BLOCKS = 4
 FIXED_CODES: tuple[ReasonCode, ...] = (
     ReasonCode.OUTSIDE_COUNTIES,
     ReasonCode.UNKNOWN_ZIP,
@@ -72,6 +74,11 @@ class Keys:
     # -- keys -------------------------------------------------------------------------------------
     @property
     def n_keys(self) -> int:
+        return self.zips_from + len(self.crossing_zips)
+
+    @property
+    def zips_from(self) -> int:
+        """The first key of a ZIP code of its own."""
         return BLOCKS * self.n + len(FIXED_CODES) + len(self.states)
 
     def fixed_key(self, code: ReasonCode) -> int:
@@ -112,13 +119,34 @@ class Keys:
         return keys
 
     def zip_key(self, z: Zip) -> int:
-        """The rule for a ZIP code: its county (near_boundary if its area may reach another
-        office's territory, see zipspread.py), or why it has none."""
+        """The rule for a ZIP code: its county, or its own key when its area reaches another
+        office's territory (see crossing_zips), or why it has none."""
         if z.county_fips:
-            k = self.county_index[z.county_fips]
-            reaches = self.zip_spread["other_county"][int(z.zip)] >= 0
-            return k + self.n * ZIP_REACHES if reaches else k
+            n = int(z.zip)
+            at = int(np.searchsorted(self.crossing_zips, n))
+            if at < len(self.crossing_zips) and self.crossing_zips[at] == n:
+                return self.zips_from + at
+            return self.county_index[z.county_fips]
         return self.no_county_key(z.state, z.city)
+
+    @cached_property
+    def crossing_zips(self) -> npt.NDArray[np.int64]:
+        """The ZIP codes (as numbers, sorted) whose area reaches a county of another group than
+        the one they are filed under: by the Census 2010 ZCTA-to-county relationship (what the
+        ZIP's area was), or by the spacing estimate (zipspread.py: a ZIP the Census has no area
+        for, or one whose area has grown). Each has a key of its own."""
+        gaz = self.gaz
+        filed = np.array([self.county_index.get(f, -1) for f in gaz.zips.county_column()])
+        codes = np.array([int(z) for z in gaz.zips], dtype=np.int64)
+        has = filed >= 0
+        start, county = gaz.zip_reach_arrays
+        counts = np.diff(start)
+        row = np.repeat(np.arange(len(counts)), counts)
+        other = self.county_group[county] != self.county_group[np.maximum(filed[row], 0)]
+        census = np.zeros(len(codes), dtype=bool)
+        census[row[other]] = True
+        spacing = self.zip_spread["other_county"][codes] >= 0
+        return np.sort(codes[has & (census | spacing)])
 
     @property
     def zip_spread(self) -> dict[str, npt.NDArray[Any]]:

@@ -30,7 +30,7 @@ from fieldoffice.lookup.suggest import (
     table_arrays,
 )
 from fieldoffice.lookup.typos import TypoReader
-from fieldoffice.lookup.understand import Place, Understander
+from fieldoffice.lookup.understand import Named, Place, Understander
 from fieldoffice.lookup.wording import MAX_QUERY
 
 __all__ = ["Locator", "areas_of", "location", "locator_of", "near_index_of", "suggester_of"]
@@ -118,8 +118,12 @@ class Locator:
         if place is None or place.kind in ("place", "county", "address"):
             # a named area ("West Texas") before a city of the same words ("West, TX")
             area = self.areas.match(query) if len(query) <= MAX_QUERY else None
-            if area is not None and not _place_is_named(query, place, area):
-                d = self.decider.for_area(area, place)
+            if area is not None and not self._place_wins(query, place, area):
+                others: list[Named] = []
+                if area.kind == "former":  # "Dade County": Dade County, GA and MO still are
+                    reading = self.understander.without_state(query, self.county_names, self.typos)
+                    others = reading.named if reading is not None and not reading.read_as else []
+                d = self.decider.for_area(area, place, others)
                 return self.answer(query, self.understander.area(area), d)
         if place is None and len(query) <= MAX_QUERY:
             reading = self.understander.without_state(query, self.county_names, self.typos)
@@ -141,6 +145,19 @@ class Locator:
             assert place.lat is not None and place.lon is not None
             return self.answer(query, place, self.decider.for_point(place.lat, place.lon))
         return self.answer(query, place, self.decider.for_place(place))
+
+    def _place_wins(self, query: str, place: Place | None, area: Area) -> bool:
+        """Is the query the populated place rather than the area of the same words? A place named
+        as a compass area's words always is; one typed exactly with its state ("West, TX", a town,
+        not the directory's "West Texas") is, unless the area gets the same offices anyway."""
+        if _place_is_named(query, place, area):
+            return True
+        if place is None or "geoplace" not in place.detail or "," not in query:
+            return False
+        if fold(place.name.rsplit(", ", 1)[0]) != fold(query.rpartition(",")[0]):
+            return False
+        mine = [o.id for o in self.decider.for_place(place).responsible]
+        return mine != [o.id for o in self.decider.for_counties(area.counties).responsible]
 
     def unknown_in_state(self, query: str, st: State, reading: Place | None) -> Answer:
         """A name the data does not know in a state ("Foo, NV", "Thermalto, CA"): see

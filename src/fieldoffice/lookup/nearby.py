@@ -10,8 +10,12 @@ from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
+
 from fieldoffice.core.answer import Decision, OfficeRef, Reason
 from fieldoffice.directory.context import Context
+from fieldoffice.geo.near import NearIndex
 from fieldoffice.lookup.keys import Keys
 from fieldoffice.lookup.offices import office_ref
 
@@ -19,6 +23,9 @@ EARTH_KM = 6371.0088
 # Past this distance the nearest office is no help (Guam -> Seattle is 9,127 km): the answer says
 # no office is near and gives the national line instead.
 NEAREST_OFFICE_MAX_KM = 1000.0
+
+F64 = npt.NDArray[np.float64]
+I32 = npt.NDArray[np.int32]
 
 
 def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -69,15 +76,68 @@ class Additions(Keys):
         params = dict(d.reason.params, nearby=notes)
         return replace(d, offices=d.offices + tuple(refs), reason=Reason(d.reason.code, params))
 
+    @cached_property
+    def claim_class(self) -> npt.NDArray[np.int32]:
+        """Per county, an id shared by every county with the very same claims in the same order
+        (0: no claims): what `with_nearby` adds from a nearby county depends on nothing else."""
+        ids: dict[tuple[str, ...], int] = {(): 0}
+        out = np.empty(self.n, dtype=np.int32)
+        for k, f in enumerate(self.fips):
+            out[k] = ids.setdefault(tuple(c.office_id for c in self.terr.claims(f)), len(ids))
+        return out
+
+    def nearby_signatures(
+        self, near: NearIndex, x: F64, y: F64, county: I32, home: I32
+    ) -> npt.NDArray[np.int64]:
+        """Per near_boundary point (see Decider.for_point: in `county`, or outside with `home`),
+        a number that is equal for two points of one key exactly when `with_nearby` names the same
+        offices for them: the claims of the nearby counties of other groups, nearest first, each
+        once (0: none). Over arrays, for the batch; one point's is `with_nearby`'s own rule."""
+        mine = np.where(county >= 0, county, home)
+        who, c, _km = near.within_many(x, y)
+        cls = self.claim_class[c]
+        keep = (c != county[who]) & (c != home[who]) & (cls != 0)
+        keep &= self.county_group[c] != self.county_group[mine[who]]
+        who, cls = who[keep], cls[keep].astype(np.int64)
+        base = int(self.claim_class.max()) + 1
+        # each class once per point, in the order first met
+        _, firsts = np.unique(who * base + cls, return_index=True)
+        firsts.sort()
+        who, cls = who[firsts], cls[firsts]
+        rank = np.arange(len(who)) - np.searchsorted(who, who)
+        per_code = max(1, 62 // max(1, base.bit_length()))
+        out = np.zeros(len(x), dtype=np.int64)
+        short = rank < per_code
+        np.add.at(out, who[short], cls[short] * base ** rank[short])
+        long = np.unique(who[~short])  # more classes than a number holds: their own numbers
+        for n, i in enumerate(long.tolist()):
+            out[i] = -1 - n
+        return out
+
     def with_zip_reach(self, d: Decision, zip5: str) -> Decision:
-        """A ZIP that may cross a line: which other territory it may reach, and how far it reaches."""
+        """A ZIP that reaches across a line: the other territories its area reaches, first those
+        the Census puts part of it in (by FIPS), then the one the spacing estimate reaches (if
+        another), and how far a ZIP here extends."""
         n = int(zip5)
         spread = self.zip_spread
-        other = int(spread["other_county"][n])
         home = d.counties[0].fips
-        d = self.with_nearby(d, [(self.fips[other], float(spread["other_km"][n]))], home)
-        params = dict(d.reason.params, reach_km=round(float(spread["reach_km"][n]), 1), zip=zip5)
-        return replace(d, reason=Reason(d.reason.code, params))
+        group = self.county_group
+        census = [f for f in self.gaz.zip_reach(zip5)
+                  if group[self.county_index[f]] != group[self.county_index[home]]]  # fmt: skip
+        nearby = [(f, 0.0) for f in census]
+        other = int(spread["other_county"][n])
+        if other >= 0 and self.fips[other] not in census:
+            nearby.append((self.fips[other], float(spread["other_km"][n])))
+        d = self.with_nearby(d, nearby, home)
+        notes = [dict(x, census=True) if x["county"]["fips"] in census else x
+                 for x in d.reason.params.get("nearby", [])]  # fmt: skip
+        offices = tuple(replace(o, distance_km=None) if o.side == "nearby" and o.county in census
+                        else o for o in d.offices)  # fmt: skip
+        params = dict(d.reason.params, nearby=notes, zip=zip5,
+                      reach_km=round(float(spread["reach_km"][n]), 1))  # fmt: skip
+        if census:
+            params["census"] = self.gaz.zip_counties_version.get("vintage", "")
+        return replace(d, offices=offices, reason=Reason(d.reason.code, params))
 
     def with_distance(self, d: Decision, km: float) -> Decision:
         """A point just outside its home county: how far outside."""

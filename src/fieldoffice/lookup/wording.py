@@ -216,7 +216,14 @@ def _nearest_and_line(w: _Words, p: Mapping[str, Any]) -> str:
 def _nearby(w: _Words, p: Mapping[str, Any]) -> str:
     notes = []
     for n in p.get("nearby", []):
-        if n["office"] is None:
+        if n.get("census") and n["office"] is None:
+            notes.append(w(_("%(county)s, in no office's AOR, where the Census puts part of the ZIP code's area"),
+                           county=n["county"]["label"]))  # fmt: skip
+        elif n.get("census"):
+            notes.append(w(_("%(office)s ('%(phrase)s', %(county)s), where the Census puts part of the ZIP code's area"),
+                           office=n["office"]["name"], phrase=n["office"]["phrases"][0],
+                           county=n["county"]["label"]))  # fmt: skip
+        elif n["office"] is None:
             notes.append(w(_("%(county)s, in no office's AOR, is %(km).1f km away"),
                            county=n["county"]["label"], km=n["km"]))  # fmt: skip
         else:
@@ -224,6 +231,12 @@ def _nearby(w: _Words, p: Mapping[str, Any]) -> str:
                            office=n["office"]["name"], phrase=n["office"]["phrases"][0],
                            county=n["county"]["label"], km=n["km"]))  # fmt: skip
     return "; ".join(notes)
+
+
+def _across(w: _Words, p: Mapping[str, Any]) -> str:
+    """The offices across the line (the nearby ones), each once, nearest first; "" if none."""
+    names = [n["office"]["name"] for n in p.get("nearby", []) if n["office"] is not None]
+    return w.names(list(dict.fromkeys(names)))
 
 
 def _base(w: _Words, p: Mapping[str, Any], where: str) -> str:
@@ -234,6 +247,9 @@ def _base(w: _Words, p: Mapping[str, Any], where: str) -> str:
 def _near_line(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
     mine = w.names([o["name"] for o in p["offices"]]) or w(_("no office"))
     county = p["county"]["label"]
+    if brief and _across(w, p):
+        return w(_("%(county)s (%(offices)s), within %(tol)g km of the territory of %(across)s"),
+                 county=county, offices=mine, tol=p["tolerance_km"], across=_across(w, p))  # fmt: skip
     if brief:
         return w(_("%(county)s (%(offices)s), within %(tol)g km of another office's territory"),
                  county=county, offices=mine, tol=p["tolerance_km"])  # fmt: skip
@@ -246,12 +262,19 @@ def _near_line(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
 def _zip_may_cross(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
     mine = w.names([o["name"] for o in p["offices"]]) or w(_("no office"))
     county = p["county"]["label"]
+    if brief and _across(w, p):
+        return w(_("%(county)s (%(offices)s); the ZIP code may reach the territory of %(across)s"),
+                 county=county, offices=mine, across=_across(w, p))  # fmt: skip
     if brief:
         return w(_("%(county)s (%(offices)s); the ZIP code may reach another office's territory"),
                  county=county, offices=mine)  # fmt: skip
     nearby = _nearby(w, p) or w(_("another territory is nearby"))
     zip5 = p.get("zip", "")
     head = w(_("ZIP %(zip)s"), zip=zip5) if where.startswith(zip5) else w(_("%(where)s (ZIP %(zip)s)"), where=where, zip=zip5)  # fmt: skip
+    if p.get("census"):
+        text = w(_("%(head)s is filed under %(county)s (%(offices)s), but its area reaches across a line: %(nearby)s (Census ZIP code areas, %(vintage)s). Either office may be responsible."),
+                 head=head, county=county, offices=mine, nearby=nearby, vintage=p["census"])  # fmt: skip
+        return text + " " + _base(w, p, county)
     text = w(_("%(head)s is filed under %(county)s (%(offices)s), but its area may reach across a line: %(nearby)s, within the %(reach).0f km a ZIP code here extends. The data gives a ZIP one county, so either office may be responsible."),
              head=head, county=county, offices=mine, nearby=nearby, reach=p.get("reach_km", 0.0))  # fmt: skip
     return text + " " + _base(w, p, county)
@@ -259,6 +282,9 @@ def _zip_may_cross(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> 
 
 def _just_outside(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> str:
     county = p["county"]["label"]
+    if brief and _across(w, p):
+        return w(_("just outside %(county)s, within the boundary data's precision of %(tol)g km; also near the territory of %(across)s"),
+                 county=county, tol=p["tolerance_km"], across=_across(w, p))  # fmt: skip
     if brief:
         return w(_("just outside %(county)s, within the boundary data's precision of %(tol)g km"),
                  county=county, tol=p["tolerance_km"])  # fmt: skip

@@ -1,8 +1,9 @@
 """Which ZIP codes may reach into another office's territory, estimated from the data we have.
 
-The packaged ZIP table gives each ZIP one county and one point, not its area, and no package here
-ships the Census ZCTA-to-county relationship file. So a ZIP's reach is estimated from how far
-apart ZIP points are around it: a ZIP extends about as far as the way to its nearest neighbour's
+The packaged ZIP table gives each ZIP one county and one point, not its area. The Census 2010
+ZCTA-to-county relationship (data/zip_counties.csv.gz, see keys.crossing_zips) says which counties
+most ZIPs reached in 2010; for the rest (PO boxes, ZIPs since) and areas that grew, a ZIP's reach
+is also estimated from how far apart ZIP points are around it: a ZIP extends about as far as the way to its nearest neighbour's
 point (0.75 of it, at least 1 km, at most 25 km). A ZIP whose reach touches a county claimed by
 other offices than its own may cross the line: its answer names both sides (near_boundary), and
 never says `matched` with high confidence. It is an estimate; tests check it on ZIP codes known
