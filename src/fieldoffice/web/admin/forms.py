@@ -16,9 +16,11 @@ MEDIA_FORM = ("name", "phone", "email", "text", "about")
 
 
 def text_field(form: FormData, key: str, limit: int = 20_000) -> str:
-    """A text field, trimmed and bounded (a file where text belongs reads as empty)."""
+    """A text field, trimmed and bounded (a file where text belongs reads as empty). A
+    browser sends a textarea's line breaks as CR LF: they become LF, the one line break the
+    store accepts (a lone CR is a control character, refused there)."""
     value = form.get(key, "")
-    return value.strip()[:limit] if isinstance(value, str) else ""
+    return value.replace("\r\n", "\n").strip()[:limit] if isinstance(value, str) else ""
 
 
 def conflict_details(exc: Conflict) -> dict[str, Any]:
