@@ -135,20 +135,25 @@ def test_reported_contacts_and_lint(ctx: Context, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "contact", ["202.732.4646", "202-732-4647", "202-456-1111", "ice-gov-help.com"]
-)
-def test_guidance_with_every_answer_in_both_languages(client: TestClient, contact: str) -> None:
+    ("contact", "en_words", "es_words"),
+    [
+        ("202.732.4646", ("spoofed", "hang up"), ("falsificar", "cuelgue")),
+        ("202-732-4647", ("spoofed", "hang up"), ("falsificar", "cuelgue")),
+        ("202-456-1111", ("spoofed", "hang up"), ("falsificar", "cuelgue")),
+        ("ice-gov-help.com", ("look-alike site", "type the listed address"), ("navegador", "escriba")),
+    ],
+)  # fmt: skip
+def test_guidance_with_every_answer_in_both_languages(
+    client: TestClient, contact: str, en_words: tuple[str, str], es_words: tuple[str, str]
+) -> None:
+    """Every answer carries guidance, in the asker's language, for the channel asked about."""
     en = client.get("/api/v1/verify", params={"contact": contact}).json()
     es = client.get("/api/v1/verify", params={"contact": contact, "lang": "es"}).json()
-    assert any("spoofed" in g for g in en["guidance"]) and any(
-        "hang up" in g for g in en["guidance"]
-    )
-    assert any("falsificar" in g for g in es["guidance"]) and any(
-        "cuelgue" in g for g in es["guidance"]
-    )
+    assert all(any(w in g for g in en["guidance"]) for w in en_words), en["guidance"]
+    assert all(any(w in g for g in es["guidance"]) for w in es_words), es["guidance"]
     page_en = client.get("/verify", params={"contact": contact}).text
     page_es = client.get("/es/verify", params={"contact": contact}).text
-    assert "hang up" in page_en and "cuelgue" in page_es
+    assert en_words[1] in page_en and es_words[1] in page_es
     cli = run("verify", contact, "--json")
     assert json.loads(cli.stdout)["status"] == en["status"]  # the page, the API and the CLI agree
 
@@ -377,3 +382,19 @@ def test_no_network_is_touched(ctx: Context, monkeypatch: pytest.MonkeyPatch) ->
     for text in ["ice.gov.evil.com", "ісе.gov", "ice.refunds@mailinator.com", "1-866-DHS-2-ICE",
                  "john.doe@ice.dhs.gov", "732-4646", "https://www.ice.gov/contact"]:  # fmt: skip
         fresh.verify(text)
+
+
+def test_the_guidance_fits_the_channel_asked_about() -> None:
+    """Caller ID and hanging up are about calls: an email or a web address gets its own."""
+    from fieldoffice.directory.context import load_context
+    from fieldoffice.verify import Verifier
+
+    v = Verifier(load_context().directory)
+    phone = " ".join(v.verify("202.732.4646").guidance)
+    assert "Caller ID" in phone and "hang up" in phone
+    for contact in ("icemedia@gmail.com", "ice.gov.evil.com"):
+        for lang in ("en", "es"):
+            said = " ".join(v.verify(contact, language=lang).guidance)
+            assert "Caller ID" not in said and "hang up" not in said and "identificador" not in said
+    assert "From line" in " ".join(v.verify("icemedia@gmail.com").guidance)
+    assert "navegador" in " ".join(v.verify("ice.gov.evil.com", language="es").guidance)

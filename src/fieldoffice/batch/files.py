@@ -25,6 +25,14 @@ import pyarrow.parquet as pq
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.files import commit, temp_path
 
+# Arrow's long operations (read_csv, above all) swap the process's SIGINT and SIGTERM handlers for
+# their own while they run, to cancel themselves. A signal that lands in one is kept in Arrow's
+# global stop source, which the next operation's start (or a late garbage collection of an
+# earlier one's handler) resets: the signal is lost and `assign` runs on to exit 0 with its
+# output written. Off, so every signal reaches Python's handlers (KeyboardInterrupt, and
+# core.files.Interrupted), which run as soon as the current block returns.
+pa.enable_signal_handlers(False)
+
 OUTPUT_COLUMNS = ("office_id", "office_name", "status", "county_fips", "reason")
 # The header names looked for without flags, as header_key() writes them: a header is compared
 # without case, punctuation, a unit in brackets ("Latitude (deg)") or a qualifier such as _DD,

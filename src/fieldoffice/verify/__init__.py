@@ -78,6 +78,20 @@ HEADINGS = {
     "not_listed": _("Not listed: this is not a contact the directory gives"),
 }  # fmt: skip
 CHANNELS = (_("phone"), _("email"), _("website"))
+# What to do about an email or a web address (the directory's own guidance is about calls: caller
+# ID and hanging up, which fit a phone number only). msgids, in the asker's language.
+CHANNEL_GUIDANCE = {
+    "email": (
+        _("The sender's name and address on an email can be forged: a listed address in the From line proves nothing about who wrote."),
+        _("Do not open attachments or links, and do not send personal information or money in reply."),
+        _("What to do: write to the listed address yourself in a new message, or call the listed number."),
+    ),
+    "web": (
+        _("A look-alike site can copy every page: read the address in your browser's bar, letter by letter."),
+        _("Do not enter personal information or pay on a site you reached through a link in a message."),
+        _("What to do: type the listed address yourself, or call the listed number."),
+    ),
+}  # fmt: skip
 # The big free-mail providers (each with tens of millions of users, by their own reports). A short
 # list kept by hand: the free-mail lists on PyPI have no stated source or upkeep. Throwaway domains
 # come from `disposable-email-domains` instead.
@@ -236,6 +250,16 @@ class Verifier:
             )
         return "phone", phone
 
+    def guidance(self, kind: str, language: str = "en") -> list[str]:
+        """What to do, for the channel asked about: a phone number gets the directory's own
+        guidance (caller ID, hang up and call back); an email or a web address its own."""
+        if kind not in CHANNEL_GUIDANCE:
+            return list(self.directory.guidance_in(language))
+        from fieldoffice.core.catalog import translations
+
+        say = translations(language).gettext
+        return [say(line) for line in CHANNEL_GUIDANCE[kind]]
+
     def verify(self, text: str, *, language: str = "en") -> Verdict:
         _check_typed(text)
         kind, value = self._normalize(text)
@@ -245,7 +269,7 @@ class Verifier:
             normalized=value,
             status="not_listed",
             reason="",
-            guidance=list(self.directory.guidance_in(language)),
+            guidance=self.guidance(kind, language),
             notices=[n.text for n in self.directory.notices if n.kind == "scam"],
         )
         return self._judge(v, _read_as(text, kind, value))
