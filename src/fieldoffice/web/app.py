@@ -25,6 +25,7 @@ from fieldoffice.web.edge import Guard
 from fieldoffice.web.errors import error_schema, install_error_handlers
 from fieldoffice.web.hotpath import HotPath
 from fieldoffice.web.i18n import LANGUAGES
+from fieldoffice.web.lanes import Lanes
 from fieldoffice.web.live import LiveSite, Pin
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.privacy import keep_private_out_of_logs
@@ -83,6 +84,7 @@ def create_app(
     app.add_middleware(Pin, live=live)
     if store is not None:
         app.add_middleware(Csrf, secret=csrf_secret(store))
+        app.add_middleware(Lanes)  # a sign-in or an upload takes its lane before its body is read
     if settings is not None:
         app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending)
     app.add_middleware(Guard, live=live, settings=settings)

@@ -2,7 +2,10 @@
 
 `Guard` is the outermost layer (pure ASGI). It refuses, in the product's words (refusal.py), what
 no route should see: an address too long, too many headers, a body too large however it is sent,
-a Host the server does not answer for. On the way out it adds the security headers, makes a
+a Host the server does not answer for, more requests at once from one client than its share. It
+never reads a body itself: the body is counted as whoever reads it (after the rate limit, the
+pending cap and, where a route needs it, sign-in) receives it, and reading past the path's cap
+is a 413, so nothing is buffered past it. On the way out it adds the security headers, makes a
 redirect to this very host relative, and gives every public 200 the site's ETag, answering a
 matching If-None-Match with a 304. Which paths are private is privacy.py's to say.
 """
@@ -15,16 +18,22 @@ from urllib.parse import urlsplit
 
 import anyio
 import anyio.to_thread
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from fieldoffice.web.lanes import RESERVED_THREADS
 from fieldoffice.web.live import LiveSite
-from fieldoffice.web.privacy import is_editors
+from fieldoffice.web.privacy import is_editor_page, is_editors
+from fieldoffice.web.ratelimit import client_key
 from fieldoffice.web.refusal import refusal
 from fieldoffice.web.settings import ServeSettings
 
 MAX_URL = 8192  # above any valid request: 300 characters of q, each up to 12 bytes encoded
 MAX_BODY = 16 * 1024
-MAX_EDITOR_BODY = 6 * 1024 * 1024  # a saved contact page uploaded to the draft (ingest takes 5 MB)
+MAX_EDITOR_BODY = 1024 * 1024  # the editors' JSON API (a whole directory is about 100 KB)
+MAX_FORM_BODY = 512 * 1024  # an editors' form (each text field is cut at 20,000 characters)
+MAX_UPLOAD_BODY = 6 * 1024 * 1024  # a saved contact page uploaded to the draft (ingest takes 5 MB)
+UPLOAD_PATH, LOGIN_PATH = "/admin/upload", "/admin/login"
 KEPT_ON_304 = {b"cache-control", b"vary", b"content-location", b"expires"}
 
 SECURITY_HEADERS = [
@@ -38,7 +47,25 @@ SECURITY_HEADERS = [
 
 
 def body_limit(path: str) -> int:
+    if path == UPLOAD_PATH:
+        return MAX_UPLOAD_BODY
+    if is_editor_page(path):
+        return MAX_FORM_BODY if path != LOGIN_PATH else MAX_BODY
     return MAX_EDITOR_BODY if is_editors(path) else MAX_BODY
+
+
+def client_requests(max_pending: int) -> int:
+    """How many requests one client may have in hand at once in one process: an eighth of the
+    pending cap, at least 4, so no one client can fill it."""
+    return max(4, max_pending // 8)
+
+
+class BodyTooLarge(HTTPException):
+    """Reading a body past its cap: a 413, from the app's error pages or from Guard."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request bodies are limited to {limit} bytes")
+        self.limit = limit
 
 
 class Guard:
@@ -52,6 +79,8 @@ class Guard:
         self.hosts = HostCheck(settings.allowed_hosts if settings else ("*",))
         self.threads = max(2, os.cpu_count() or 1)
         self.started = False
+        self.per_client = client_requests(settings.max_pending if settings else 64)
+        self.in_hand: dict[str, int] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,26 +88,46 @@ class Guard:
             return
         if not self.started:
             # CPU-bound handlers gain nothing from more threads than cores; and the event loop,
-            # which answers the cheap requests, gets the interpreter back within 1 ms, not 5
-            anyio.to_thread.current_default_thread_limiter().total_tokens = self.threads
+            # which answers the cheap requests, gets the interpreter back within 1 ms, not 5. The
+            # lanes (lanes.py) hold threads of their own on top, never the public pages' share
+            limiter = anyio.to_thread.current_default_thread_limiter()
+            limiter.total_tokens = self.threads + RESERVED_THREADS
             sys.setswitchinterval(0.001)
             self.started = True
         refused = self._refusal(scope)
         if refused is not None:
             await self._reply(scope, send, *refused)
             return
+        key = client_key(scope)
+        if self.in_hand.get(key, 0) >= self.per_client:
+            await self._reply(scope, send, 429, "too_many_at_once",
+                              f"your address has {self.per_client} requests in hand already; "
+                              "wait for their answers", retry_after=1)  # fmt: skip
+            return
         headers = dict(scope["headers"])
-        if headers.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in headers:
-            limit = body_limit(scope["path"])
-            body = await _read_body(receive, limit)
-            if body is None:
-                message = f"request bodies are limited to {limit} bytes"
-                await self._reply(scope, send, 413, "too_large", message)
-                return
-            receive = _replay(body, receive)
         public_get = scope["method"] in ("GET", "HEAD") and not is_editors(scope["path"])
         tag = self.live.site.etag.encode() if public_get else None
-        await self.app(scope, receive, _stamped(send, headers, tag))
+        started = False
+
+        async def send_marked(message: Message) -> None:
+            nonlocal started
+            started = True
+            await stamped(message)
+
+        stamped = _stamped(send, headers, tag)
+        self.in_hand[key] = self.in_hand.get(key, 0) + 1
+        try:
+            await self.app(scope, counted_body(receive, body_limit(scope["path"])), send_marked)
+        except BodyTooLarge as exc:  # read by a middleware, past the app's error pages
+            if started:
+                raise
+            await self._reply(scope, send, 413, "too_large", str(exc.detail))
+        finally:
+            left = self.in_hand[key] - 1
+            if left:
+                self.in_hand[key] = left
+            else:
+                del self.in_hand[key]
 
     def _refusal(self, scope: Scope) -> tuple[int, str, str] | None:
         url_len = len(scope.get("raw_path", b"")) + len(scope.get("query_string", b""))
@@ -101,8 +150,9 @@ class Guard:
         return None
 
     @staticmethod
-    async def _reply(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
-        headers, body = refusal(scope, status, code, message)
+    async def _reply(scope: Scope, send: Send, status: int, code: str, message: str,
+                     retry_after: int | None = None) -> None:  # fmt: skip
+        headers, body = refusal(scope, status, code, message, retry_after)
         await send({"type": "http.response.start", "status": status,
                     "headers": [*headers, *SECURITY_HEADERS]})  # fmt: skip
         await send({"type": "http.response.body", "body": body})
@@ -173,31 +223,18 @@ def _relative(location: bytes, host: bytes) -> bytes:
     return (path + ("?" + parts.query if parts.query else "")).encode("latin-1")
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The whole body, or None past `limit` bytes, whatever the encoding (length or chunked)."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
+def counted_body(receive: Receive, limit: int) -> Receive:
+    """`receive`, counting the body as it is read: BodyTooLarge past `limit` bytes, whatever the
+    encoding (length or chunked), before the chunk over it is kept anywhere."""
+    seen = 0
+
+    async def counted() -> Message:
+        nonlocal seen
         message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks)
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise BodyTooLarge(limit)
+        return message
 
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
+    return counted

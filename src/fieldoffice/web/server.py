@@ -2,9 +2,16 @@
 
 uvicorn has a keep-alive idle timeout, a listen backlog and graceful shutdown, and those are used
 as they are. Its default HTTP parser (httptools) has no header-size cap, no header-read timeout,
-no idle timeout for a connection that never sends a byte, and no connection cap; those four are
-added here, in a subclass of uvicorn's own protocol, so one slow or greedy client cannot hold the
+no idle timeout for a connection that never sends a byte, and no connection cap; those are added
+here, in a subclass of uvicorn's own protocol, so one slow or greedy client cannot hold the
 server's memory, sockets or time.
+
+Connections are shared fairly between clients (an IPv4 address, an IPv6 /64): one client holds
+at most its share (`client_share`); past it, its own idle connections are closed first, then its
+slow ones, and only then is its new one refused. When the process is full, a newcomer takes the
+place of an idle or slow connection of the client holding the most. A trusted proxy is many
+clients behind one address: it has no share of its own (its `limit_conn` is the per-client cap).
+All of this is per worker process; with `--workers N` a client holds at most N shares.
 """
 
 from __future__ import annotations
@@ -12,11 +19,15 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from typing import Any
+from typing import Any, ClassVar
 
+import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from fieldoffice.web.ratelimit import client_key
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
+
+SLOW_SECONDS = 1.0  # a request still arriving after this long is slow: shed before a busy one
 
 
 def _json_reply(status: int, reason: str, code: str, message: str, extra: bytes = b"") -> bytes:
@@ -27,53 +38,145 @@ def _json_reply(status: int, reason: str, code: str, message: str, extra: bytes 
     ) + body
 
 
+def client_share(max_connections: int) -> int:
+    """How many connections one client may hold in one process: a sixteenth, at least 8."""
+    return max(8, max_connections // 16)
+
+
+class _HeadTooLarge(Exception):
+    pass
+
+
 class GuardedProtocol(HttpToolsProtocol):
-    """uvicorn's httptools protocol, plus a header-size cap, a request-read deadline, an idle
-    deadline for connections that never send a request, and a per-process connection cap.
-    (The header count is checked by the app's Guard, which sees the parsed headers.)"""
+    """uvicorn's httptools protocol, plus a header-size cap (however the head arrives), a
+    request-read deadline, an idle deadline for connections that never send a request, and the
+    per-process and per-client connection caps. (The header count is checked by the app's Guard,
+    which sees the parsed headers.)"""
 
     settings: ServeSettings = ServeSettings()  # replaced in each process by `configure`
+    clients: ClassVar[dict[str, set[GuardedProtocol]]] = {}  # this process's connections by client
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._head_bytes = 0
+        self._head_bytes = 0  # bytes of the head received (it may sit in the parser, unparsed)
+        self._head_parsed = 0  # bytes of the head the parser has handed over (URL, headers)
         self._reading_head = True
+        self._reading_since: float | None = None  # when the request now arriving began
         self._deadline: asyncio.TimerHandle | None = None
+        self._key: str | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > self.settings.max_connections:
-            transport.write(
-                _json_reply(503, "Service Unavailable", "busy",
-                            "the server has too many open connections; try again in a moment",
-                            b"retry-after: 1\r\n")
-            )  # fmt: skip
-            transport.close()
+        self._opened = self.loop.time()
+        if not self._admit():
             return
         # uvicorn arms its idle timer only after a response; a silent new connection gets it too
         self.timeout_keep_alive_task = self.loop.call_later(
             self.timeout_keep_alive, self.timeout_keep_alive_handler
         )
 
+    def _admit(self) -> bool:
+        """Take this connection into its client's share, shedding to make room; False (and the
+        connection answered and closed) when there is none."""
+        host = self.client[0] if self.client else "-"
+        key = client_key({"client": self.client})
+        proxy = host in self.settings.trusted_proxies
+        mine = self.clients.get(key, set())
+        full = not proxy and len(mine) >= client_share(self.settings.max_connections)
+        if full and not _shed(mine, self.loop.time()):
+            self._turn_away(429, "Too Many Requests", "too_many_connections",
+                            "your address has too many connections open; close some, or try again in a moment")  # fmt: skip
+            return False
+        if len(self.connections) > self.settings.max_connections:
+            biggest = max(self.clients.values(), key=len, default=set())
+            if len(biggest) <= len(mine) or not _shed(biggest, self.loop.time()):
+                self._turn_away(503, "Service Unavailable", "busy",
+                                "the server has too many open connections; try again in a moment")  # fmt: skip
+                return False
+        self._key = key
+        self.clients.setdefault(key, set()).add(self)
+        return True
+
+    def _turn_away(self, status: int, reason: str, code: str, message: str) -> None:
+        self.transport.write(_json_reply(status, reason, code, message, b"retry-after: 1\r\n"))
+        self.transport.close()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_deadline()
+        if self._key is not None:
+            mine = self.clients.get(self._key)
+            if mine is not None:
+                mine.discard(self)
+                if not mine:
+                    del self.clients[self._key]
+            self._key = None
         super().connection_lost(exc)
 
+    def sheddable(self, now: float) -> tuple[int, float] | None:
+        """(0, opened) for an idle connection, (1, began) for one whose request is arriving slowly;
+        None for one being answered or closing (never shed)."""
+        if self.transport is None or self.transport.is_closing():
+            return None
+        if self._reading_since is not None:
+            if now - self._reading_since >= SLOW_SECONDS:
+                return 1, self._reading_since
+            return None
+        if self.cycle is not None and not self.cycle.response_complete:
+            return None
+        return 0, self._opened
+
     def data_received(self, data: bytes) -> None:
+        if self._reading_since is None:
+            self._reading_since = self.loop.time()
         if self._reading_head:
             self._head_bytes += len(data)
-        super().data_received(data)
+        self._unset_keepalive_if_required()
+        try:
+            self.parser.feed_data(data)
+        except _HeadTooLarge:
+            return
+        except httptools.HttpParserError:
+            if not self.transport.is_closing():  # (a refusal of ours already said why)
+                self.logger.warning("Invalid HTTP request received.")
+                self.send_400_response("Invalid HTTP request received.")
+            return
+        except httptools.HttpParserUpgrade:
+            if self._should_upgrade():
+                self.handle_websocket_upgrade()
+            else:
+                self._unsupported_upgrade_warning()
         if self._reading_head and self._head_bytes > self.settings.max_header_bytes:
-            self._refuse(
-                431, "Request Header Fields Too Large", "headers_too_large",
-                f"the request's headers are larger than {self.settings.max_header_bytes} bytes",
-            )  # fmt: skip
+            self._head_refused()
+
+    def _head_refused(self) -> None:
+        self._refuse(
+            431, "Request Header Fields Too Large", "headers_too_large",
+            f"the request's headers are larger than {self.settings.max_header_bytes} bytes",
+        )  # fmt: skip
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._reading_head = True
+        self._head_parsed = 0
+        if self._reading_since is None:
+            self._reading_since = self.loop.time()
         self._cancel_deadline()
         self._deadline = self.loop.call_later(self.settings.header_timeout, self._on_deadline)
+
+    def on_url(self, url: bytes) -> None:
+        self._count_head(len(url))
+        super().on_url(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        # a head sent at once is parsed in one call: counted here, as the parser hands it over
+        self._count_head(len(name) + len(value) + 4)
+        super().on_header(name, value)
+
+    def _count_head(self, n: int) -> None:
+        self._head_parsed += n
+        if self._head_parsed > self.settings.max_header_bytes:
+            self._head_refused()
+            raise _HeadTooLarge  # stops the parser: nothing of this request reaches the app
 
     def on_headers_complete(self) -> None:
         self._reading_head = False
@@ -83,6 +186,7 @@ class GuardedProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         self._cancel_deadline()
         self._reading_head, self._head_bytes = True, 0  # what comes next is a new request's head
+        self._reading_since = None
         super().on_message_complete()
 
     def _cancel_deadline(self) -> None:
@@ -107,6 +211,17 @@ class GuardedProtocol(HttpToolsProtocol):
         if not self.transport.is_closing():
             self.transport.write(_json_reply(status, reason, code, message))
             self.transport.close()
+
+
+def _shed(held: set[GuardedProtocol], now: float) -> bool:
+    """Close one of these connections to make room: the oldest idle one, else the one whose
+    request has been arriving longest. False when every one is being answered."""
+    ranked = [(rank, c) for c in held if (rank := c.sheddable(now)) is not None]
+    if not ranked:
+        return False
+    _, victim = min(ranked, key=lambda rc: rc[0])
+    victim.transport.close()
+    return True
 
 
 def configure() -> ServeSettings:

@@ -1,0 +1,192 @@
+"""Expensive work in lanes of its own, so public answers never wait behind it.
+
+A lane is a few threads of its own (an anyio limiter, not the default thread pool the public
+pages use) and a short queue: past the queue, a request is refused at once with 429 and a
+Retry-After, before its body is read. Three lanes:
+
+- `PASSWORDS`: checking a password (argon2id, about 0.14 s and 64 MiB each). `Lanes` admits a
+  sign-in into it before anything is read; `PASSWORDS.run(check, ...)` runs the check there.
+- `UPLOADS`: reading an uploaded page. `Lanes` admits an upload into it; `ingest_in_child`
+  reads the page in a child process, under the CLI's own time limits (the sandbox of
+  `fieldoffice.editing.ingest`), with its address space capped.
+- `FORMS`: parsing an editors' form (csrf.py), never on the event loop.
+
+Each lane is per worker process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import resource
+import select
+import signal
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import anyio
+import anyio.to_thread
+from anyio.lowlevel import RunVar
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fieldoffice.core.errors import InvalidInput
+from fieldoffice.web.refusal import refusal
+
+if TYPE_CHECKING:
+    from fieldoffice.directory.context import Context
+    from fieldoffice.editing.ingest import IngestReport
+
+T = TypeVar("T")
+CHILD_MEMORY = 1 << 30  # what a child reading a page may add to the address space it starts with
+
+
+class LaneFull(Exception):
+    def __init__(self, lane: Lane) -> None:
+        super().__init__(f"the {lane.name} lane is full")
+        self.lane = lane
+
+
+class Lane:
+    """`workers` at once, `queue` more waiting; past that, LaneFull."""
+
+    def __init__(self, name: str, workers: int, queue: int, retry_after: int) -> None:
+        self.name, self.workers, self.queue, self.retry_after = name, workers, queue, retry_after
+        self._limiter: RunVar[anyio.CapacityLimiter] = RunVar(f"fieldoffice-lane-{name}")
+        self.admitted = 0
+
+    @property
+    def limiter(self) -> anyio.CapacityLimiter:
+        """This lane's threads on the running event loop (each loop has its own)."""
+        try:
+            return self._limiter.get()
+        except LookupError:
+            limiter = anyio.CapacityLimiter(self.workers)
+            self._limiter.set(limiter)
+            return limiter
+
+    @contextlib.asynccontextmanager
+    async def admit(self) -> AsyncIterator[None]:
+        """A place in the lane (running or queued) for the request's whole life."""
+        if self.admitted >= self.workers + self.queue:
+            raise LaneFull(self)
+        self.admitted += 1
+        try:
+            yield
+        finally:
+            self.admitted -= 1
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on one of this lane's threads (waiting in its queue for one)."""
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+
+PASSWORDS = Lane("sign-in", workers=1, queue=3, retry_after=2)
+UPLOADS = Lane("upload", workers=1, queue=0, retry_after=10)
+FORMS = Lane("form", workers=1, queue=64, retry_after=1)
+RESERVED_THREADS = (
+    PASSWORDS.workers + UPLOADS.workers + FORMS.workers
+)  # added to the default pool, see edge.py
+ROUTES = {("POST", "/admin/login"): PASSWORDS, ("POST", "/admin/upload"): UPLOADS}
+
+
+class Lanes:
+    """Pure ASGI: a sign-in or an upload takes its place in its lane before its body is read,
+    and holds it until answered; a full lane is a 429 with Retry-After."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lane = ROUTES.get((scope.get("method", ""), scope.get("path", ""))) if scope["type"] == "http" else None  # fmt: skip
+        if lane is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            async with lane.admit():
+                await self.app(scope, receive, send)
+        except LaneFull:
+            message = f"too many {lane.name}s at once; try again in {lane.retry_after} seconds"
+            headers, body = refusal(scope, 429, "busy", message, lane.retry_after)
+            await send({"type": "http.response.start", "status": 429, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+
+
+def ingest_in_child(ctx: Context, data: bytes, name: str, allow: bool) -> IngestReport:
+    """An uploaded page read as `fieldoffice ingest` reads it (ingest_page, nothing written), in
+    a child process: the child runs the CLI's sandbox (PARSE_SECONDS to read, CHECK_SECONDS to
+    check), its address space is capped, and it is killed past both limits."""
+    from fieldoffice.editing.ingest import CHECK_SECONDS, PARSE_SECONDS, ingest_page
+
+    def work() -> IngestReport:
+        return ingest_page(ctx, data, source=Path(name), target=None, commit=False,
+                           allow_removals=allow, allow_unreadable=allow)  # fmt: skip
+
+    report: IngestReport = in_child(work, PARSE_SECONDS + CHECK_SECONDS + 2)
+    return report
+
+
+def in_child(work: Callable[[], T], seconds: float) -> T:
+    """`work()` in a forked child, killed after `seconds`; its result or error comes back here.
+    The child is the only thread of its process, so the sandbox inside runs as in the CLI."""
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        os.close(rfd)
+        _child(work, wfd, seconds)
+    os.close(wfd)
+    try:
+        data = _collect(rfd, seconds)
+    finally:
+        os.close(rfd)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    if not data:
+        raise InvalidInput(f"reading the page took longer than {seconds:g} s or ran out of memory; refused",
+                           hint="a contact page reads in well under a second: save the page as it is published")  # fmt: skip
+    kind, value = pickle.loads(data)
+    if kind == "raise":
+        raise value
+    result: T = value
+    return result
+
+
+def _child(work: Callable[[], Any], wfd: int, seconds: float) -> None:
+    code = 0
+    try:
+        signal.setitimer(signal.ITIMER_REAL, seconds)  # (the default action ends the child)
+        with contextlib.suppress(OSError, ValueError):
+            size = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+            resource.setrlimit(resource.RLIMIT_AS, (size + CHILD_MEMORY, size + CHILD_MEMORY))
+        try:
+            payload: tuple[str, Any] = ("ok", work())
+        except BaseException as exc:
+            payload = ("raise", exc)
+        try:
+            out = pickle.dumps(payload)
+        except Exception:
+            out = pickle.dumps(("raise", InvalidInput("the page could not be read; refused")))
+        view = memoryview(out)
+        while view:
+            view = view[os.write(wfd, view) :]
+    except BaseException:
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _collect(rfd: int, seconds: float) -> bytes:
+    buf = bytearray()
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        ready, _, _ = select.select([rfd], [], [], left)
+        if not ready:
+            continue
+        chunk = os.read(rfd, 1 << 20)
+        if not chunk:
+            return bytes(buf)
+        buf += chunk
+    return b""
