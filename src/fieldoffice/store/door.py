@@ -27,7 +27,7 @@ CAPS = {
     "phrase": 500, "region": 100, "aor": 4_000, "note": 1_000, "statement": 2_000,
     "summary": 2_000, "text": 10_000, "about": 10_000,
 }  # fmt: skip
-_PHONE = re.compile(r"^\+?[0-9][0-9 ().\-]*(?:\s*(?:ext\.?|x|extension)\s*[0-9]{1,7})?$", re.I)
+_PHONE = re.compile(r"^\+?[0-9(][0-9 ().\-]*(?:\s*(?:ext\.?|x|extension)\s*[0-9]{1,7})?$", re.I)
 _NOT_IN_EMAIL = re.compile(r"[?&#%/\\:;,<>\"'()\[\]\s]")
 
 
