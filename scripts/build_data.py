@@ -456,6 +456,18 @@ ZCTA_RENAMED = {
 }
 
 
+# A ZIP's point (zips.csv) this far from a county the Census relates its number to: another area
+# under the same number (79942 is an El Paso PO box; ZCTA 79942 lay in Crockett County, 376 km off)
+ZCTA_MAX_KM = 60.0
+
+
+def _within_reach(point: shapely.Point | None, shape: shapely.Geometry | None) -> bool:
+    if point is None or shape is None:
+        return point is None  # no point to measure from: the Census is all there is
+    deg = shapely.distance(point, shape)
+    return bool(deg * 111.0 <= ZCTA_MAX_KM)  # degrees as km, at most: a conservative bound
+
+
 def build_zip_counties(
     counties: list[dict[str, Any]],
 ) -> tuple[list[dict[str, str]], dict[str, Any]]:
@@ -469,12 +481,21 @@ def build_zip_counties(
     by_name = {(c["state"], fold(c["name"])): (c["fips"],) for c in counties}
     by_name.update({(st, fold(n)): f for (st, n), f in ZCTA_RENAMED.items()})
     filed: dict[str, str] = {}
+    points: dict[str, shapely.Point] = {}
     with gzip.open(DATA / "zips.csv.gz", "rt", newline="") as f:
         f.readline()
         for r in csv.DictReader(f):
             filed[r["zip"]] = r["county_fips"]
+            if r["lat"] and r["lon"]:
+                points[r["zip"]] = shapely.Point(float(r["lon"]), float(r["lat"]))
+    from fieldoffice.geo.boundaries import read_counties_geojson
+
+    collection, polygons = read_counties_geojson(DATA / "counties.geojson")
+    shapes = {
+        f["properties"]["fips"]: g for f, g in zip(collection["features"], polygons, strict=True)
+    }
     reach: dict[str, set[str]] = {}
-    dropped = 0
+    dropped = far = 0
     for st, v in doc.items():
         for name, c in v["counties"].items():
             for z in c["zip_codes"]:
@@ -484,9 +505,11 @@ def build_zip_counties(
                 if fipses is None:
                     dropped += 1
                     continue
-                reach.setdefault(z, set()).update(fipses)
+                near = [f for f in fipses if _within_reach(points.get(z), shapes.get(f))]
+                far += len(fipses) - len(near)
+                reach.setdefault(z, set()).update(near)
     rows = [{"zip": z, "counties": "|".join(sorted(fs))} for z, fs in sorted(reach.items())
-            if z in filed and fs != {filed[z]}]  # fmt: skip
+            if z in filed and fs - {filed[z]}]  # fmt: skip
     version = {
         "dataset": "zip_counties",
         "source": f"US Census Bureau 2010 ZCTA-to-county relationship file (zcta_county_rel_10), "
@@ -496,6 +519,8 @@ def build_zip_counties(
         "zctas_reaching_several_counties": sum(len(fs) > 1 for fs in reach.values()),
         "rows": "ZIP codes whose area reaches other counties than the one zips.csv files it under",
         "pairs_dropped": dropped,
+        "pairs_farther_than_the_zip_point_reaches": far,
+        "zip_point_reach_km": ZCTA_MAX_KM,
         "built": dt.date.today().isoformat(),
     }
     return rows, version

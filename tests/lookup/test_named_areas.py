@@ -145,3 +145,37 @@ def test_the_packaged_areas_come_from_their_snapshot(ctx: Context) -> None:
     first = AreaIndex(ctx.gazetteer, ctx.regions)
     again = AreaIndex(ctx.gazetteer, ctx.regions)
     assert again.by_key == first.by_key and again.by_state_key == first.by_state_key
+
+
+@pytest.mark.parametrize(
+    ("query", "most"),
+    [("Central Pennsylvania", "low"), ("Hampton Roads", "medium")],
+)
+def test_an_area_is_never_more_certain_than_its_edge(
+    locator: Locator, query: str, most: str
+) -> None:
+    from fieldoffice.core.models import CONFIDENCE_RANK
+
+    a = locator.locate(query)
+    assert a.confidence is None or CONFIDENCE_RANK[a.confidence] <= CONFIDENCE_RANK[most]
+
+
+def test_a_former_name_offers_the_counties_that_still_bear_it(locator: Locator) -> None:
+    a = locator.locate("Dade County")  # Miami-Dade since 1997; Dade County, GA and MO still are
+    assert {"Dade County, GA", "Dade County, MO"} <= {x.name for x in a.alternatives}
+    assert a.confidence != "high"
+
+
+def test_a_town_typed_with_its_state_is_the_town_not_the_area(locator: Locator) -> None:
+    a = locator.locate("West, TX")  # a town in McLennan County, not the directory's West Texas
+    assert a.location is not None and a.location.name == "West, TX"
+    assert [c.fips for c in a.counties] == ["48309"]
+    assert locator.locate("West Texas").location.name == "West Texas"  # type: ignore[union-attr]
+
+
+def test_a_shared_name_near_a_line_is_not_the_same_answer(locator: Locator) -> None:
+    """Matamoras, PA: Dauphin County (2,603) and Pike County (2,383), whose point is across the
+    Delaware from New York: not 3x apart, and not the same answer, so ambiguous (never high)."""
+    a = locator.locate("Matamoras, PA")
+    assert a.status == "ambiguous"
+    assert [x.population for x in a.alternatives] == [2603, 2383]

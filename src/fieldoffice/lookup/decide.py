@@ -406,12 +406,11 @@ class Decider(Rules):
         return d
 
     def place_alternative(self, label: str, p: GeoPlace) -> Alternative:
-        """Another populated place of the name, as decided at its own point: every office named
-        there (the one it is in, then any across a line), so a place near a line is never the
-        same answer as one that is not."""
+        """Another populated place of the name, as decided at its own point (not its county's:
+        Matamoras in Pike County, PA lies across the Delaware, in New York's territory)."""
         d = self.at_point_of(p.row, p.lat, p.lon, [p.county_fips])
-        return Alternative(label, p.state, d.status, tuple(o.id for o in d.offices),
-                           tuple(o.name for o in d.offices), 0, p.population)  # fmt: skip
+        return Alternative(label, p.state, d.status, tuple(o.id for o in d.responsible),
+                           tuple(o.name for o in d.responsible), 0, p.population)  # fmt: skip
 
     def for_geoplace(self, place: Place) -> Decision:
         """A populated place, and the others of its name in its state: the largest answers when it
@@ -430,8 +429,8 @@ class Decider(Rules):
             return self.with_alternatives(d, alts)
         if dominant(sizes):  # the others answer otherwise: the largest is a guess, not certain
             return self.with_alternatives(at_most(d, GUESS_OF_LARGEST), alts)
-        first = Alternative(labels[0], place.state or "", d.status, tuple(o.id for o in d.offices),
-                            tuple(o.name for o in d.offices), 0, sizes[0])  # fmt: skip
+        first = Alternative(labels[0], place.state or "", d.status, tuple(o.id for o in d.responsible),
+                            tuple(o.name for o in d.responsible), 0, sizes[0])  # fmt: skip
         return self.several_places(place.name, [first, *alts])
 
     def _in_county(self, name: str, state: str, fips: str) -> str:
@@ -439,7 +438,7 @@ class Decider(Rules):
 
     @staticmethod
     def _same_answer(d: Decision, a: Alternative) -> bool:
-        return d.status == a.status and tuple(o.id for o in d.offices) == a.offices
+        return tuple(o.id for o in d.responsible) == a.offices
 
     def for_reading(self, query: str, reading: Reading) -> tuple[Place | None, Decision]:
         """A name without a state (see for_name), or a misspelling read as one place; with the
