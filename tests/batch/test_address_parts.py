@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from fieldoffice.batch.files import choose_columns
+from fieldoffice.batch.columns import choose_columns
 from fieldoffice.batch.rows import assign_parts, result_columns
 from fieldoffice.directory.context import Context
 from tests.paths import EXAMPLES

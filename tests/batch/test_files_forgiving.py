@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fieldoffice.batch.files import choose_columns, header_key
+from fieldoffice.batch.columns import choose_columns, header_key
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.directory.context import Context
 from tests.cli.test_commands import run

@@ -11,7 +11,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from fieldoffice.batch.files import choose_columns
+from fieldoffice.batch.columns import choose_columns
 from fieldoffice.batch.rows import (
     SEVERAL,
     STATUS_NAMES,

@@ -13,12 +13,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from fieldoffice.batch.columns import Roles, choose_columns
 from fieldoffice.batch.files import (
     OUTPUT_COLUMNS,
     Block,
-    Roles,
     Writer,
-    choose_columns,
     read_blocks,
 )
 from fieldoffice.batch.rows import (

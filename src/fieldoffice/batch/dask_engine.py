@@ -23,12 +23,11 @@ from fieldoffice.batch.assign import (
     replacing_note,
     with_answers,
 )
+from fieldoffice.batch.columns import Roles, choose_columns
 from fieldoffice.batch.files import (
     OUTPUT_COLUMNS,
     ParquetSource,
-    Roles,
     Writer,
-    choose_columns,
     input_kind,
     parquet_source,
     parse_csv_block,
