@@ -24,4 +24,8 @@ def refusal(scope: Scope, status: int, code: str, message: str, retry_after: int
                (b"cache-control", b"no-store")]  # fmt: skip
     if retry_after is not None:
         headers.append((b"retry-after", str(retry_after).encode()))
+    sent = dict(scope.get("headers", ()))
+    if sent.get(b"content-length", b"0") != b"0" or b"transfer-encoding" in sent:
+        # a body left unread: close, rather than read what follows to find the next request
+        headers.append((b"connection", b"close"))
     return headers, body
