@@ -90,10 +90,11 @@ class LiveSite:
             # none is answered from the old version once the new one is readable
             self._site, self.version = site, v.id
             took = time.perf_counter() - started
-            site.warm_up()
             self.swaps = [*self.swaps[-9:], (v.id, how, took)]
-            log.info("serving directory version %s (learnt by %s; loaded in %.0f ms, warm in %.0f ms)",
-                     v.id, how, took * 1000, (time.perf_counter() - started) * 1000)  # fmt: skip
+            log.info("serving directory version %s (learnt by %s; loaded in %.0f ms)",
+                     v.id, how, took * 1000)  # fmt: skip
+            site.warm_up()
+            log.info("version %s warm in %.0f ms", v.id, (time.perf_counter() - started) * 1000)
             return True
 
     def _announce(self, version: int) -> None:
