@@ -37,6 +37,7 @@ def extracted_messages() -> set[str]:
         for _line, msg, _comments, _ctx in extract_from_file("jinja2", str(template)):
             found.add(msg if isinstance(msg, str) else msg[0])  # plurals: the singular msgid
     found |= _extract(HERE / "pages.py", {"_": (2,)})
+    found |= _extract(HERE / "answer_map.py", {"_": (1, 2)})  # _(singular, plural, n)
     for source in MARKED:
         found |= _extract(source, {"_": None})
     from fieldoffice.web.i18n import CONFIDENCE_TEXT, STATUS_TEXT

@@ -177,3 +177,27 @@ def test_the_footer_names_the_version_in_force_and_its_real_date(tmp_path: Path)
     spanish = client.get("/es/").text
     assert "Versión 2, vigente desde el 2024-05-01." in spanish
     assert "2020-03-01" not in spanish
+
+
+def test_spanish_pages_name_states_in_spanish(client: TestClient) -> None:
+    """Issue 23: state and territory names from the USAGov en Español table; the agency's own
+    English (office names, AOR text) marked lang="en"; the footer's source worded in Spanish."""
+    import json
+
+    from fieldoffice.web.i18n import state_names
+
+    es = state_names("es")
+    assert es["NC"] == "Carolina del Norte" and es["VI"] == "Islas Vírgenes de los EE. UU."
+    states = json.loads(
+        (Path(__file__).parents[2] / "src/fieldoffice/data/states.json").read_text()
+    )
+    assert set(es) == {s["usps"] for s in states["states"]}
+    english = {s["name"] for s in states["states"]} - set(es.values())
+    for url in ("/es/", "/es/locate?q=Miami", "/es/offices/atlanta", "/es/states/NC"):
+        html = client.get(url).text
+        text = re.sub(r'<(\w+)[^>]*lang="en"[^>]*>.*?</\1>', " ", html, flags=re.S)
+        text = re.sub(r"<[^>]+>", " ", text)
+        text = re.sub(r"«[^»]*»", " ", text)  # the AOR's own phrases, quoted in a reason
+        assert [n for n in english if re.search(rf"\b{re.escape(n)}\b", text)] == [], url
+    home = client.get("/es/").text
+    assert "Carolina del Norte" in home and "saved copy" not in home

@@ -23,8 +23,9 @@ def answer_small_map(site: Site, a: Answer, q: str, colours: dict[str, str], _: 
     """Every county of the answer coloured by office, with the answer's point; "" for none."""
     if not a.counties:
         return ""
-    label = _("Map of %(place)s: %(n)d counties, coloured by office",
-              place=a.location.name if a.location else q, n=len(a.counties))  # fmt: skip
+    label = _("Map of %(place)s: %(n)d county, coloured by office",
+              "Map of %(place)s: %(n)d counties, coloured by office",
+              len(a.counties), place=a.location.name if a.location else q)  # fmt: skip
     fills = {c.fips: owner_fill(c.offices, colours) for c in a.counties}
     return small_map(site.ctx, [c.fips for c in a.counties], {}, label, fills=fills,
                      marker=marker(site, a, _))  # fmt: skip

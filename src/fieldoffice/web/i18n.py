@@ -3,8 +3,11 @@ words as a page in each language shows them (its translations, or the English)."
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import tomllib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from fieldoffice.core.catalog import SOURCE_LANGUAGE, translations
@@ -12,7 +15,8 @@ from fieldoffice.core.models import Directory
 from fieldoffice.lookup.wording import LANGUAGES
 
 __all__ = [
-    "LANGUAGES", "PREFIX", "DirectoryWords", "Said", "Say", "directory_words", "sayer", "translations",
+    "LANGUAGES", "PREFIX", "DirectoryWords", "Said", "Say", "directory_words", "sayer", "state_namer",
+    "state_names", "translations",
 ]  # fmt: skip
 
 PREFIX = {"en": "", "es": "/es"}
@@ -109,11 +113,36 @@ Say = Callable[..., str]
 
 
 def sayer(lang: str) -> Say:
-    """`_(msgid, **params)` in `lang`: the msgid through its catalog, then its %(params)s."""
-    gettext_ = translations(lang).gettext
+    """`_(msgid, **params)` in `lang`: the msgid through its catalog, then its %(params)s;
+    `_(singular, plural, n, **params)` the form for `n` (ngettext)."""
+    catalog = translations(lang)
 
-    def say(msgid: str, **params: Any) -> str:
-        text = gettext_(msgid)
+    def say(msgid: str, plural: str | None = None, n: int = 1, **params: Any) -> str:
+        """`plural` and `n`: the form of the message for `n` (ngettext), `n` among its params."""
+        if plural is not None:
+            return catalog.ngettext(msgid, plural, n) % {"n": n, **params}
+        text = catalog.gettext(msgid)
         return text % params if params else text
 
     return say
+
+
+@cache
+def state_names(lang: str) -> dict[str, str]:
+    """USPS code -> the state's or territory's name in `lang` (data/locales/<lang>/states.toml,
+    whose header names its source); empty for English, whose names are the gazetteer's."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    table = resources.files("fieldoffice.data").joinpath(f"locales/{lang}/states.toml")
+    with table.open("rb") as f:
+        return {k: str(v) for k, v in tomllib.load(f).items()}
+
+
+def state_namer(lang: str, english: Mapping[str, str]) -> Callable[[str], str]:
+    """A state's name in `lang` by its USPS code, else its English name (`english`)."""
+    names = state_names(lang)
+
+    def name(usps: str) -> str:
+        return names.get(usps) or english.get(usps, usps)
+
+    return name

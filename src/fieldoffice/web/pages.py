@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
@@ -22,6 +23,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from fieldoffice.core.answer import Answer
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.models import CONFIDENCE_RANK
+from fieldoffice.core.text import fold
 from fieldoffice.lookup.offices import office_summary
 from fieldoffice.lookup.wording import MAX_QUERY, headline, sentence
 from fieldoffice.web.answer_map import answer_colours, answer_legend, answer_small_map, outline_note
@@ -31,8 +33,10 @@ from fieldoffice.web.i18n import (
     LANGUAGES,
     PREFIX,
     STATUS_TEXT,
+    Said,
     directory_words,
     sayer,
+    state_namer,
     translations,
 )
 from fieldoffice.web.live import LiveSite
@@ -105,13 +109,25 @@ class Pages:
         version = self.site.ctx.gazetteer.counties_version
         html = self.envs[lang].get_template(template).render(
             lang=lang, prefix=PREFIX[lang], other_lang_url=other_lang_url, directory=d,
-            words=directory_words(d, lang),
+            words=directory_words(d, lang), state_name=self.state_name(lang),
+            source=self.source(lang),
             # the directory's own words are English: say so inside pages in another language
             data_lang=Markup(' lang="en"') if lang != "en" else "",
             boundaries=f"{version.get('source', '')}, {version.get('scale', '')}",
             in_force=self.in_force(), **ctx,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status)
+
+    def state_name(self, lang: str) -> Any:
+        """USPS code -> the state's name in `lang` (i18n.state_names, its source named there)."""
+        gaz = self.site.ctx.gazetteer
+        return state_namer(lang, {s.usps: s.name for s in gaz.states})
+
+    def source(self, lang: str) -> Said:
+        """Where the directory came from, in `lang` when the catalog words it, else English."""
+        text = self.site.ctx.directory.source
+        said = translations(lang).gettext(text)
+        return Said(said, lang) if said != text or lang == "en" else Said(text, "en")
 
     def in_force(self) -> tuple[int | None, str]:
         """(the store's version id, or None for a file; the day it took effect) of the version
@@ -242,13 +258,14 @@ class Pages:
     # -- pages ----------------------------------------------------------------------------------
     def index(self, request: Request, lang: str) -> Response:
         gaz = self.site.ctx.gazetteer
+        name = self.state_name(lang)
         groups: dict[str, list[Any]] = defaultdict(list)
         for o in self.site.ctx.directory.offices:
-            groups[gaz.state_by_usps[o.state].name].append(o)
-        states = sorted(gaz.states, key=lambda s: s.name)
+            groups[name(o.state)].append(o)
+        states = sorted(gaz.states, key=lambda s: fold(name(s.usps)))
         return self.render(request, lang, "index.html", map_svg=self.national_map(lang),
                            legend=self.national_legend(), states=states,
-                           offices_by_state=sorted(groups.items()))  # fmt: skip
+                           offices_by_state=sorted(groups.items(), key=lambda kv: fold(kv[0])))  # fmt: skip
 
     def national_legend(self) -> list[LegendRow]:
         return self.site.ctx.memo("web-national-legend", self.site.map_data.legend)
@@ -261,7 +278,7 @@ class Pages:
         office_id = office_named(self.site.ctx, q) if len(q) <= MAX_QUERY else None
         if office_id is not None:
             return RedirectResponse(f"{PREFIX[lang]}/offices/{office_id}", status_code=303)
-        a = self.site.locator.locate(q[: MAX_QUERY + 1])
+        a = self.in_language(self.site.locator.locate(q[: MAX_QUERY + 1]), lang)
         _ = sayer(lang)
         colours = answer_colours(self.site, a)
         mini = answer_small_map(self.site, a, q, colours, _)
@@ -276,6 +293,13 @@ class Pages:
             outline_note=outline_note(a, _) if mini else "",
             colours=colours, close_names=near, far=a.reason_params.get("no_office_near"),
         )  # fmt: skip
+
+    def in_language(self, a: Answer, lang: str) -> Answer:
+        """The answer with a state's name in `lang` where it names a state (Carolina del Norte)."""
+        loc = a.location
+        if lang == "en" or loc is None or loc.kind != "state" or not loc.state:
+            return a
+        return replace(a, location=replace(loc, name=self.state_name(lang)(loc.state)))
 
     def explanation(self, a: Answer, lang: str) -> list[str]:
         """The answer's reason in the page's language (wording.py words every reason code)."""
@@ -331,11 +355,13 @@ class Pages:
             )  # fmt: skip
         if st.usps != usps:
             return RedirectResponse(f"{PREFIX[lang]}/states/{st.usps}", status_code=308)
-        a = self.site.locator.locate(st.name)  # the same answer /locate gives for the state
+        # the same answer /locate gives for the state
+        a = self.in_language(self.site.locator.locate(st.name), lang)
         colours = answer_colours(self.site, a)
         t = {
-            "label": self._(lang, "Map of %(state)s: its counties coloured by office", state=st.name),
+            "label": self._(lang, "Map of %(state)s: its counties coloured by office", state=self.state_name(lang)(st.usps)),
             "office_label": self._(lang, "%(name)s: %(n)s counties", name="{name}", n="{n}"),
+            "office_label_one": self._(lang, "%(name)s: one county", name="{name}"),
             "contested_label": self._(lang, "Claimed by more than one office: %(offices)s", offices="{offices}"),
             "uncovered_label": self._(lang, "No office covers this area"),
         }  # fmt: skip
@@ -344,7 +370,8 @@ class Pages:
                            headline=headline(a, translations(lang).gettext),
                            explanation=[sentence(a, translations(lang).gettext)],
                            map_legend=answer_legend(self.site, a, colours, sayer(lang)), colours=colours,
-                           states=sorted(gaz.states, key=lambda s: s.name), show_search=True)  # fmt: skip
+                           states=sorted(gaz.states, key=lambda s: fold(self.state_name(lang)(s.usps))),
+                           show_search=True)  # fmt: skip
 
     def search(self, request: Request, lang: str, q: str) -> Response:
         """The header's old address: the same words go to the one resolver (/locate)."""

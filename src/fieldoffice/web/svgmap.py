@@ -242,6 +242,7 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
         _PATTERNS,
     ]
     numbers = data.numbers()
+    names_lang = ' lang="en"' if prefix else ""  # office names are the agency's English
     labels: list[str] = []  # drawn over the territories, outside their links (which they name)
     for owners, geom in sorted(data.groups().items()):
         d = path_data(geom)
@@ -251,7 +252,7 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
             oid = owners[0]
             labels.append(_number_label(geom, str(numbers[oid])))
             parts.append(
-                f'<a href="{prefix}/offices/{oid}" aria-label="{escape(names[oid])}">'
+                f'<a href="{prefix}/offices/{oid}" aria-label="{escape(names[oid])}"{names_lang}>'
                 f'<path d="{d}" fill="{data.colors[oid]}" class="territory"><title>{escape(names[oid])}</title></path></a>'
             )
         elif owners:
@@ -560,7 +561,10 @@ def _state_map(data: MapData, usps: str, t: Mapping[str, str], prefix: str) -> s
         fill = owner_fill(owners, colours)
         body = f'<g fill="{fill}" class="territory">{"".join(paths)}</g>'
         if len(owners) == 1:
-            label = t["office_label"].format(name=names[owners[0]], n=len(paths))
+            one = len(paths) == 1 and "office_label_one" in t
+            label = t["office_label_one" if one else "office_label"].format(
+                name=names[owners[0]], n=len(paths)
+            )
             parts.append(f'<a href="{prefix}/offices/{owners[0]}" aria-label="{escape(label)}">{body}</a>')  # fmt: skip
         elif owners:
             label = t["contested_label"].format(offices=" / ".join(names[o] for o in owners))
