@@ -133,7 +133,7 @@ def _in_territory(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> s
         return text + (w(_(", %(confidence)s confidence"), confidence=w.confidence(weak["confidence"])) if weak else "")  # fmt: skip
     name = o["name"]
     possessive = f"{name}'" if name.endswith("s") else f"{name}'s"
-    text = w(_('%(where)s is in %(phrases)s, part of the %(office_possessive)s AOR ("%(aor)s").'),
+    text = w(_('%(where)s is in %(phrases)s, part of the %(office_possessive)s area ("%(aor)s").'),
              where=where, phrases=w.quote(o["phrases"]), office=name, office_possessive=possessive,
              aor=o["aor"])  # fmt: skip
     return text + _caveat(w, p)
@@ -144,9 +144,9 @@ def _caveat(w: _Words, p: Mapping[str, Any]) -> str:
     if not weak:
         return ""
     if weak["why"]:
-        return " " + w(_("The county list behind '%(phrase)s' has %(confidence)s confidence: %(why)s."),
+        return " " + w(_("The agency does not list the counties in '%(phrase)s': those used here come from %(why)s (%(confidence)s confidence), so check with the office."),
                        phrase=weak["phrase"], confidence=w.confidence(weak["confidence"]), why=weak["why"])  # fmt: skip
-    return " " + w(_("The county list behind '%(phrase)s' has %(confidence)s confidence."),
+    return " " + w(_("The agency does not list the counties in '%(phrase)s': those used here are our reading of it (%(confidence)s confidence), so check with the office."),
                    phrase=weak["phrase"], confidence=w.confidence(weak["confidence"]))  # fmt: skip
 
 
