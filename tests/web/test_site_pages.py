@@ -343,3 +343,22 @@ def test_favicon_and_manifest(client: TestClient) -> None:
 def test_no_repository_path_on_any_page(client: TestClient, path: str) -> None:
     page = client.get(path).text
     assert not re.search(r"shared/|seed/|\.txt\b|/work/|src/fieldoffice", page), path
+
+
+def test_an_ambiguous_name_lists_as_many_places_as_it_counts() -> None:
+    """Issue 23: /locate?q=Springfield counts the places it lists, and lists every Springfield
+    that is answered by itself; a not-found page offers its suggestions once."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from fieldoffice.web.app import create_app
+
+    client = TestClient(create_app())
+    html = client.get("/locate", params={"q": "Springfield"}).text
+    listed = re.findall(r'<li><a href="/locate\?q=Springfield%2C%20(\w\w)">', html)
+    n = int(re.search(r"(\d+) places are called Springfield", html)[1])  # type: ignore[index]
+    assert n == len(listed) == len(set(listed))
+    assert {"PA", "NJ", "TN", "VT", "NE", "MO", "IL", "MA"} <= set(listed)
+    miss = client.get("/locate", params={"q": "Sant Fe"}).text
+    assert miss.count("Santa Fe, NM") == 1

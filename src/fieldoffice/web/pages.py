@@ -20,12 +20,13 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from fieldoffice.core.answer import Answer
+from fieldoffice.core.answer import Answer, Reason, ReasonCode
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.models import CONFIDENCE_RANK
 from fieldoffice.core.text import fold
 from fieldoffice.lookup.offices import office_summary
-from fieldoffice.lookup.wording import MAX_QUERY, headline, sentence
+from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.lookup.wording import MAX_QUERY, headline, sentence, where_of, words
 from fieldoffice.web.answer_map import answer_colours, answer_legend, answer_small_map, outline_note
 from fieldoffice.web.errors import answer_http_status
 from fieldoffice.web.i18n import (
@@ -50,6 +51,7 @@ STATIC = Path(__file__).parent / "static"
 
 
 OTHER = {"en": "es", "es": "en"}
+MAX_PLACES_LISTED = 60  # places of one name an answer page lists (Springfield: 34 states)
 _PARAM = re.compile(r"\{(\w+)(?::\w+)?\}")
 
 
@@ -283,9 +285,15 @@ class Pages:
         colours = answer_colours(self.site, a)
         mini = answer_small_map(self.site, a, q, colours, _)
         near = close_names(self.site.ctx, q, PREFIX[lang]) if a.status == "not_found" else []
+        places = self.every_place_named(a)
+        title = headline(a, translations(lang).gettext)
+        if places:  # the count is the number of places the page lists
+            title = _("%(n)d place is called %(name)s: which one?",
+                      "%(n)d places are called %(name)s: which one?", len(places),
+                      name=a.reason_params.get("name", q))  # fmt: skip
         return self.render(
             request, lang, "locate.html", answer_http_status(a.status), a=a, lookup_q=q,
-            headline=headline(a, translations(lang).gettext), status_text=_(STATUS_TEXT[a.status]),
+            places=places, headline=title, status_text=_(STATUS_TEXT[a.status]),
             confidence_text=_(CONFIDENCE_TEXT.get(a.confidence or "", a.confidence or "")),
             explanation=self.explanation(a, lang), small_map=mini,
             county_names=[c.name + ", " + c.state for c in a.counties],
@@ -301,14 +309,44 @@ class Pages:
             return a
         return replace(a, location=replace(loc, name=self.state_name(lang)(loc.state)))
 
+    def every_place_named(self, a: Answer) -> list[dict[str, Any]]:
+        """Places in several states have the name typed: every one of them that can be answered
+        by itself ('Springfield, NE'), the answer's alternatives first (with their offices),
+        then the others of that name, largest first, each with the offices its own answer names.
+        Empty for any other answer."""
+        if a.reason_code is not ReasonCode.SEVERAL_PLACES:
+            return []
+        ctx = self.site.ctx
+        gaz = ctx.gazetteer
+        out = {x.name if ", " in x.name else f"{x.name}, {x.state}": x.office_names
+               for x in a.alternatives}  # fmt: skip
+        named = ctx.memo("web-placenames", lambda: PlaceNames(gaz))
+        for c in named.candidates(str(a.reason_params.get("name", a.query)))[:MAX_PLACES_LISTED]:
+            key = f"{c.name}, {c.state}"
+            if key in out or c.state not in gaz.state_by_usps:
+                continue
+            b = self.site.locator.locate(key)
+            if b.location is not None and b.location.kind == "place":
+                out[key] = tuple(o.name for o in b.offices)
+        return [{"name": k, "offices": v} for k, v in out.items()]
+
     def explanation(self, a: Answer, lang: str) -> list[str]:
-        """The answer's reason in the page's language (wording.py words every reason code)."""
-        words = sentence(a, translations(lang).gettext)
+        """The answer's reason in the page's language (wording.py words every reason code), without
+        the places or suggestions the page lists below it as links (each said once)."""
+        gettext = translations(lang).gettext
+        if a.reason_code is ReasonCode.SEVERAL_PLACES:
+            brief = words(Reason(a.reason_code, a.reason_params), where_of(a), gettext, brief=True)
+            return [brief[:1].upper() + brief[1:] + "."]
+        if a.suggestions and {"suggestions", "alternatives"} & set(a.reason_params):
+            drop = ("suggestions", "alternatives")  # the links below name them
+            params = {k: v for k, v in a.reason_params.items() if k not in drop}
+            return [words(Reason(a.reason_code, params), where_of(a), gettext)]
+        words_ = sentence(a, gettext)
         if a.status != "invalid" or len(a.query) > MAX_QUERY:
-            return [words]
+            return [words_]
         # the parser's own message says exactly what was wrong, in English: lead with the forms
         return [self._(lang, "That cannot be read as a place. Type a city and state (Reno, NV), a county, a state, a ZIP code (89501), an address, or coordinates as “lat, lon” (39.53, -119.81)."),
-                words]  # fmt: skip
+                words_]  # fmt: skip
 
     def office(self, request: Request, lang: str, office_id: str) -> Response:
         ctx = self.site.ctx
