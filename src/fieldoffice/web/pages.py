@@ -24,8 +24,8 @@ from fieldoffice.core.answer import Answer, Reason, ReasonCode
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.models import CONFIDENCE_RANK
 from fieldoffice.core.text import fold
-from fieldoffice.lookup.offices import office_summary
 from fieldoffice.geo.placenames import PlaceNames
+from fieldoffice.lookup.offices import office_summary
 from fieldoffice.lookup.wording import MAX_QUERY, headline, sentence, where_of, words
 from fieldoffice.web.answer_map import answer_colours, answer_legend, answer_small_map, outline_note
 from fieldoffice.web.errors import answer_http_status
@@ -111,25 +111,14 @@ class Pages:
         version = self.site.ctx.gazetteer.counties_version
         html = self.envs[lang].get_template(template).render(
             lang=lang, prefix=PREFIX[lang], other_lang_url=other_lang_url, directory=d,
-            words=directory_words(d, lang), state_name=self.state_name(lang),
-            source=self.source(lang),
+            words=directory_words(d, lang), state_name=state_name(self.site, lang),
+            source=source_said(self.site, lang),
             # the directory's own words are English: say so inside pages in another language
             data_lang=Markup(' lang="en"') if lang != "en" else "",
             boundaries=f"{version.get('source', '')}, {version.get('scale', '')}",
             in_force=self.in_force(), **ctx,
         )  # fmt: skip
         return HTMLResponse(html, status_code=status)
-
-    def state_name(self, lang: str) -> Any:
-        """USPS code -> the state's name in `lang` (i18n.state_names, its source named there)."""
-        gaz = self.site.ctx.gazetteer
-        return state_namer(lang, {s.usps: s.name for s in gaz.states})
-
-    def source(self, lang: str) -> Said:
-        """Where the directory came from, in `lang` when the catalog words it, else English."""
-        text = self.site.ctx.directory.source
-        said = translations(lang).gettext(text)
-        return Said(said, lang) if said != text or lang == "en" else Said(text, "en")
 
     def in_force(self) -> tuple[int | None, str]:
         """(the store's version id, or None for a file; the day it took effect) of the version
@@ -260,7 +249,7 @@ class Pages:
     # -- pages ----------------------------------------------------------------------------------
     def index(self, request: Request, lang: str) -> Response:
         gaz = self.site.ctx.gazetteer
-        name = self.state_name(lang)
+        name = state_name(self.site, lang)
         groups: dict[str, list[Any]] = defaultdict(list)
         for o in self.site.ctx.directory.offices:
             groups[name(o.state)].append(o)
@@ -280,12 +269,12 @@ class Pages:
         office_id = office_named(self.site.ctx, q) if len(q) <= MAX_QUERY else None
         if office_id is not None:
             return RedirectResponse(f"{PREFIX[lang]}/offices/{office_id}", status_code=303)
-        a = self.in_language(self.site.locator.locate(q[: MAX_QUERY + 1]), lang)
+        a = in_language(self.site, self.site.locator.locate(q[: MAX_QUERY + 1]), lang)
         _ = sayer(lang)
         colours = answer_colours(self.site, a)
         mini = answer_small_map(self.site, a, q, colours, _)
         near = close_names(self.site.ctx, q, PREFIX[lang]) if a.status == "not_found" else []
-        places = self.every_place_named(a)
+        places = every_place_named(self.site, a)
         title = headline(a, translations(lang).gettext)
         if places:  # the count is the number of places the page lists
             title = _("%(n)d place is called %(name)s: which one?",
@@ -295,58 +284,12 @@ class Pages:
             request, lang, "locate.html", answer_http_status(a.status), a=a, lookup_q=q,
             places=places, headline=title, status_text=_(STATUS_TEXT[a.status]),
             confidence_text=_(CONFIDENCE_TEXT.get(a.confidence or "", a.confidence or "")),
-            explanation=self.explanation(a, lang), small_map=mini,
+            explanation=explanation(a, lang), small_map=mini,
             county_names=[c.name + ", " + c.state for c in a.counties],
             map_legend=answer_legend(self.site, a, colours, _) if mini else [],
             outline_note=outline_note(a, _) if mini else "",
             colours=colours, close_names=near, far=a.reason_params.get("no_office_near"),
         )  # fmt: skip
-
-    def in_language(self, a: Answer, lang: str) -> Answer:
-        """The answer with a state's name in `lang` where it names a state (Carolina del Norte)."""
-        loc = a.location
-        if lang == "en" or loc is None or loc.kind != "state" or not loc.state:
-            return a
-        return replace(a, location=replace(loc, name=self.state_name(lang)(loc.state)))
-
-    def every_place_named(self, a: Answer) -> list[dict[str, Any]]:
-        """Places in several states have the name typed: every one of them that can be answered
-        by itself ('Springfield, NE'), the answer's alternatives first (with their offices),
-        then the others of that name, largest first, each with the offices its own answer names.
-        Empty for any other answer."""
-        if a.reason_code is not ReasonCode.SEVERAL_PLACES:
-            return []
-        ctx = self.site.ctx
-        gaz = ctx.gazetteer
-        out = {x.name if ", " in x.name else f"{x.name}, {x.state}": x.office_names
-               for x in a.alternatives}  # fmt: skip
-        named = ctx.memo("web-placenames", lambda: PlaceNames(gaz))
-        for c in named.candidates(str(a.reason_params.get("name", a.query)))[:MAX_PLACES_LISTED]:
-            key = f"{c.name}, {c.state}"
-            if key in out or c.state not in gaz.state_by_usps:
-                continue
-            b = self.site.locator.locate(key)
-            if b.location is not None and b.location.kind == "place":
-                out[key] = tuple(o.name for o in b.offices)
-        return [{"name": k, "offices": v} for k, v in out.items()]
-
-    def explanation(self, a: Answer, lang: str) -> list[str]:
-        """The answer's reason in the page's language (wording.py words every reason code), without
-        the places or suggestions the page lists below it as links (each said once)."""
-        gettext = translations(lang).gettext
-        if a.reason_code is ReasonCode.SEVERAL_PLACES:
-            brief = words(Reason(a.reason_code, a.reason_params), where_of(a), gettext, brief=True)
-            return [brief[:1].upper() + brief[1:] + "."]
-        if a.suggestions and {"suggestions", "alternatives"} & set(a.reason_params):
-            drop = ("suggestions", "alternatives")  # the links below name them
-            params = {k: v for k, v in a.reason_params.items() if k not in drop}
-            return [words(Reason(a.reason_code, params), where_of(a), gettext)]
-        words_ = sentence(a, gettext)
-        if a.status != "invalid" or len(a.query) > MAX_QUERY:
-            return [words_]
-        # the parser's own message says exactly what was wrong, in English: lead with the forms
-        return [self._(lang, "That cannot be read as a place. Type a city and state (Reno, NV), a county, a state, a ZIP code (89501), an address, or coordinates as “lat, lon” (39.53, -119.81)."),
-                words_]  # fmt: skip
 
     def office(self, request: Request, lang: str, office_id: str) -> Response:
         ctx = self.site.ctx
@@ -394,10 +337,10 @@ class Pages:
         if st.usps != usps:
             return RedirectResponse(f"{PREFIX[lang]}/states/{st.usps}", status_code=308)
         # the same answer /locate gives for the state
-        a = self.in_language(self.site.locator.locate(st.name), lang)
+        a = in_language(self.site, self.site.locator.locate(st.name), lang)
         colours = answer_colours(self.site, a)
         t = {
-            "label": self._(lang, "Map of %(state)s: its counties coloured by office", state=self.state_name(lang)(st.usps)),
+            "label": self._(lang, "Map of %(state)s: its counties coloured by office", state=state_name(self.site, lang)(st.usps)),
             "office_label": self._(lang, "%(name)s: %(n)s counties", name="{name}", n="{n}"),
             "office_label_one": self._(lang, "%(name)s: one county", name="{name}"),
             "contested_label": self._(lang, "Claimed by more than one office: %(offices)s", offices="{offices}"),
@@ -408,7 +351,7 @@ class Pages:
                            headline=headline(a, translations(lang).gettext),
                            explanation=[sentence(a, translations(lang).gettext)],
                            map_legend=answer_legend(self.site, a, colours, sayer(lang)), colours=colours,
-                           states=sorted(gaz.states, key=lambda s: fold(self.state_name(lang)(s.usps))),
+                           states=sorted(gaz.states, key=lambda s: fold(state_name(self.site, lang)(s.usps))),
                            show_search=True)  # fmt: skip
 
     def search(self, request: Request, lang: str, q: str) -> Response:
@@ -422,6 +365,74 @@ class Pages:
     def docs(self, request: Request, lang: str) -> Response:
         endpoints = api_endpoints(request.app.openapi())
         return self.render(request, lang, "docs.html", endpoints=endpoints, show_search=True)
+
+
+def in_language(site: Site, a: Answer, lang: str) -> Answer:
+    """The answer with a state's name in `lang` where it names a state (Carolina del Norte)."""
+    loc = a.location
+    if lang == "en" or loc is None or loc.kind != "state" or not loc.state:
+        return a
+    return replace(
+        a,
+        location=replace(
+            loc,
+            name=state_namer(lang, {s.usps: s.name for s in site.ctx.gazetteer.states})(loc.state),
+        ),
+    )
+
+
+def every_place_named(site: Site, a: Answer) -> list[dict[str, Any]]:
+    """Places in several states have the name typed: every one of them that can be answered
+    by itself ('Springfield, NE'), the answer's alternatives first (with their offices),
+    then the others of that name, largest first, each with the offices its own answer names.
+    Empty for any other answer."""
+    if a.reason_code is not ReasonCode.SEVERAL_PLACES:
+        return []
+    ctx = site.ctx
+    gaz = ctx.gazetteer
+    out = {x.name if ", " in x.name else f"{x.name}, {x.state}": x.office_names
+           for x in a.alternatives}  # fmt: skip
+    named = ctx.memo("web-placenames", lambda: PlaceNames(gaz))
+    for c in named.candidates(str(a.reason_params.get("name", a.query)))[:MAX_PLACES_LISTED]:
+        key = f"{c.name}, {c.state}"
+        if key in out or c.state not in gaz.state_by_usps:
+            continue
+        b = site.locator.locate(key)
+        if b.location is not None and b.location.kind == "place":
+            out[key] = tuple(o.name for o in b.offices)
+    return [{"name": k, "offices": v} for k, v in out.items()]
+
+
+def explanation(a: Answer, lang: str) -> list[str]:
+    """The answer's reason in the page's language (wording.py words every reason code), without
+    the places or suggestions the page lists below it as links (each said once)."""
+    gettext = translations(lang).gettext
+    if a.reason_code is ReasonCode.SEVERAL_PLACES:
+        brief = words(Reason(a.reason_code, a.reason_params), where_of(a), gettext, brief=True)
+        return [brief[:1].upper() + brief[1:] + "."]
+    if a.suggestions and {"suggestions", "alternatives"} & set(a.reason_params):
+        drop = ("suggestions", "alternatives")  # the links below name them
+        params = {k: v for k, v in a.reason_params.items() if k not in drop}
+        return [words(Reason(a.reason_code, params), where_of(a), gettext)]
+    words_ = sentence(a, gettext)
+    if a.status != "invalid" or len(a.query) > MAX_QUERY:
+        return [words_]
+    # the parser's own message says exactly what was wrong, in English: lead with the forms
+    return [gettext("That cannot be read as a place. Type a city and state (Reno, NV), a county, a state, a ZIP code (89501), an address, or coordinates as “lat, lon” (39.53, -119.81)."),
+            words_]  # fmt: skip
+
+
+def source_said(site: Site, lang: str) -> Said:
+    """Where the directory came from, in `lang` when the catalog words it, else English."""
+    text = site.ctx.directory.source
+    said = translations(lang).gettext(text)
+    return Said(said, lang) if said != text or lang == "en" else Said(text, "en")
+
+
+def state_name(site: Site, lang: str) -> Any:
+    """USPS code -> the state's name in `lang` (i18n.state_names, its source named there)."""
+    gaz = site.ctx.gazetteer
+    return state_namer(lang, {s.usps: s.name for s in gaz.states})
 
 
 def _static_file(name: str, media_type: str) -> Any:
