@@ -27,8 +27,16 @@ def answer_small_map(site: Site, a: Answer, q: str, colours: dict[str, str], _: 
               "Map of %(place)s: %(n)d counties, coloured by office",
               len(a.counties), place=a.location.name if a.location else q)  # fmt: skip
     fills = {c.fips: owner_fill(c.offices, colours) for c in a.counties}
-    return small_map(site.ctx, [c.fips for c in a.counties], {}, label, fills=fills,
-                     marker=marker(site, a, _))  # fmt: skip
+    svg = small_map(site.ctx, [c.fips for c in a.counties], {}, label, fills=fills,
+                    marker=marker(site, a, _))  # fmt: skip
+    shared = sorted({c.offices for c in a.counties if len(c.offices) > 1}, key=len)
+    if shared:  # the stripes in the colours of the offices that share the place, as on the cards
+        first, second = (colours[o] for o in shared[-1][:2])
+        svg = svg.replace(STRIPES, f'<rect width="8" height="8" fill="{first}"/><rect width="4" height="8" fill="{second}"/>', 1)  # fmt: skip
+    return svg
+
+
+STRIPES = '<rect width="8" height="8" fill="#F0E442"/><rect width="4" height="8" fill="#0072B2"/>'
 
 
 def answer_legend(site: Site, a: Answer, colours: dict[str, str], _: Say) -> list[dict[str, Any]]:
