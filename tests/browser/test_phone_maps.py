@@ -55,7 +55,7 @@ def test_pages_at_phone_and_desktop_width(wide: tuple[int, Page], server: str, p
         for i in range(labels.count()):
             box = labels.nth(i).bounding_box()
             assert box is not None and box["width"] > 0 and box["height"] > 0
-            assert 0 <= box["x"] and box["x"] + box["width"] <= width + 1, (i, box)
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, (i, box)
     swatches = page.locator(".cards .swatch rect").evaluate_all(
         "rs => rs.map(r => r.getAttribute('fill'))"
     )
