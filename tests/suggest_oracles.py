@@ -56,7 +56,9 @@ class OldSuggestions:
             names.update({c.label: 10_000 for c in gaz.counties})
             sizes = gaz.places.sizes().tolist()
             table = gaz.geoplaces
-            largest = {(st, key): int(table.population[rows[0]]) for st, key, rows in table.by_key()}
+            largest = {
+                (st, key): int(table.population[rows[0]]) for st, key, rows in table.by_key()
+            }
             for ((st, key), name), size in zip(gaz.place_names.items(), sizes, strict=True):
                 if not USPS_ABBREVIATION.search(name):
                     names.setdefault(f"{name}, {st}", max(size, largest.get((st, key), 0)))

@@ -228,7 +228,7 @@ def _duplicate_names(directory: Directory) -> list[Finding]:
     import unicodedata
 
     by_name: defaultdict[str, list[str]] = defaultdict(list)
-    names = {}
+    names: dict[str, str] = {}
     for o in directory.offices:
         key = " ".join(_INVISIBLE.sub("", unicodedata.normalize("NFKC", o.name)).casefold().split())
         by_name[key].append(o.id)
