@@ -18,8 +18,9 @@ from fieldoffice.core.errors import InvalidInput
 # every C0 and C1 control, DEL, and what XML cannot hold (lone surrogates, U+FFFE, U+FFFF)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _CONTROL_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-# fields whose text may run over lines (a tab and a line break are allowed there)
-MULTI_LINE = frozenset({"text", "about", "aor", "note", "statement", "summary", "notice_summary"})
+# fields that are one line (an office's name and city too); elsewhere a tab and a line break
+# are allowed (a saved page's media name may wrap), every other control character is refused
+ONE_LINE = frozenset({"phone", "email", "id", "state", "kind", "date"})
 DEFAULT_CAP = 2_000
 CAPS = {
     "name": 200, "city": 100, "state": 2, "phone": 40, "email": 254, "id": 64, "kind": 32,
@@ -46,7 +47,8 @@ def check_text(path: tuple[str, ...], value: str, where: str) -> None:
     if len(value) > cap:
         raise InvalidInput(f"{where} is {len(value):,} characters long; at most {cap:,} are allowed",
                            hint="shorten it")  # fmt: skip
-    multi = key in MULTI_LINE or "notice_summary" in path
+    one_line = key in ONE_LINE or (path[:1] == ("office",) and key in ("name", "city"))
+    multi = not one_line
     found = (_CONTROL if multi else _CONTROL_ONE_LINE).search(value)
     if found:
         at = found.start()
