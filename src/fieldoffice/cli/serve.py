@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,9 +22,10 @@ WorkersOpt = Annotated[int, typer.Option(help="Worker processes (one per core is
 RateLimitOpt = Annotated[
     str,
     typer.Option(
-        help="Requests per client address (per worker), e.g. 120/minute, 10/second; "
-        "'off' for benchmarks. Answers that search every name or send large pages "
-        "count more; over it: 429 with Retry-After."
+        help="Requests per client address, e.g. 120/minute, 10/second; 'off' for benchmarks. "
+        "Without --redis it is counted per client per process (each worker and instance "
+        "counts its own); with --redis, across all instances. Answers that search every "
+        "name or send large pages count more; over it: 429 with Retry-After."
     ),
 ]
 AllowedHostsOpt = Annotated[
@@ -59,6 +60,45 @@ PublicUrlOpt = Annotated[
 MaxPendingOpt = Annotated[
     int, typer.Option(help="Requests being answered at once per worker; over it: 503.")
 ]
+RedisOpt = Annotated[
+    str | None,
+    typer.Option(
+        envvar="FIELDOFFICE_REDIS",
+        help="Redis holding the --rate-limit counters, shared by every worker and instance: "
+        "redis://HOST:PORT/DB, rediss://... (TLS) or unix:///path/redis.sock. "
+        "Without it each process counts on its own.",
+    ),
+]
+ForwardedOpt = Annotated[
+    str,
+    typer.Option(
+        help="Proxies whose X-Forwarded-For / -Proto are believed, comma-separated "
+        "('*' for any): the client address the limits count is the one they name."
+    ),
+]
+MaxAgeOpt = Annotated[
+    int,
+    typer.Option(
+        envvar="FIELDOFFICE_CACHE_MAX_AGE",
+        help="Seconds any cache (a browser too) may keep a public answer (Cache-Control max-age).",
+    ),
+]
+SharedMaxAgeOpt = Annotated[
+    int,
+    typer.Option(
+        envvar="FIELDOFFICE_CACHE_SHARED_MAX_AGE",
+        help="Seconds a proxy or CDN keeps a public answer before asking again (s-maxage): "
+        "a publish reaches them within it.",
+    ),
+]
+StaleOpt = Annotated[
+    int,
+    typer.Option(
+        envvar="FIELDOFFICE_CACHE_STALE",
+        help="Seconds an expired answer may still be sent while a fresh one is fetched "
+        "(stale-while-revalidate).",
+    ),
+]
 
 
 def serve(
@@ -76,6 +116,11 @@ def serve(
     max_pending: MaxPendingOpt = 64,
     database: DatabaseOpt = None,
     public_url: PublicUrlOpt = None,
+    redis: RedisOpt = None,
+    forwarded_allow_ips: ForwardedOpt = "127.0.0.1",
+    max_age: MaxAgeOpt = 60,
+    shared_max_age: SharedMaxAgeOpt = 1,
+    stale_while_revalidate: StaleOpt = 30,
 ) -> None:
     """Serve the contact page, the lookup, the map and the JSON API (http://HOST:PORT/).
 
@@ -83,36 +128,38 @@ def serve(
     $FIELDOFFICE_DATABASE, else a SQLite file in the user data folder), seeded from the shipped
     directory on first start, with the editors' pages at /admin. --directory alone serves that
     file read-only; with --database it seeds an empty store."""
-    from fieldoffice.web.settings import (
-        PUBLIC_URL_ENV,
-        ServeSettings,
-        SettingsError,
-        host_list,
-        port_number,
-    )
+    from fieldoffice.web.settings import PUBLIC_URL_ENV, SettingsError, port_number, proxy_list
     from fieldoffice.web.settings import public_url as checked_url
 
+    if workers < 1:
+        raise InvalidInput("--workers must be at least 1")
     try:
         port_number(port)
         base = checked_url(public_url or os.environ.get(PUBLIC_URL_ENV) or _own_url(host, port))
-        hosts = host_list(allowed_hosts) if allowed_hosts is not None else _default_hosts(host)
-        settings = ServeSettings(
-            rate_limit=None if rate_limit.strip().lower() == "off" else rate_limit,
-            allowed_hosts=hosts,
-            max_header_bytes=max_header_bytes,
-            max_headers=max_headers,
-            header_timeout=header_timeout,
-            keep_alive=keep_alive,
-            max_connections=max_connections,
-            max_pending=max_pending,
-            workers=workers,
-        )
+        settings = _settings(
+            host, allowed_hosts, rate_limit=rate_limit, max_header_bytes=max_header_bytes,
+            max_headers=max_headers, header_timeout=header_timeout, keep_alive=keep_alive,
+            max_connections=max_connections, max_pending=max_pending, workers=workers,
+            trusted_proxies=proxy_list(forwarded_allow_ips),
+            redis=redis.strip() if redis and redis.strip() else None, max_age=max_age,
+            shared_max_age=shared_max_age, stale_while_revalidate=stale_while_revalidate,
+        )  # fmt: skip
     except SettingsError as exc:
         raise InvalidInput(str(exc)) from None
-    if workers < 1:
-        raise InvalidInput("--workers must be at least 1")
     os.environ[PUBLIC_URL_ENV] = base  # (the workers make the feed's links from it)
     _run(host, port, settings, resolve_directory_path(directory), database)
+
+
+def _settings(host: str, allowed_hosts: str | None, *, rate_limit: str,
+              **limits: Any) -> ServeSettings:  # fmt: skip
+    """serve's options as the settings every worker reads (SettingsError for one that cannot
+    be used). The Redis address and cache lifetimes travel in them too: each worker's FairShare
+    and ResponseCache are made from them (web/app.py)."""
+    from fieldoffice.web.settings import ServeSettings, host_list
+
+    hosts = host_list(allowed_hosts) if allowed_hosts is not None else _default_hosts(host)
+    rate = None if rate_limit.strip().lower() == "off" else rate_limit
+    return ServeSettings(rate_limit=rate, allowed_hosts=hosts, **limits)
 
 
 def _own_url(host: str, port: int) -> str:
@@ -145,7 +192,37 @@ def _run(host: str, port: int, settings: ServeSettings, path: Path | None,
         os.environ[DATABASE_ENV] = url
     from fieldoffice.web.server import run
 
+    _check_port(host, port)
     sys.stderr.write(
         f"fieldoffice: serving http://{host}:{port}/ from {store_note} (Ctrl-C to stop)\n"
     )
     run(host, port, settings)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Bind HOST:PORT as uvicorn will (SO_REUSEADDR) and let it go: a port another server holds
+    is one worded line (InvalidInput, exit 2) before anything is announced, not a traceback."""
+    import errno
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, proto) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+            sock.listen()
+    except socket.gaierror:
+        raise InvalidInput(f"cannot listen on {host!r}: no such address on this machine; "
+                           "give --host an address, such as 127.0.0.1 or 0.0.0.0") from None  # fmt: skip
+    except OSError as exc:
+        other = port + 1 if port < 65535 else port - 1
+        if exc.errno == errno.EADDRINUSE:
+            raise InvalidInput(f"port {port} on {host} is in use (another fieldoffice serve?); "
+                               f"choose another with --port {other}") from None  # fmt: skip
+        if exc.errno == errno.EACCES:
+            raise InvalidInput(f"port {port} on {host} needs privileges this user lacks; "
+                               f"choose another with --port {max(other, 1024)}") from None  # fmt: skip
+        raise InvalidInput(f"cannot listen on port {port} on {host}: "
+                           f"{exc.strerror or exc}") from None  # fmt: skip

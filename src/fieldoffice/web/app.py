@@ -29,7 +29,7 @@ from fieldoffice.web.lanes import Lanes
 from fieldoffice.web.live import LiveSite, Pin
 from fieldoffice.web.pages import Pages
 from fieldoffice.web.privacy import keep_private_out_of_logs
-from fieldoffice.web.ratelimit import FairShare
+from fieldoffice.web.ratelimit import FairShare, limit_storage
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
 from fieldoffice.web.site import Site
 
@@ -80,13 +80,16 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN, compresslevel=GZIP_LEVEL)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST"],
                        allow_headers=["*"])  # fmt: skip
-    app.add_middleware(ResponseCache, live=live)
+    app.add_middleware(ResponseCache, live=live,
+                       policy=settings.cache_policy() if settings is not None else None)  # fmt: skip
     app.add_middleware(Pin, live=live)
     if store is not None:
         app.add_middleware(Csrf, secret=csrf_secret(store))
         app.add_middleware(Lanes)  # a sign-in or an upload takes its lane before its body is read
     if settings is not None:
-        app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending)
+        storage = limit_storage(settings.redis) if settings.rate_limit else None
+        app.add_middleware(FairShare, rate=settings.rate_limit, max_pending=settings.max_pending,
+                           storage=storage)  # fmt: skip
     app.add_middleware(Guard, live=live, settings=settings)
     # the national map is drawn once per language; draw both before the first visitor asks
     threading.Thread(target=lambda: [pages.national_map(lang) for lang in LANGUAGES],

@@ -36,6 +36,10 @@ class ServeSettings:
     max_pending: int = 64  # requests being answered at once, per process; over it: 503
     workers: int = 1
     trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))
+    redis: str | None = None  # shared rate-limit counters (every instance); None: per process
+    max_age: int = 60  # Cache-Control for public answers (cache.py's CachePolicy)
+    shared_max_age: int = 1
+    stale_while_revalidate: int = 30
 
     def __post_init__(self) -> None:
         if self.rate_limit is not None:
@@ -46,6 +50,17 @@ class ServeSettings:
         timeout = self.header_timeout
         if not math.isfinite(timeout) or timeout <= 0 or self.keep_alive < 1:
             raise SettingsError(f"--header-timeout and --keep-alive must be finite positive numbers of seconds, not {self.header_timeout} and {self.keep_alive}")  # fmt: skip
+        for name in ("max_age", "shared_max_age", "stale_while_revalidate"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"--{name.replace('_', '-')} is seconds, 0 or more, not {getattr(self, name)}")  # fmt: skip
+        if self.redis is not None:
+            redis_address(self.redis)
+
+    def cache_policy(self) -> Any:
+        """The CachePolicy (web/cache.py) these lifetimes make."""
+        from fieldoffice.web.cache import CachePolicy
+
+        return CachePolicy(self.max_age, self.shared_max_age, self.stale_while_revalidate)
 
     def to_env(self) -> str:
         return json.dumps(asdict(self))
@@ -70,6 +85,29 @@ def parse_rate(text: str) -> tuple[int, int, str]:
             "e.g. 120/minute, 10/second or 5000/hour, or 'off'"
         )
     return int(m.group(1)), int(m.group(2) or 1), m.group(3).lower()
+
+
+def redis_address(text: str) -> str:
+    """--redis / $FIELDOFFICE_REDIS: redis://HOST:PORT/DB, rediss://... (TLS) or unix:///path."""
+    url = text.strip()
+    if not url.lower().startswith(("redis://", "rediss://", "unix://")) or url.lower() in (
+        "redis://", "rediss://", "unix://",
+    ) or any(c.isspace() or ord(c) < 32 for c in url):  # fmt: skip
+        raise SettingsError(
+            f"cannot use {url[:80]!r} as the Redis address: give redis://HOST:PORT/DB, "
+            "rediss://HOST:PORT/DB (TLS) or unix:///path/to/redis.sock"
+        )
+    return url
+
+
+def proxy_list(text: str) -> tuple[str, ...]:
+    """--forwarded-allow-ips: comma-separated addresses whose X-Forwarded-For is believed
+    ('*' for any)."""
+    ips = tuple(ip.strip() for ip in text.split(",") if ip.strip())
+    if not ips or any(c.isspace() or ord(c) < 32 for ip in ips for c in ip):
+        raise SettingsError("--forwarded-allow-ips needs addresses separated by commas, "
+                            "e.g. 127.0.0.1,10.0.0.5, or '*' for any")  # fmt: skip
+    return ips
 
 
 def host_list(text: str) -> tuple[str, ...]:
