@@ -418,3 +418,29 @@ def test_a_database_url_is_said_in_full(tmp_path: Path, monkeypatch: pytest.Monk
     assert resolve_url("store.db") == f"sqlite:///{tmp_path / 'store.db'}"
     assert resolve_url("sqlite:////abs/x.db?timeout=5") == "sqlite:////abs/x.db?timeout=5"
     assert resolve_url("postgresql://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_a_publish_and_a_rollback_are_announced_after_they_commit(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldoffice.store import published
+
+    heard: list[tuple[int, int | None]] = []
+
+    def announce(store: Database, version: int) -> bool:
+        with store.transaction() as s:  # committed already: another connection sees it
+            heard.append((version, s.scalar(select(func.max(Version.id)))))
+        return False
+
+    monkeypatch.setattr(published, "announce", announce)
+    drafts.edit_office(db, "denver", {"name": NEW_NAME}, base='"draft-1"', actor="ed", address="x")
+    v2 = versions.publish(db, actor="pub", address="x", acknowledge_warnings=True)
+    v3 = versions.rollback(db, 1, actor="pub", address="x")
+    assert heard == [(v2.id, v2.id), (v3.id, v3.id)]
+
+    def unreachable(store: Database, version: int) -> bool:
+        raise OSError("the channel is away")
+
+    monkeypatch.setattr(published, "announce", unreachable)
+    v4 = versions.rollback(db, 2, actor="pub", address="x")  # still published: the others poll
+    assert versions.current_version(db) is not None and versions.current_version(db).id == v4.id  # type: ignore[union-attr]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,8 @@ from fieldoffice.core.files import write_whole
 from fieldoffice.store import audit, drafts, summary
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import DraftRevision, Version
+
+log = logging.getLogger("fieldoffice.store")
 
 
 @dataclass(frozen=True)
@@ -241,7 +244,9 @@ def publish(db: Database, *, actor: str, address: str, acknowledge_warnings: boo
         v = _add(s, r.draft.toml, actor=actor, address=address, action="publish",
                  changes={**r.changes, "draft_revision": r.draft.revision},
                  effective=now().date().isoformat())  # fmt: skip
-        return _info(v)
+        info = _info(v)
+    _announce(db, info.id)  # committed: other instances load it now (NOTIFY; SQLite: they poll)
+    return info
 
 
 def rollback(db: Database, version_id: int, *, actor: str, address: str) -> VersionInfo:
@@ -266,7 +271,9 @@ def rollback(db: Database, version_id: int, *, actor: str, address: str) -> Vers
         if head is not None and current is not None and head.toml == current.toml:
             s.add(DraftRevision(revision=head.revision + 1, toml=toml, created_at=now(),
                                 created_by=actor, what=f"rollback to version {version_id}"))  # fmt: skip
-        return _info(v)
+        info = _info(v)
+    _announce(db, info.id)
+    return info
 
 
 def import_version(db: Database, path: Path, *, actor: str, address: str, action: str) -> VersionInfo:  # fmt: skip
@@ -287,4 +294,19 @@ def import_version(db: Database, path: Path, *, actor: str, address: str, action
         head = s.scalar(select(func.max(DraftRevision.revision))) or 0
         s.add(DraftRevision(revision=head + 1, toml=text, created_at=now(), created_by=actor,
                             what=f"{action} {path.name}"))  # fmt: skip
-        return _info(v)
+        info = _info(v)
+    _announce(db, info.id)
+    return info
+
+
+def _announce(db: Database, version_id: int) -> None:
+    """Tell every serving process of a committed publish (published.announce: NOTIFY on
+    PostgreSQL, nothing on SQLite, whose servers poll). The publish stands if this fails: the
+    others find it by polling, and the miss is logged."""
+    from fieldoffice.store.published import announce  # (published imports this module)
+
+    try:
+        announce(db, version_id)
+    except Exception as exc:
+        log.warning("could not announce version %s (%s); other processes will poll",
+                    version_id, type(exc).__name__)  # fmt: skip
