@@ -110,3 +110,53 @@ def test_offices_on_one_map_never_share_a_colour() -> None:
     colours = distinct_colours(["a", "b", "c"], national)
     assert colours["a"] == "#E69F00" and colours["c"] == "#56B4E9"
     assert len(set(colours.values())) == 3
+
+
+def test_offices_that_touch_or_sit_near_in_the_legend_never_share_a_colour(ctx: Context) -> None:
+    import shapely
+
+    data = MapData(ctx)
+    gaz = ctx.gazetteer
+    left, right = shapely.STRtree(gaz.polygons).query(gaz.polygons, predicate="intersects")
+    touching = set()
+    for i, j in zip(left.tolist(), right.tolist(), strict=True):
+        for a in ctx.territories.offices_of(gaz.counties[i].fips):
+            touching.update((a, b) for b in ctx.territories.offices_of(gaz.counties[j].fips))
+    touching = {(a, b) for a, b in touching if a != b}
+    assert ("dallas", "houston") in touching and ("newark", "new-york") in touching
+    for a, b in touching:
+        assert data.colors[a] != data.colors[b], (a, b)
+    legend = [r.owners[0] for r in data.legend() if r.number is not None]
+    assert len(legend) == len(ctx.directory.offices)
+    for near in (1, 2):
+        for a, b in zip(legend, legend[near:], strict=False):
+            assert data.colors[a] != data.colors[b], (a, b)
+    assert data.colors["atlanta"] != data.colors["chicago"]  # two rows apart, once alike
+
+
+def test_a_colouring_is_deterministic_and_never_fails() -> None:
+    from fieldoffice.web.map_colours import PALETTE, color_offices
+
+    offices = [f"o{i}" for i in range(12)]
+    everyone = {o: set(offices) - {o} for o in offices}  # more touching offices than colours
+    first = color_offices(everyone, offices, offices)
+    assert first == color_offices(everyone, offices, offices)
+    assert [first[o] for o in offices[: len(PALETTE)]] == list(PALETTE)
+    assert set(first.values()) <= set(PALETTE)  # the numbers on the map tell the rest apart
+
+
+def test_alaska_hawaii_and_the_territories_are_labelled_on_the_national_map(ctx: Context) -> None:
+    from fieldoffice.web.svgmap import national_map
+
+    data = MapData(ctx)
+    t = {"map_title": "t", "map_desc": "d", "contested_label": "{offices}", "uncovered_label": "u"}
+    svg = national_map(data, t)
+    insets = re.findall(r'<g class="map-label inset( none)?"><rect[^>]*/><text[^>]*>([^<]+)<', svg)
+    numbers = data.numbers()
+    owner: dict[str, set[str]] = {s: set() for s in ("AK", "HI", "PR", "VI")}
+    for c in ctx.gazetteer.counties:
+        if c.state in owner:
+            owner[c.state].update(ctx.territories.offices_of(c.fips))
+    expected = {"/".join(str(numbers[o]) for o in sorted(owner[s])) or s for s in owner}
+    assert {text for _none, text in insets} == expected
+    assert str(numbers["seattle"]) in expected  # Alaska is Seattle's

@@ -130,19 +130,21 @@ class MapData:
         self.owner: dict[str, tuple[str, ...]] = {
             f: tuple(sorted(ctx.territories.offices_of(f))) for f in self.pixels
         }
-        self.colors = color_offices(self.office_adjacency(), [o.id for o in ctx.directory.offices])
+        legend = [o.id for o in sorted(ctx.directory.offices, key=lambda o: o.name)]
+        offices = [o.id for o in ctx.directory.offices]
+        self.colors = color_offices(self.office_adjacency(), offices, legend)
 
     def office_adjacency(self) -> dict[str, set[str]]:
-        fipses = list(self.pixels)
-        geoms = [self.pixels[f] for f in fipses]
-        tree = shapely.STRtree(geoms)
-        left, right = tree.query(geoms, predicate="dwithin", distance=1.0)
+        """Offices whose territories touch: two counties sharing a border (within ~100 m, on the
+        gazetteer's own polygons, not the map's insets), claimed by different offices."""
+        gaz = self.ctx.gazetteer
+        tree = shapely.STRtree(gaz.polygons)
+        left, right = tree.query(gaz.polygons, predicate="dwithin", distance=0.001)
+        owners = [tuple(self.ctx.territories.offices_of(c.fips)) for c in gaz.counties]
         adjacency: dict[str, set[str]] = defaultdict(set)
         for i, j in zip(left.tolist(), right.tolist(), strict=True):
-            for a in self.owner[fipses[i]]:
-                for b in self.owner[fipses[j]]:
-                    if a != b:
-                        adjacency[a].add(b)
+            for a in owners[i]:
+                adjacency[a].update(b for b in owners[j] if b != a)
         return adjacency
 
     def states_of(self, owners: tuple[str, ...]) -> list[str]:
@@ -162,6 +164,16 @@ class MapData:
         return {
             k: shapely.simplify(shapely.union_all(v), TOLERANCE_PX) for k, v in by_owner.items()
         }
+
+    def insets(self) -> dict[tuple[tuple[str, ...], str], shapely.Geometry]:
+        """Each inset's (Alaska's, Hawaii's, a territory's) counties dissolved by who claims them,
+        keyed (owners, state): the map numbers them there too, away from the rest."""
+        by_key: dict[tuple[tuple[str, ...], str], list[shapely.Geometry]] = defaultdict(list)
+        for f, geom in self.pixels.items():
+            state = self.ctx.gazetteer.county_by_fips[f].state
+            if state in INSETS:
+                by_key[(self.owner[f], state)].append(geom)
+        return {k: shapely.union_all(v) for k, v in sorted(by_key.items())}
 
     def numbers(self) -> dict[str, int]:
         """Each office's number on the national map and in its legend: by name."""
@@ -219,14 +231,19 @@ def label_point(geom: shapely.Geometry) -> tuple[float, float]:
     return float(pt.x), float(pt.y)
 
 
-_PATTERNS = (
-    "<defs>"
-    '<pattern id="p-contested" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-    '<rect width="8" height="8" fill="#F0E442"/><rect width="4" height="8" fill="#0072B2"/></pattern>'
-    '<pattern id="p-uncovered" width="6" height="6" patternUnits="userSpaceOnUse">'
-    '<rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.2" fill="#555555"/></pattern>'
-    "</defs>"
-)
+def _defs(prefix: str) -> str:
+    """The stripes (claimed by several offices) and dots (by none), their ids begun `prefix`."""
+    return (
+        "<defs>"
+        f'<pattern id="{prefix}-contested" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        '<rect width="8" height="8" fill="#F0E442"/><rect width="4" height="8" fill="#0072B2"/></pattern>'
+        f'<pattern id="{prefix}-uncovered" width="6" height="6" patternUnits="userSpaceOnUse">'
+        '<rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.2" fill="#555555"/></pattern>'
+        "</defs>"
+    )
+
+
+_PATTERNS = _defs("p")
 
 
 def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
@@ -244,7 +261,8 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
     numbers = data.numbers()
     names_lang = ' lang="en"' if prefix else ""  # office names are the agency's English
     labels: list[str] = []  # drawn over the territories, outside their links (which they name)
-    for owners, geom in sorted(data.groups().items()):
+    groups = data.groups()
+    for owners, geom in sorted(groups.items()):
         d = path_data(geom)
         if not d:
             continue
@@ -269,6 +287,7 @@ def national_map(data: MapData, t: Mapping[str, str], prefix: str = "") -> str:
             parts.append(
                 f'<path d="{d}" fill="url(#p-uncovered)" class="uncovered"><title>{escape(t["uncovered_label"])}</title></path>'
             )
+    labels.extend(_inset_labels(data, numbers, groups))
     parts.append(f'<g class="map-labels" aria-hidden="true">{"".join(labels)}</g>')
     parts.append("</svg>")
     return "".join(parts)
@@ -285,14 +304,7 @@ class Marker:
     outline: tuple[tuple[float, float], ...] = ()
 
 
-_SMALL_DEFS = (
-    "<defs>"
-    '<pattern id="sm-contested" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-    '<rect width="8" height="8" fill="#F0E442"/><rect width="4" height="8" fill="#0072B2"/></pattern>'
-    '<pattern id="sm-uncovered" width="6" height="6" patternUnits="userSpaceOnUse">'
-    '<rect width="6" height="6" fill="#ffffff"/><circle cx="3" cy="3" r="1.2" fill="#555555"/></pattern>'
-    "</defs>"
-)
+_SMALL_DEFS = _defs("sm")
 
 
 @dataclass(frozen=True)
@@ -350,12 +362,24 @@ def _frame(bounds: npt.NDArray[np.float64], size: float, points: Sequence[tuple[
     return _Frame(minx - pad, maxy + pad, k, s, wrap, w * s, h * s)
 
 
-def _number_label(geom: shapely.Geometry, text: str) -> str:
+def _inset_labels(data: MapData, numbers: Mapping[str, int], groups: Mapping[tuple[str, ...], shapely.Geometry]) -> list[str]:  # fmt: skip
+    """Alaska, Hawaii and the territories numbered in their insets, unless the office's number
+    is there already (its largest piece); an inset no office claims is named by its postal code."""
+    out = []
+    for (owners, state), geom in data.insets().items():
+        text = "/".join(str(numbers[o]) for o in owners) or state
+        main = groups.get(owners) if owners else None
+        if main is None or not geom.buffer(1.0).contains(shapely.Point(label_point(main))):
+            out.append(_number_label(geom, text, "map-label inset" if owners else "map-label inset none"))  # fmt: skip
+    return out
+
+
+def _number_label(geom: shapely.Geometry, text: str, cls: str = "map-label") -> str:
     """A territory's number(s) on the national map, on a white badge inside it."""
     x, y = label_point(geom)
     half = 4 + 3.4 * len(text)
     return (
-        f'<g class="map-label"><rect x="{x - half:.0f}" y="{y - 9:.0f}" '
+        f'<g class="{cls}"><rect x="{x - half:.0f}" y="{y - 9:.0f}" '
         f'width="{2 * half:.0f}" height="18" rx="9"/><text x="{x:.0f}" y="{y + 4:.0f}">{text}</text></g>'
     )
 
