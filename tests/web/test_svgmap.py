@@ -160,3 +160,16 @@ def test_alaska_hawaii_and_the_territories_are_labelled_on_the_national_map(ctx:
     expected = {"/".join(str(numbers[o]) for o in sorted(owner[s])) or s for s in owner}
     assert {text for _none, text in insets} == expected
     assert str(numbers["seattle"]) in expected  # Alaska is Seattle's
+
+
+def test_a_small_map_names_the_states_around_the_answer(ctx: Context) -> None:
+    washoe = [c.fips for c in ctx.gazetteer.counties if c.label.startswith("Washoe")]
+    svg = small_map(ctx, washoe, {}, "Reno")
+    group = re.search(r'<g class="state-labels" aria-hidden="true">(.*?)</g>', svg)
+    assert group is not None
+    spots = {s: (float(x), float(y)) for x, y, s in re.findall(r'<text x="([\d.]+)" y="([\d.]+)">([A-Z]{2})</text>', group.group(1))}  # fmt: skip
+    assert {"CA", "NV", "OR"} <= set(spots), spots
+    # Nevada is named in a Nevada county other than Washoe, the answer's
+    (washoe_d,) = re.findall(r'<path d="([^"]+)" class="county highlight">', svg)
+    xs = [float(v) for v in re.findall(r"(?:M|L)([\d.]+),", washoe_d)]
+    assert not min(xs) <= spots["NV"][0] <= max(xs)

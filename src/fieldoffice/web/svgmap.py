@@ -27,6 +27,7 @@ import numpy.typing as npt
 import shapely
 
 from fieldoffice.directory.context import Context
+from fieldoffice.geo.gazetteer import Gazetteer
 from fieldoffice.web.map_colours import (
     CONTESTED_FILL,
     PALETTE,
@@ -56,9 +57,7 @@ class _Albers:
     tx: float
     ty: float
 
-    def project(
-        self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]
-    ) -> npt.NDArray[np.float64]:
+    def project(self, lon: npt.NDArray[np.float64], lat: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:  # fmt: skip
         p0, p1, p2 = map(math.radians, (self.lat0, self.lat1, self.lat2))
         n = (math.sin(p1) + math.sin(p2)) / 2
         c = math.cos(p1) ** 2 + 2 * n * math.sin(p1)
@@ -406,14 +405,8 @@ class SmallMaps:
     def key(chosen: tuple[str, ...], fills: tuple[str, ...], marker: Marker | None) -> Hashable:
         return (chosen, fills, marker)
 
-    def draw(
-        self,
-        highlight: Iterable[str],
-        label: str,
-        *,
-        fills: Mapping[str, str] | None = None,
-        marker: Marker | None = None,
-    ) -> str:
+    def draw(self, highlight: Iterable[str], label: str, *, fills: Mapping[str, str] | None = None,
+             marker: Marker | None = None) -> str:  # fmt: skip
         """The map of `highlight` (FIPS codes) and the counties around them. `fills`: FIPS ->
         colour (or CONTESTED_FILL / UNCOVERED_FILL) per highlighted county, else one highlight
         colour; `marker`: the point (and outline) the answer is about."""
@@ -440,9 +433,7 @@ class SmallMaps:
             f'aria-label="{escape(label)}" class="small-map">{paths}</svg>'
         )
 
-    def _draw(
-        self, chosen: tuple[str, ...], colouring: tuple[str, ...] = (), marker: Marker | None = None
-    ) -> tuple[str, str]:
+    def _draw(self, chosen: tuple[str, ...], colouring: tuple[str, ...] = (), marker: Marker | None = None) -> tuple[str, str]:  # fmt: skip
         gaz = self.ctx.gazetteer
         rows = [self.index[f] for f in chosen]
         points = [(marker.lon, marker.lat), *marker.outline] if marker else []
@@ -484,9 +475,25 @@ class SmallMaps:
             parts.append(f'<g class="county">{"".join(around)}</g>')
         for fill, paths in sorted(groups.items()):
             parts.append(f'<g fill="{fill}" class="answer-counties">{"".join(paths)}</g>' if fill else "".join(paths))  # fmt: skip
+        parts.append(_state_labels(gaz, order, shapes, chosen_set))
         if marker is not None:
             parts.append(_marker_svg(marker, frame))
         return frame.viewbox, "".join(parts)
+
+
+def _state_labels(gaz: Gazetteer, rows: Sequence[int], shapes: Sequence[shapely.Geometry], chosen: set[str]) -> str:  # fmt: skip
+    """Each state on the map named by its postal code, small, inside the largest piece of it that
+    shows outside the answer's counties (within them only when nothing else of it shows)."""
+    pieces: dict[tuple[str, bool], list[shapely.Geometry]] = defaultdict(list)
+    for i, geom in zip(rows, shapes, strict=True):
+        pieces[(gaz.counties[i].state, gaz.counties[i].fips in chosen)].append(geom)
+    out = []
+    for state in sorted({s for s, _ in pieces}):
+        merged = shapely.union_all(shapely.buffer(pieces.get((state, False)) or pieces[(state, True)], 0.5))  # fmt: skip
+        x, y = label_point(merged)
+        if merged.boundary.distance(shapely.Point(x, y)) >= 7:  # room for its name
+            out.append(f'<text x="{x:.0f}" y="{y + 4:.0f}">{state}</text>')
+    return f'<g class="state-labels" aria-hidden="true">{"".join(out)}</g>' if out else ""
 
 
 def _marker_svg(marker: Marker, frame: _Frame) -> str:
@@ -506,15 +513,8 @@ def _marker_svg(marker: Marker, frame: _Frame) -> str:
     return f'<g class="marker">{"".join(out)}</g>'
 
 
-def small_map(
-    ctx: Context,
-    highlight: Iterable[str],
-    t: Mapping[str, str],
-    label: str,
-    *,
-    fills: Mapping[str, str] | None = None,
-    marker: Marker | None = None,
-) -> str:
+def small_map(ctx: Context, highlight: Iterable[str], t: Mapping[str, str], label: str, *,
+              fills: Mapping[str, str] | None = None, marker: Marker | None = None) -> str:  # fmt: skip
     """A map of the highlighted counties and their neighbours, in a local projection."""
     maps = ctx.memo("web-small-maps", lambda: SmallMaps(ctx))
     return maps.draw(highlight, label, fills=fills, marker=marker)
