@@ -444,3 +444,19 @@ def test_a_publish_and_a_rollback_are_announced_after_they_commit(
     monkeypatch.setattr(published, "announce", unreachable)
     v4 = versions.rollback(db, 2, actor="pub", address="x")  # still published: the others poll
     assert versions.current_version(db) is not None and versions.current_version(db).id == v4.id  # type: ignore[union-attr]
+
+
+def test_an_etag_the_draft_has_not_reached_is_said_to_be_no_revision_not_a_stale_edit(
+    db: Database,
+) -> None:
+    with pytest.raises(StaleEdit) as ahead:
+        drafts.edit_office(db, "denver", {"name": NEW_NAME}, base='"draft-3"', actor="ed",
+                           address="x")  # fmt: skip
+    assert ahead.value.http_status == 412
+    assert str(ahead.value) == (
+        '"draft-3" is not a revision this draft has had (it is at revision 1): '
+        "GET the draft for its ETag"
+    )
+    assert ahead.value.details == {"current_etag": '"draft-1"'}
+    assert "changed since" not in str(ahead.value)
+    assert drafts.current(db).revision == 1 and _actions(db) == ["seed"]

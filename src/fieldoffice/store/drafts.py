@@ -152,7 +152,14 @@ def _check(raw: dict[str, Any]) -> None:
 
 
 def stale_error(s: Session, head: DraftRevision, base: int) -> StaleEdit:
-    """The refusal of an edit based on revision `base`: what changed since, and by whom."""
+    """The refusal of an edit based on revision `base`: what changed since, and by whom; or,
+    for a revision the draft has not reached (a guessed or mistyped ETag), that it never was."""
+    if not 1 <= base <= head.revision:
+        return StaleEdit(
+            f"{etag_of(base)} is not a revision this draft has had (it is at revision "
+            f"{head.revision}): GET the draft for its ETag",
+            code="unknown_revision", details={"current_etag": etag_of(head.revision)},
+        )  # fmt: skip
     then = s.get(DraftRevision, base)
     since = list(s.scalars(select(DraftRevision).where(DraftRevision.revision > base)
                            .order_by(DraftRevision.revision)))  # fmt: skip
