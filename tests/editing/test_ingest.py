@@ -324,3 +324,21 @@ def test_the_pages_tip_line_is_captured_and_a_change_is_reported(
         x["what"] == "listed contact" and x["new"] and "555-0199" in x["new"]
         for x in d.verification
     )
+
+
+def test_a_page_with_no_offices_says_what_it_has_and_what_a_page_needs(
+    ctx: Context, resolver: PhraseResolver
+) -> None:
+    from fieldoffice.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as refused:
+        ingest(page_html([]), ctx.gazetteer, resolver, None)
+    assert refused.value.message == (
+        "the page lists no offices that can be read: it has a media contact (Example Office of "
+        "Public Affairs (EOPA), (555) 010-4646), a notice, a credit line and 7 blocks of text, "
+        "none shaped like an office"
+    )
+    assert refused.value.hint == (
+        "a page needs, under each state heading ('Nevada'), each office as its own lines: "
+        "'NAME Office', 'CITY,', 'ST', 'AOR: …' (examples/contact-page.txt is one)"
+    )

@@ -15,9 +15,11 @@ from fieldoffice.directory.file import read_raw
 from fieldoffice.directory.phrases import PhraseResolver
 from fieldoffice.editing.ingest.offices import Reading, read_offices
 from fieldoffice.editing.ingest.page import located_blocks, visible_text
-from fieldoffice.editing.ingest.report import OFFICE_SHAPE, Ingested, Problem
+from fieldoffice.editing.ingest.report import Ingested, Problem
 from fieldoffice.geo.gazetteer import Gazetteer
 
+NEEDED = ("a page needs, under each state heading ('Nevada'), each office as its own lines: "
+          "'NAME Office', 'CITY,', 'ST', 'AOR: …' (examples/contact-page.txt is one)")  # fmt: skip
 _PHONE = r"\(?\d{3}\)?[ .-]?\d{3}-\d{4}"
 # Each of these is tried at a few places the page names ("For media inquiries", ...), over a
 # bounded window, with atomic groups: never more than linear work whatever the page holds.
@@ -51,14 +53,30 @@ def ingest(
     parts = _Parts.find(flat, media, reading)
     unread = reading.unread(parts.spans())
     if not offices:
-        first = f": {unread[0].position} {unread[0].text!r} looks like one" if unread else ""
-        raise InvalidInput(f"the page lists no offices that can be read{first}",
-                           hint=f"{OFFICE_SHAPE}, under a state heading")  # fmt: skip
+        raise _no_offices(media, parts, len(located), unread)
     problems += unread
     directory = _directory(parts, [b.text for b in located], current)
     return Ingested(
         {"schema": "fieldoffice-directory/1", "directory": directory, "office": offices}, problems
     )
+
+
+def _no_offices(media: re.Match[str], parts: _Parts, blocks: int,
+                unread: list[Problem]) -> InvalidInput:  # fmt: skip
+    """The refusal of a page with no office: what it does have, and what a page needs."""
+    name = " ".join(media.group("name").split())[:60]
+    found = [f"a media contact ({name}, {media.group('phone')})"]
+    found += [what for what, part in (("a tip line", parts.tip), ("a notice", parts.note),
+              ("a credit line", parts.credit)) if part is not None]  # fmt: skip
+    found.append(f"{blocks} block{'s' if blocks != 1 else ''} of text")
+    said = ", ".join(found[:-1]) + " and " + found[-1]
+    if unread:
+        near = f"{unread[0].position} {unread[0].text[:80]!r} looks like one but could not be read"
+        said += f", none read as an office ({near})"
+    else:
+        said += ", none shaped like an office"
+    return InvalidInput(f"the page lists no offices that can be read: it has {said}",
+                        hint=NEEDED)  # fmt: skip
 
 
 @dataclass
