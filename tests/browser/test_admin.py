@@ -35,7 +35,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         mp.setenv("FIELDOFFICE_CACHE", str(tmp / "cache"))
         with serving("--host", "127.0.0.1", "--database", url) as s:
             store = open_database(url)
-            for name, role in (("ed", "editor"), ("eve", "editor"), ("pat", "publisher")):
+            for name, role in (
+                ("ed", "editor"),
+                ("eve", "editor"),
+                ("pat", "publisher"),
+                ("ada", "admin"),
+            ):
                 accounts.add_user(store, name, role, PASSWORD)
             yield s.base
 
@@ -101,12 +106,15 @@ def test_walk_through_typo_fix_publish_public_feed_audit(browser: Browser, serve
     # (e) the feed has the entry
     feed = pat.request.get(server + "/changes.atom").text()
     assert MOVED in feed
-    # (f) the audit has the sign-ins, the edits and the publish
-    pat.goto(server + "/admin/audit")
-    rows = pat.locator("table.audit tbody tr").all_inner_texts()
+    # (f) the audit (an admin's to read; a publisher is refused) has the sign-ins, the edits
+    # and the publish
+    assert pat.goto(server + "/admin/audit").status == 403
+    ada = sign_in(browser, server, "ada", "/admin/audit")
+    rows = ada.locator("table.audit tbody tr").all_inner_texts()
     assert any("\tpat\t" in r and "\tpublish\t" in r for r in rows)
     assert sum("\ted\t" in r and "\tedit\toffice san-francisco" in r for r in rows) == 2
     assert any("\ted\t" in r and "\tlogin\t" in r for r in rows)
+    ada.context.close()
     ed.context.close()
     pat.context.close()
 
@@ -130,7 +138,7 @@ def test_the_second_of_two_editors_is_refused_with_what_changed(browser: Browser
 
 @pytest.fixture(scope="module")
 def signed_in_state(browser: Browser, server: str) -> Any:
-    page = sign_in(browser, server, "pat", "/admin")
+    page = sign_in(browser, server, "ada", "/admin")  # an admin reaches every page, the audit too
     state = page.context.storage_state()
     page.context.close()
     return state

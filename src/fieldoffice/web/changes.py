@@ -18,7 +18,7 @@ from fieldoffice.core.errors import NotFound
 from fieldoffice.store import summary, versions
 from fieldoffice.store.database import Database
 from fieldoffice.web.api import json_response
-from fieldoffice.web.i18n import LANGUAGES, PREFIX
+from fieldoffice.web.i18n import LANGUAGES, PREFIX, sayer
 
 ATOM = "http://www.w3.org/2005/Atom"
 VersionId = Annotated[int, Path(ge=1, le=2**31 - 1)]  # (a larger number is no id: 404, not 500)
@@ -67,7 +67,7 @@ def atom_feed(items: list[versions.VersionInfo], base: str, lang: str, title: st
         el(
             entry,
             "title",
-            f"{'Versión' if lang == 'es' else 'Version'} {v.id}: {summary.headline(v.changes, lang)}",
+            f"{sayer(lang)('Version %(id)s', id=v.id)}: {summary.headline(v.changes, lang)}",
         )
         el(entry, "updated", v.published_at)
         el(entry, "published", v.published_at)
@@ -109,7 +109,7 @@ def changes_router(pages: Any) -> APIRouter:
 
         def feed(request: Request, lang: str = lang) -> Response:
             items = versions.versions(_store(request))
-            title = "Cambios del directorio" if lang == "es" else "Changes to the directory"
+            title = sayer(lang)("Changes to the directory")
             org = request.app.state.live.site.ctx.directory.title
             body = atom_feed(items, _base(request), lang, f"{org}: {title}")
             return Response(body, media_type="application/atom+xml; charset=utf-8")
