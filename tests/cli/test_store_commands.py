@@ -292,3 +292,13 @@ def test_the_password_prompt_asks_twice_unseen(env: dict[str, str], url: str) ->
     assert PASSWORD.encode() not in said  # hidden input: never echoed
     assert b"Repeat for confirmation" in said and b"added tty (editor)" in said
     assert listed(env, url) == {"tty": ("editor", 0)}
+
+
+def test_users_add_says_the_role_it_gave_when_none_was_asked_for(env: dict[str, str], url: str) -> None:  # fmt: skip
+    r = ok(cli(env, "users", "add", "ana", "--password-stdin", "--database", url, stdin=PASSWORD + "\n"))  # fmt: skip
+    assert "added ana (editor)" in r.stdout
+    assert "ana is an editor, the default role" in r.stdout
+    assert "fieldoffice users role ana publisher" in r.stdout
+    chosen = ok(cli(env, "users", "add", "pat", "--role", "editor", "--password-stdin", "--database", url, stdin=PASSWORD + "\n"))  # fmt: skip
+    assert "added pat (editor)" in chosen.stdout and "default" not in chosen.stdout
+    assert listed(env, url) == {"ana": ("editor", 0), "pat": ("editor", 0)}

@@ -62,18 +62,18 @@ def users_add(
         str, typer.Argument(metavar="NAME", help="The user name (letters, digits, . _ @ -).")
     ],
     role: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--role",
             metavar="ROLE",
-            help="editor (edits the draft), publisher (also publishes and rolls back) or admin "
-            "(also manages users).",
+            help="editor (edits the draft; the default), publisher (also publishes and rolls "
+            "back) or admin (also manages users).",
         ),
-    ] = "editor",
+    ] = None,
     password_stdin: PasswordStdinOpt = False,
     database: DatabaseOpt = None,
 ) -> None:
-    """Add a user with a role and a password.
+    """Add a user with a role (editor unless --role says otherwise) and a password.
 
     The password (12 characters or more) is asked for twice, unseen, or read from stdin with
     --password-stdin.
@@ -81,6 +81,8 @@ def users_add(
     from fieldoffice.core.errors import Conflict
     from fieldoffice.store.accounts import add_user, check_role, users
 
+    given = role is not None
+    role = role if role is not None else "editor"
     check_role(role)
     with open_store(database) as db:
         if any(a.name == name for a, _ in users(db)):  # said before the password is asked for
@@ -89,6 +91,9 @@ def users_add(
         account = add_user(db, name, role, _password(password_stdin), actor=actor(),
                            address=ADDRESS)  # fmt: skip
         print(f"added {safe(account.name)} ({account.role}) to {safe(db.shown)}")
+    if not given:  # said, not silent: the role was chosen for them
+        print(f"{safe(account.name)} is an editor, the default role; to change it: "
+              f"`fieldoffice users role {safe(account.name)} publisher` (or admin)")  # fmt: skip
 
 
 @users_app.command("token")

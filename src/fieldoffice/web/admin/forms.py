@@ -174,3 +174,26 @@ def save_verification(store: Any, typed: dict[str, str], *, base: str | None, ac
 
     return drafts.change(store, mutate, base=base, actor=actor, address=address, action="edit",
                          target="directory verification")  # fmt: skip
+
+
+def close_phrases(ctx: Any, phrase: str, state: str, limit: int = 3) -> list[str]:
+    """What an AOR understands that is close to a phrase it does not ("Utha": Utah): states and
+    regions, and counties of the office's state as an AOR names them, by the lookup's suggester
+    (read-only), each kept only if the AOR reads it as one clause."""
+    from fieldoffice.directory.phrases import PhraseResolver
+    from fieldoffice.lookup.locate import suggester_of
+    from fieldoffice.lookup.suggest import AREA, COUNTY, STATE
+
+    suggester = suggester_of(ctx)
+    resolver = ctx.memo("admin-aor-resolver", lambda: PhraseResolver(ctx.gazetteer, ctx.regions))
+    usps = state.strip().upper() if state.strip().upper() in ctx.gazetteer.state_by_usps else None
+    found = suggester.suggest(phrase, limit=8, kinds=frozenset({STATE, AREA}))
+    if usps is not None:
+        counties = suggester.suggest(phrase, usps, limit=8, kinds=frozenset({COUNTY}))
+        found += [label.rsplit(", ", 1)[0] for label in counties]
+    out: list[str] = []
+    for name in found:
+        res = resolver.resolve(name, state=usps)
+        if res.ok and len(res.clauses) == 1 and name not in out:
+            out.append(name)
+    return out[:limit]

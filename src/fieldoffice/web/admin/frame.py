@@ -35,10 +35,21 @@ class AdminFrame:
         self._lock = threading.Lock()
         self._reviews: OrderedDict[tuple[int, int | None], versions.Review] = OrderedDict()
         self._maps: OrderedDict[tuple[int, str], str] = OrderedDict()
+        self._in_force: OrderedDict[int, frozenset[tuple[str, str]]] = OrderedDict()
+        self._new: dict[tuple[int, int | None], frozenset[tuple[str, str]]] = {}  # as _reviews
 
     # -- the frame -------------------------------------------------------------------------------
     def render(self, request: Request, template: str, status: int = 200, **ctx: Any) -> Response:
         token = request.scope.get("csrftoken")
+        if ctx.get("unresolved"):  # words the AOR does not understand: what is close to them
+            from fieldoffice.web.admin.forms import close_phrases
+
+            state = str((ctx.get("values") or {}).get("state", ""))
+            ctx.setdefault("close", {u: close_phrases(self.pages.site.ctx, u, state) for u in ctx["unresolved"]})  # fmt: skip
+        if "review" in ctx:  # the findings the version in force does not have, marked "new"
+            with self._lock:
+                key = (ctx["review"].draft.revision, ctx["review"].published_id)
+                ctx.setdefault("new_findings", self._new.get(key, frozenset()))
         response: Response = self.pages.render(request, "en", f"admin/{template}", status,
                                      other_lang_url="/es/", csrftoken=token() if token else "",
                                      account=getattr(request.state, "account", None), **ctx)  # fmt: skip
@@ -73,12 +84,33 @@ class AdminFrame:
             found = self._reviews.get(key)
         if found is None:
             found = versions.review(store)
+            new = self.new_findings(store, found)
             key = (found.draft.revision, found.published_id)
             with self._lock:
                 self._reviews[key] = found
+                self._new[key] = new
                 while len(self._reviews) > 8:
-                    self._reviews.popitem(last=False)
+                    self._new.pop(self._reviews.popitem(last=False)[0], None)
         return found
+
+    def new_findings(self, store: Any, review: versions.Review) -> frozenset[tuple[str, str]]:
+        """The draft's lint findings (kind, message) that the version in force does not have:
+        new in this draft. None without a version in force: there is nothing to compare with."""
+        if review.published_id is None:
+            return frozenset()
+        with self._lock:
+            old = self._in_force.get(review.published_id)
+        if old is None:
+            published = versions.current_version(store)
+            if published is None or published.id != review.published_id:
+                return frozenset()
+            errors, warnings = versions.findings(published.toml)
+            old = frozenset((f["kind"], f["message"]) for f in errors + warnings)
+            with self._lock:
+                self._in_force[review.published_id] = old
+                while len(self._in_force) > 4:
+                    self._in_force.popitem(last=False)
+        return frozenset((f["kind"], f["message"]) for f in review.errors + review.warnings) - old
 
     def draft_map(self, draft: drafts.Draft) -> str | None:
         """The draft's national map (SVG), drawn once per draft revision and published version;
