@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from fieldoffice.cli.terminal import safe
 from fieldoffice.core.answer import DirectoryVersion
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.directory.context import DIRECTORY_ENV, Context, load_context
@@ -82,18 +83,17 @@ def _main(
     """Which field office is responsible for this place, and how do I reach it for real?"""
 
 
-def emit(obj: Any) -> None:
-    """One JSON line; dataclasses (answers, offices) serialise as their fields."""
-    import orjson
-
-    sys.stdout.write(orjson.dumps(obj).decode() + "\n")
+def say(text: str) -> None:
+    """A line (or lines) of text that may hold stored or typed words, safe to print: control
+    and invisible characters escaped (cli/terminal.py), line breaks kept."""
+    sys.stdout.write(safe(text, keep_newlines=True) + "\n")
 
 
 def print_warnings(ctx: Context) -> None:
     """The directory's scam notices, after anything that shows its phone numbers."""
     for notice in ctx.directory.notices:
         if notice.kind == "scam":
-            sys.stdout.write("\n" + wrap_text("!! " + notice.text, indent="") + "\n")
+            say("\n" + wrap_text("!! " + notice.text, indent=""))
 
 
 def parse_date(text: str | None) -> dt.date | None:
@@ -251,6 +251,6 @@ def open_store(url: str | None) -> Iterator[Database]:
 
 def table(headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
     """Plain columns, as wide as their widest cell (easy to read, easy to grep)."""
-    widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+    widths = [max(len(safe(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
     for r in [headers, *rows]:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+        say("  ".join(safe(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())

@@ -14,10 +14,11 @@ from fieldoffice.cli.app import (
     StoreOpt,
     VerboseOpt,
     directory_in_force,
-    emit,
+    say,
     say_version,
     with_version,
 )
+from fieldoffice.cli.terminal import emit
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.files import write_atomically
 from fieldoffice.directory.context import (
@@ -61,7 +62,7 @@ def lint(
             continue
         if verbose and version:
             say_version(version)
-        print("\n".join(report.lines()))
+        say("\n".join(report.lines()))
     raise typer.Exit(code)
 
 
@@ -108,7 +109,7 @@ def diff(
     if as_json:
         emit(result.to_dict())
         return
-    print(diff_text(result, {c.fips: c.label for c in a.gazetteer.counties}))
+    say(diff_text(result, {c.fips: c.label for c in a.gazetteer.counties}))
 
 
 PageArg = Annotated[Path, typer.Argument(help="A saved contact page: HTML, or its visible text.")]
@@ -169,10 +170,10 @@ def ingest(
         sys.stderr.write("fieldoffice: stopped; no partial file was written\n")
         raise typer.Exit(128 + exc.signum) from None
     for line in report.lines():
-        print(line)
+        say(line)
     if not commit:
         also = f" (-o {output} is used only with --commit)" if output else ""
-        print(f"dry run: nothing written{also}; add --commit -o FILE to write the directory file")
+        say(f"dry run: nothing written{also}; add --commit -o FILE to write the directory file")
         raise typer.Exit(1 if report.problems else 0)
     sys.stdout.flush()
     for line in report.refusals:
@@ -184,4 +185,4 @@ def ingest(
         )
     if report.written is None:
         raise typer.Exit(2)
-    print(f"wrote {report.written}")
+    say(f"wrote {report.written}")

@@ -13,12 +13,13 @@ from fieldoffice.cli.app import (
     StoreOpt,
     VerboseOpt,
     directory_in_force,
-    emit,
     parse_date,
     print_warnings,
+    say,
     say_version,
     with_version,
 )
+from fieldoffice.cli.terminal import emit
 from fieldoffice.core.errors import InvalidInput, NotFound
 from fieldoffice.directory.context import load_context
 from fieldoffice.lookup.render import answer_body, answer_text, office_text, wrap_text
@@ -60,7 +61,7 @@ def locate(
             if version.source == "store"
             else f"effective {version.effective_date} ({version.path})"
         )
-        sys.stdout.write(f"Directory version in effect on {as_of}: {said}\n\n")
+        say(f"Directory version in effect on {as_of}: {said}\n")
     elif verbose and not as_json:
         say_version(version)
         sys.stdout.write("\n")
@@ -73,7 +74,7 @@ def locate(
         else:
             if i:
                 sys.stdout.write("\n")
-            sys.stdout.write(answer_text(answer) + "\n")
+            say(answer_text(answer))
     if not as_json:
         print_warnings(ctx)
     raise typer.Exit(code)
@@ -120,16 +121,24 @@ def offices(
     if verbose:
         say_version(version)
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
-    table = Table(title=f"{ctx.directory.title} ({len(rows)})", show_lines=False)
+    from fieldoffice.cli.terminal import safe
+
+    def cell(text: str) -> str:  # stored words: no terminal controls, no rich markup
+        return escape(safe(text))
+
+    table = Table(title=cell(f"{ctx.directory.title} ({len(rows)})"), show_lines=False)
     for col in ("id", "office", "city", "AOR", "counties"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r.id, r.name, f"{r.city}, {r.state}", r.aor, str(r.county_count))
+        table.add_row(
+            cell(r.id), cell(r.name), cell(f"{r.city}, {r.state}"), cell(r.aor), str(r.county_count)
+        )
     Console(width=140).print(table)
     media = ctx.directory.media
-    print(f"Media inquiries: {media.name}: {media.phone} · {media.email}")
+    say(f"Media inquiries: {media.name}: {media.phone} · {media.email}")
 
 
 def office(
@@ -154,7 +163,7 @@ def office(
     if verbose:
         say_version(version)
     labels = {c.fips: c.label for c in gaz.counties}
-    print(office_text(found, office_summary(ctx, found.id), ctx.territories, labels))
+    say(office_text(found, office_summary(ctx, found.id), ctx.territories, labels))
     print_warnings(ctx)
 
 
@@ -183,7 +192,7 @@ def resolve(
         )
     res = PhraseResolver(ctx.gazetteer, ctx.regions).resolve(phrase, state=st.usps if st else None)
     for line in describe(res, ctx.gazetteer, ctx.regions):
-        print(line)
+        say(line)
     raise typer.Exit(0 if res.ok else 1)
 
 
@@ -210,10 +219,10 @@ def verify(
     else:
         if verbose:
             say_version(version)
-        print(f"{v.contact}: {v.status.replace('_', ' ').upper()}")
-        print(wrap_text(v.reason))
+        say(f"{v.contact}: {v.status.replace('_', ' ').upper()}")
+        say(wrap_text(v.reason))
         for line in v.guidance:
-            print(wrap_text("- " + line))
+            say(wrap_text("- " + line))
         for notice in v.notices:
-            print(wrap_text("!! " + notice))
+            say(wrap_text("!! " + notice))
     raise typer.Exit(0 if v.status == "listed" else 1)
