@@ -435,3 +435,41 @@ def test_no_password_or_token_in_the_audit_or_the_logs(served: tuple[TestClient,
     assert {"login_failed", "login", "user_added", "token_created"} <= {e.action for e in audit.entries(store)}  # fmt: skip
     for secret in (PASSWORD, wrong, new_password, token, token[3:], session):
         assert secret not in logged
+
+
+def test_the_audit_log_link_is_shown_to_admins_only(served: tuple[TestClient, Database]) -> None:
+    client, store = served
+    for name, role in (("ed", "editor"), ("pat", "publisher")):
+        sign_in(client, store, name, role)
+        page = client.get("/admin")
+        assert page.status_code == 200 and 'href="/admin/publish"' in page.text
+        assert 'href="/admin/audit"' not in page.text and 'href="/admin/users"' not in page.text
+        post(client, "/admin/logout", {}, page="/admin")
+    sign_in(client, store, "root", "admin")
+    page = client.get("/admin")
+    assert 'href="/admin/audit"' in page.text and 'href="/admin/users"' in page.text
+
+
+def test_an_upload_is_read_in_a_child_and_a_page_with_no_office_is_told_why(
+    served: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldoffice.web import lanes
+    from tests.editing.test_ingest import page_html
+
+    client, store = served
+    children: list[str] = []
+    in_child = lanes.in_child
+
+    def counted(work: object, seconds: float) -> object:
+        children.append(f"{seconds:g}")
+        return in_child(work, seconds)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(lanes, "in_child", counted)
+    sign_in(client, store, "ed", "editor")
+    page = client.get("/admin/upload").text
+    r = client.post("/admin/upload", data={"csrftoken": token_of(page), "base": base_of(page)},
+                    files={"page": ("contact.html", page_html([]), "text/html")})  # fmt: skip
+    assert r.status_code == 400 and len(children) == 1
+    assert "lists no offices that can be read: it has a media contact" in r.text
+    assert "none shaped like an office" in r.text and "examples/contact-page.txt" in r.text
+    assert drafts.current(store).revision == 1

@@ -5,7 +5,7 @@ it was based on; a page without a session redirects to the login page."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
@@ -39,7 +39,11 @@ from fieldoffice.web.admin.forms import (
     text_field,
 )
 from fieldoffice.web.admin.publishing import PublishingPages
+from fieldoffice.web.lanes import PASSWORDS, UPLOADS, ingest_in_child
 from fieldoffice.web.privacy import EDITOR_PAGE_HEADERS as PRIVATE
+
+if TYPE_CHECKING:
+    from fieldoffice.editing.ingest import IngestReport
 
 OFFICE_FORM = ("name", "city", "state", "aor", "phone", "email")
 UPLOAD_LIMIT = 5 * 1024 * 1024  # a saved contact page is ~100 KB
@@ -84,7 +88,7 @@ class AdminPages(PublishingPages):
         target = _local(str(form.get("next", "/admin")))
         store = store_of(request)
         try:
-            account = await run_in_threadpool(accounts.login, store, name, password, client_address(request))  # fmt: skip
+            account = await PASSWORDS.run(accounts.login, store, name, password, client_address(request))  # fmt: skip
         except TooManyAttempts as exc:
             r = self.render(request, "login.html", 429, next=target, problem=str(exc), name=name)
             r.headers["Retry-After"] = str(exc.retry_after)
@@ -279,31 +283,34 @@ class AdminPages(PublishingPages):
         file = form.get("page")
         data = await file.read(UPLOAD_LIMIT + 1) if isinstance(file, UploadFile) else b""
         name = Path((file.filename if isinstance(file, UploadFile) else None) or "page.html").name
-        return await run_in_threadpool(self._upload, request, who, form, name, data)
-
-    def _upload(self, request: Request, who: Account, form: FormData, name: str, data: bytes) -> Response:  # fmt: skip
-        from fieldoffice.editing.ingest import ingest_page
-
-        review = self.review(request)
-        base = text_field(form, "base", 40)
-
-        def refused(status: int, problem: str, lines: list[str]) -> Response:
-            return self.render(request, "upload.html", status, review=review, base=base,
-                               lines=lines, problem=problem)  # fmt: skip
-
+        ctx = request.app.state.live.site.ctx
+        review = await run_in_threadpool(self.review, request)
+        base, allow = text_field(form, "base", 40), text_field(form, "allow", 5) == "yes"
         if not data:
-            return refused(400, "Choose the saved page to upload.", [])
-        if len(data) > UPLOAD_LIMIT:
-            return refused(413, f"The file is over {UPLOAD_LIMIT // 1024 // 1024} MB: it is not a saved contact page.", [])  # fmt: skip
-        allow = text_field(form, "allow", 5) == "yes"
-        try:
-            report = ingest_page(request.app.state.live.site.ctx, data, source=Path(name),
-                                 target=None, commit=False, allow_removals=allow,
-                                 allow_unreadable=allow)  # fmt: skip
-        except FieldOfficeError as exc:
-            if exc.http_status >= 500 and not isinstance(exc, InvalidInput):
-                raise
-            return refused(400, f"The page could not be read: {exc}", [])
+            problem = (400, "Choose the saved page to upload.")
+        elif len(data) > UPLOAD_LIMIT:
+            problem = (413, f"The file is over {UPLOAD_LIMIT // 1024 // 1024} MB: it is not a saved contact page.")  # fmt: skip
+        else:
+            try:  # read as `fieldoffice ingest` reads it, in a child under the CLI's limits
+                report = await UPLOADS.run(ingest_in_child, ctx, data, name, allow)
+            except FieldOfficeError as exc:
+                if exc.http_status >= 500 and not isinstance(exc, InvalidInput):
+                    raise
+                problem = (400, f"The page could not be read: {exc}")
+            else:
+                return await run_in_threadpool(self._upload, request, who, review, base, report)
+        return await run_in_threadpool(self._upload_refused, request, review, base, *problem, [])
+
+    def _upload_refused(self, request: Request, review: versions.Review, base: str, status: int,
+                        problem: str, lines: list[str]) -> Response:  # fmt: skip
+        return self.render(request, "upload.html", status, review=review, base=base, lines=lines,
+                           problem=problem)  # fmt: skip
+
+    def _upload(self, request: Request, who: Account, review: versions.Review, base: str,
+                report: IngestReport) -> Response:  # fmt: skip
+        def refused(status: int, problem: str, lines: list[str]) -> Response:
+            return self._upload_refused(request, review, base, status, problem, lines)
+
         lines = [p.line() for p in report.problems]
         if report.raw is None or report.unresolved:
             return refused(400, "The page was read, but some of it could not be understood: the draft is unchanged.", lines)  # fmt: skip
