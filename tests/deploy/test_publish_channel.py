@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from fieldoffice.store.database import Database
-from fieldoffice.store.published import announce, listen
+from fieldoffice.store.notify import announce, listen
 
 
 def test_an_announced_version_reaches_a_listener_at_once(postgres_url: str) -> None:

@@ -300,10 +300,10 @@ def import_version(db: Database, path: Path, *, actor: str, address: str, action
 
 
 def _announce(db: Database, version_id: int) -> None:
-    """Tell every serving process of a committed publish (published.announce: NOTIFY on
+    """Tell every serving process of a committed publish (notify.announce: NOTIFY on
     PostgreSQL, nothing on SQLite, whose servers poll). The publish stands if this fails: the
     others find it by polling, and the miss is logged."""
-    from fieldoffice.store.published import announce  # (published imports this module)
+    from fieldoffice.store.notify import announce
 
     try:
         announce(db, version_id)

@@ -98,7 +98,7 @@ class LiveSite:
             return True
 
     def _announce(self, version: int) -> None:
-        from fieldoffice.store.published import announce
+        from fieldoffice.store.notify import announce
 
         assert self.store is not None
         try:
@@ -124,7 +124,7 @@ class LiveSite:
 
     def _listen(self) -> None:
         """LISTEN for publishes; on a lost connection wait a second and listen again."""
-        from fieldoffice.store.published import listen
+        from fieldoffice.store.notify import listen
 
         assert self.store is not None
         store = self.store
