@@ -438,8 +438,11 @@ def _modules_after(cache: Path, *argv: str) -> set[str]:
         main()
         """
     )
-    env = {**os.environ, snapshot.CACHE_ENV: str(cache)}
+    # the shipped file, as on a machine with no editors' store (a server earlier in the session
+    # may have made one in the suite's user data folder, and the CLI would answer from it)
+    env = {**os.environ, snapshot.CACHE_ENV: str(cache), "XDG_DATA_HOME": str(cache / "no-store")}
     env.pop("FIELDOFFICE_DIRECTORY", None)
+    env.pop("FIELDOFFICE_DATABASE", None)
     r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert r.returncode in (0, 1), r.stderr
     return {m.split(".")[0] for m in r.stderr.strip().splitlines()[-1].split()}

@@ -115,8 +115,14 @@ def test_a_fresh_serve_edits_and_publishes_through_the_store(server: tuple[int, 
         )
     assert time.monotonic() - published < 10
 
-    # 5. the audit lists the change and the publish
-    entries = json.loads(call(port, "GET", "/api/v1/admin/audit", headers=auth)[2])["entries"]
+    # 5. the audit (an admin's to read: the publisher is refused) lists the change and the publish
+    assert call(port, "GET", "/api/v1/admin/audit", headers=auth)[0] == 403
+    added = subprocess.run([EXE, "users", "add", "ada", "--role", "admin", "--password-stdin"],
+                           input="another long passphrase\n", text=True, capture_output=True, env=env)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    made = subprocess.run([EXE, "users", "token", "ada"], text=True, capture_output=True, env=env)
+    admin = {"Authorization": f"Bearer {made.stdout.strip()}"}
+    entries = json.loads(call(port, "GET", "/api/v1/admin/audit", headers=admin)[2])["entries"]
     actions = [(e["action"], e["target"]) for e in entries]
     assert ("edit", "office denver") in actions and ("publish", "version 2") in actions
     assert token not in json.dumps(entries)

@@ -423,7 +423,7 @@ def test_a_database_url_is_said_in_full(tmp_path: Path, monkeypatch: pytest.Monk
 def test_a_publish_and_a_rollback_are_announced_after_they_commit(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fieldoffice.store import published
+    from fieldoffice.store import notify as published
 
     heard: list[tuple[int, int | None]] = []
 
