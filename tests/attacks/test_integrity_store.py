@@ -192,9 +192,9 @@ def test_good_fields_pass_the_door(db: Database) -> None:
 
 
 # -- at rest ----------------------------------------------------------------------------------
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # INSERT OR REPLACE is SQLite's
 def test_insert_or_replace_cannot_rewrite_an_audit_row(db: Database) -> None:
-    if db.dialect != "sqlite":
-        pytest.skip("INSERT OR REPLACE is SQLite's")
+    assert db.dialect == "sqlite"
     first = audit.entries(db)[-1]
     with pytest.raises(DBAPIError, match="append-only"), db.transaction() as s:
         s.execute(text("INSERT OR REPLACE INTO audit (id, at, actor, address, action, target, detail) "
