@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from fieldoffice.web.app import create_app
 from fieldoffice.web.i18n import translations
 from tests.i18n_messages import extracted_messages
+from tests.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -188,9 +189,7 @@ def test_spanish_pages_name_states_in_spanish(client: TestClient) -> None:
 
     es = state_names("es")
     assert es["NC"] == "Carolina del Norte" and es["VI"] == "Islas Vírgenes de los EE. UU."
-    states = json.loads(
-        (Path(__file__).parents[2] / "src/fieldoffice/data/states.json").read_text()
-    )
+    states = json.loads((ROOT / "src/fieldoffice/data/states.json").read_text())
     assert set(es) == {s["usps"] for s in states["states"]}
     english = {s["name"] for s in states["states"]} - set(es.values())
     for url in ("/es/", "/es/locate?q=Miami", "/es/offices/atlanta", "/es/states/NC"):
