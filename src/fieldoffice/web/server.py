@@ -4,7 +4,8 @@ uvicorn has a keep-alive idle timeout, a listen backlog and graceful shutdown, a
 as they are. Its default HTTP parser (httptools) has no header-size cap, no header-read timeout,
 no idle timeout for a connection that never sends a byte, and no connection cap; those are added
 here, in a subclass of uvicorn's own protocol, so one slow or greedy client cannot hold the
-server's memory, sockets or time.
+server's memory, sockets or time. Each turn of the loop writes its bytes in one go
+(web/one_write.py), so an instance killed mid-answer leaves the proxy nothing it cannot retry.
 
 Connections are shared fairly between clients (an IPv4 address, an IPv6 /64): one client holds
 at most its share (`client_share`); past it, its own idle connections are closed first, then its
@@ -24,6 +25,7 @@ from typing import Any, ClassVar
 import httptools
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from fieldoffice.web.one_write import OneWritePerTurn
 from fieldoffice.web.ratelimit import client_key
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
 
@@ -66,7 +68,7 @@ class GuardedProtocol(HttpToolsProtocol):
         self._key: str | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
+        super().connection_made(OneWritePerTurn(transport, self.loop))
         self._opened = self.loop.time()
         if not self._admit():
             return
