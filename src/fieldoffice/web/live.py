@@ -3,10 +3,11 @@
 File mode (`serve --directory FILE`): one site for the life of the process. Store mode: the
 site of the version in force; a publish in this process swaps it before the publish answers,
 and every other process (a worker, another host on the same PostgreSQL) learns of it and loads
-and swaps it whole. On PostgreSQL the publishing process announces the version (NOTIFY, from
-`refresh`) and every serving process listens (LISTEN), so the others start loading within
-milliseconds; on both stores a poll of the newest version id twice a second stays as the fallback
-(SQLite, a CLI publish that announces nothing, a listening connection lost). Each swap is logged
+and swaps it whole. On PostgreSQL every publish and rollback announces its version as
+it commits (NOTIFY, store/versions.py, from the site or the CLI alike) and every serving process
+listens (LISTEN), so the others start loading within milliseconds; on both stores a poll of the
+newest version id twice a second stays as the fallback (SQLite, an announcement that failed, a
+listening connection lost). Each swap is logged
 with how it was learnt of and how long it took (`fieldoffice.live`, and `LiveSite.swaps`).
 A request holds the site it started with (`Pin`, a context variable set when it arrives), so
 no answer mixes two versions.
@@ -68,10 +69,10 @@ class LiveSite:
         """The site this request started with (else the one served now)."""
         return _pinned.get() or self._site
 
-    def refresh(self, announce: bool = True, how: str = "publish") -> bool:
+    def refresh(self, how: str = "publish") -> bool:
         """Load the newest published version if it is not the one served; True if it swapped.
-        Called just after a publish in this process (`announce`: tell the others first, so they
-        load it while this one does), and by the listener and the poller (announce=False)."""
+        Called just after a publish in this process, and by the listener and the poller. (The
+        publish itself told the other processes: store/versions.py announces every commit.)"""
         if self.store is None:
             return False
         from fieldoffice.store.versions import current_version, latest_id
@@ -82,8 +83,6 @@ class LiveSite:
             v = current_version(self.store)
             if v is None or v.id == self.version:
                 return False
-            if announce:
-                self._announce(v.id)
             started = time.perf_counter()
             site = version_site(v.toml, v.id)
             # swap first, then warm: a request in the next second may wait for an index, but
@@ -97,15 +96,6 @@ class LiveSite:
             log.info("version %s warm in %.0f ms", v.id, (time.perf_counter() - started) * 1000)
             return True
 
-    def _announce(self, version: int) -> None:
-        from fieldoffice.store.notify import announce
-
-        assert self.store is not None
-        try:
-            announce(self.store, version)
-        except Exception:  # the others still poll
-            log.warning("could not announce version %s; other processes will poll", version)
-
     def start_polling(self, seconds: float = POLL_SECONDS) -> None:
         if self.store is None:
             return
@@ -114,7 +104,7 @@ class LiveSite:
         def poll() -> None:
             while not self._stop.wait(seconds):
                 try:
-                    self.refresh(announce=False, how="polling")
+                    self.refresh(how="polling")
                 except Exception:  # a database away for a moment: keep serving, try again
                     log.warning("could not check the store for a new version", exc_info=False)
 
@@ -131,7 +121,7 @@ class LiveSite:
 
         def heard(version: int | None) -> None:
             if version is None or version != self.version:
-                self.refresh(announce=False, how="notify")
+                self.refresh(how="notify")
 
         while not self._stop.is_set():
             try:

@@ -245,8 +245,14 @@ def test_invalid_input_is_shown_in_words(served: tuple[TestClient, Database], fi
 
 
 # -- the public site follows publishing only --------------------------------------------------------
-def test_the_public_site_shows_a_change_only_once_published(served: tuple[TestClient, Database]) -> None:  # fmt: skip
+def test_the_public_site_shows_a_change_only_once_published(
+    served: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fieldoffice.store import notify
+
     client, store = served
+    heard: list[int] = []
+    monkeypatch.setattr(notify, "announce", lambda db, version: heard.append(version) or False)
     public = ["/", "/offices/denver", "/api/v1/offices/denver"]
     sign_in(client, store, "ed", "editor")
     _, form = office_form(client)
@@ -268,6 +274,7 @@ def test_the_public_site_shows_a_change_only_once_published(served: tuple[TestCl
     # a rollback to version 1 is public at once too
     back = post(client, "/admin/versions/1/rollback", {}, "/admin/publish")
     assert back.status_code == 303
+    assert heard == [2, 3]  # each told to the other processes once, by the store
     assert client.get("/api/v1/offices/denver").json()["name"] == OLD
     actions = [e.action for e in audit.entries(store)]
     assert {"login", "edit", "publish", "rollback"} <= set(actions)
