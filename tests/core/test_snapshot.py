@@ -458,3 +458,14 @@ def test_verify_imports_no_geometry(cache: Path, tmp_path: Path) -> None:
 def test_locate_imports_no_table_libraries_nor_the_schema_checker(cache: Path) -> None:
     mods = _modules_after(cache, "locate", "Reno, NV")
     assert not mods & {"pyarrow", "pandas", "jsonschema", "rich"}, sorted(mods)
+
+
+def test_a_version_file_is_named_by_its_text_and_written_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(snapshot.CACHE_ENV, str(tmp_path))
+    first = snapshot.version_file('title = "a"\n')
+    stamp = first.stat().st_mtime_ns
+    assert first.parent == tmp_path / "published" and first.read_text() == 'title = "a"\n'
+    assert snapshot.version_file('title = "a"\n') == first and first.stat().st_mtime_ns == stamp
+    assert snapshot.version_file('title = "b"\n') != first

@@ -130,7 +130,9 @@ def directory_in_force(
     if found is None:
         found = _from_store(url, as_of)
     number, effective, shown, toml = found
-    ctx = load_context(_materialized(toml))
+    from fieldoffice.core.snapshot import version_file
+
+    ctx = load_context(version_file(toml))
     return ctx, DirectoryVersion("store", effective, shown, number)
 
 
@@ -193,22 +195,6 @@ def _from_store(url: str, as_of: dt.date | None) -> tuple[int, str, str, str]:
         )
         info, _ = get(db, number)
         return number, info.effective_date, db.shown, toml
-
-
-def _materialized(toml: str) -> Path:
-    """The version's text as a file in the cache folder, named by its content: the same file
-    store.versions.materialize writes for `serve`, so both share its snapshots."""
-    import hashlib
-
-    from fieldoffice.core.files import write_whole
-    from fieldoffice.core.snapshot import cache_root
-
-    folder = Path(cache_root()) / "published"
-    path = folder / f"{hashlib.sha256(toml.encode()).hexdigest()[:32]}.toml"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        write_whole(path, toml)
-    return path
 
 
 def with_version(obj: Any, version: DirectoryVersion) -> dict[str, Any]:

@@ -215,6 +215,19 @@ def cache_root() -> str:
     return user_cache_dir("fieldoffice", appauthor=False)
 
 
+def version_file(toml: str) -> Path:
+    """A published version's text as a directory file in the cache folder, named by its content
+    and written once, whole: every process and command that answers from that version (`serve`,
+    `locate --database`) loads the same file, so they share its snapshots."""
+    path = (
+        Path(cache_root()) / "published" / f"{hashlib.sha256(toml.encode()).hexdigest()[:32]}.toml"
+    )
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_whole(path, toml)
+    return path
+
+
 class Store:
     """A folder of snapshot files. Reading and writing never raise: a miss means build."""
 

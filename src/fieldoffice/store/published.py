@@ -6,12 +6,11 @@ publish is announced to every serving process through LISTEN/NOTIFY (store/notif
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.store.database import Database
-from fieldoffice.store.versions import current_version, in_force, materialize
+from fieldoffice.store.versions import current_version, in_force
 
 if TYPE_CHECKING:
     from fieldoffice.directory.context import Context
@@ -32,9 +31,8 @@ def version_in_force(
 
 
 def version_context(toml: str) -> Context:
-    """The context of a version's text: written once as a file in the cache folder
-    (content-addressed, so every process shares it and its snapshots), then loaded."""
-    from fieldoffice.core.snapshot import cache_root
+    """The context of a version's text, loaded from its file in the cache folder."""
+    from fieldoffice.core.snapshot import version_file
     from fieldoffice.directory.context import load_context
 
-    return load_context(materialize(toml, Path(cache_root()) / "published"))
+    return load_context(version_file(toml))

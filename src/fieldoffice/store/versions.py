@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fieldoffice.core.errors import Conflict, DataError, InvalidInput, NotFound
-from fieldoffice.core.files import write_whole
 from fieldoffice.store import audit, drafts, summary
 from fieldoffice.store.database import Database, now, utc
 from fieldoffice.store.tables import DraftRevision, Version
@@ -106,15 +105,6 @@ def in_force(db: Database, day: dt.date) -> tuple[VersionInfo, str]:
             raise NotFound(f"no version of the directory was in force on {day.isoformat()}",
                            hint=f"the first took effect on {first}" if first else None)  # fmt: skip
         return _info(v), v.toml
-
-
-def materialize(toml: str, folder: Path) -> Path:
-    """The version as a file (content-addressed, written once, whole), for the loader."""
-    path = folder / f"{_sha(toml)[:32]}.toml"
-    if not path.exists():
-        folder.mkdir(parents=True, exist_ok=True)
-        write_whole(path, toml)
-    return path
 
 
 # -- what a publish would do ------------------------------------------------------------------
