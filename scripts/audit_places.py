@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from fieldoffice.core.answer import Answer  # noqa: E402
+from fieldoffice.core.text import fold  # noqa: E402
 from fieldoffice.directory.context import load_context  # noqa: E402
 from fieldoffice.lookup.locate import Locator  # noqa: E402
 
@@ -117,19 +118,48 @@ def offices(a: Answer) -> frozenset[str]:
     )
 
 
-def classify(a: Answer, truth: Answer | None) -> str:
-    p = a.reason_params
-    if a.status == "not_found":
-        return "not_found"
-    if a.status == "ambiguous":
-        return "ambiguous"
-    if p.get("read_as"):
-        return "read as another place"
-    if p.get("unrecognised"):
-        return "not recognised (state's office)"
-    if truth is not None and a.location is not None and a.location.lat is not None:
-        return "other place of the name or other point"
-    return "other"
+class Classes:
+    """What each disagreement is, from the answer and what the gazetteer holds in the state."""
+
+    def __init__(self, loc: Locator) -> None:
+        self.loc = loc
+        self.names: dict[str, set[str]] = collections.defaultdict(set)
+        for state, key, _ in loc.gaz.geoplaces.by_key():
+            self.names[state].add(key)
+        for state, key in loc.gaz.place_names:
+            self.names[state].add(key)
+
+    def of(self, a: Answer, truth: Answer | None, name: str, state: str) -> str:
+        p = a.reason_params
+        if a.status == "not_found":
+            return self.not_found(name, state)
+        if a.status == "ambiguous":
+            return "ambiguous (places of the name, none 3 times the next)"
+        if p.get("read_as"):
+            return "read as another place"
+        if p.get("unrecognised"):
+            return "not recognised (state's office)"
+        if a.status == "near_boundary" and {c.state for c in a.counties} - {state}:
+            return "point across the state line (GeoNames puts it in the next state)"
+        if a.location is not None and a.location.kind in ("county", "area"):
+            return f"read as a {a.location.kind} of the name"
+        if truth is not None and a.location is not None and a.location.lat is not None:
+            return "other place of the name or other point"
+        return "other"
+
+    def not_found(self, name: str, state: str) -> str:
+        d = self.loc.decider
+        if d.entry(d.state_key(state)).status in ("matched", "overlap"):
+            return "not_found: one answer for all of the state, the state-alone rule not applied"
+        key = fold(name)
+        names = self.names[state]
+        if any(k.replace(" ", "") == key.replace(" ", "") for k in names):
+            return "not_found: in the gazetteer spaced otherwise (Clear Lake / Clearlake)"
+        longer = (k for k in names if k.startswith(key + " ") or k.endswith(" " + key))
+        shorter = (k for k in names if key.startswith(k + " ") or key.endswith(" " + k))
+        if any(longer) or any(shorter):
+            return "not_found: a word more or less than a gazetteer name (Angels / Angels Camp)"
+        return "not_found: neither a GeoNames place (cities500) nor a USPS name in the state"
 
 
 def audit(places: Iterable[Place], loc: Locator, show: int) -> None:
@@ -138,6 +168,7 @@ def audit(places: Iterable[Place], loc: Locator, show: int) -> None:
     classes: collections.Counter[str] = collections.Counter()
     examples: dict[str, list[str]] = collections.defaultdict(list)
     statuses: collections.Counter[str] = collections.Counter()
+    classify = Classes(loc)
     for name, st, lat, lon, pop in places:
         q = f"{name}, {st}"
         a = loc.locate(q)
@@ -152,7 +183,7 @@ def audit(places: Iterable[Place], loc: Locator, show: int) -> None:
             )
             agree += ok
             if not ok:
-                cls = classify(a, None)
+                cls = classify.of(a, None, name, st)
                 classes[cls] += 1
                 if len(examples[cls]) < show:
                     examples[cls].append(f"{q}: {a.status} {sorted(offices(a))}")
@@ -165,7 +196,7 @@ def audit(places: Iterable[Place], loc: Locator, show: int) -> None:
             continue
         if a.status == "matched" and a.confidence == "high":
             confident_wrong += 1
-        cls = classify(a, truth)
+        cls = classify.of(a, truth, name, st)
         classes[cls] += 1
         if len(examples[cls]) < show:
             where = a.location.name if a.location else "-"
