@@ -16,7 +16,7 @@ from fieldoffice.core.errors import InvalidInput
 from fieldoffice.store import accounts
 from fieldoffice.store.database import Database
 from fieldoffice.web.app import create_app
-from fieldoffice.web.lanes import ingest_in_child
+from fieldoffice.web.lanes import read_upload
 
 PASSWORD = "correct horse battery staple"
 
@@ -29,7 +29,7 @@ def test_a_slow_page_is_stopped_in_a_child_as_the_cli_stops_it(ctx: object) -> N
 
     def upload() -> None:  # a thread, as the server's lanes are
         try:
-            outcome.append(ingest_in_child(ctx, page, "page.html", False))  # type: ignore[arg-type]
+            outcome.append(read_upload(ctx, page, "page.html", False))  # type: ignore[arg-type]
         except BaseException as exc:
             outcome.append(exc)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 
 import pytest
@@ -50,3 +51,25 @@ def test_the_package_reads_its_limits_when_called(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(ingest, "PARSE_SECONDS", 0.2)
     with pytest.raises(InvalidInput, match=r"longer than 0\.2 s"):
         ingest._run_limited(lambda mark: time.sleep(30))  # type: ignore[arg-type,return-value]
+
+
+def test_a_child_forked_from_a_thread_is_limited_as_well() -> None:
+    """The site reads uploads from a lane's thread: the limit holds there too."""
+    outcome: list[BaseException | object] = []
+
+    def upload() -> None:
+        try:
+            outcome.append(run_limited(lambda mark: time.sleep(30), 0.2, 30))
+        except BaseException as exc:
+            outcome.append(exc)
+
+    started = time.perf_counter()
+    t = threading.Thread(target=upload)
+    t.start()
+    t.join(20)
+    assert isinstance(outcome[0], InvalidInput) and time.perf_counter() - started < 5
+
+
+def test_a_child_that_runs_out_of_memory_is_one_worded_refusal() -> None:
+    with pytest.raises(InvalidInput, match="more memory than a contact page can"):
+        run_limited(lambda mark: bytearray(3 << 30), 5, 5)

@@ -6,9 +6,9 @@ Retry-After, before its body is read. Three lanes:
 
 - `PASSWORDS`: checking a password (argon2id, about 0.14 s and 64 MiB each). `Lanes` admits a
   sign-in into it before anything is read; `PASSWORDS.run(check, ...)` runs the check there.
-- `UPLOADS`: reading an uploaded page. `Lanes` admits an upload into it; `ingest_in_child`
-  reads the page in a child process, under the CLI's own time limits (the sandbox of
-  `fieldoffice.editing.ingest`), with its address space capped.
+- `UPLOADS`: reading an uploaded page. `Lanes` admits an upload into it; `read_upload` reads
+  the page as `fieldoffice ingest` does, in the ingest sandbox's child process (its time limits,
+  its memory cap), so the lane's thread only waits.
 - `FORMS`: parsing an editors' form (csrf.py), never on the event loop.
 
 Each lane is per worker process.
@@ -17,11 +17,6 @@ Each lane is per worker process.
 from __future__ import annotations
 
 import contextlib
-import os
-import pickle
-import resource
-import select
-import signal
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -32,7 +27,6 @@ import anyio.to_thread
 from anyio.lowlevel import RunVar
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fieldoffice.core.errors import InvalidInput
 from fieldoffice.web.refusal import refusal
 
 if TYPE_CHECKING:
@@ -40,7 +34,6 @@ if TYPE_CHECKING:
     from fieldoffice.editing.ingest import IngestReport
 
 T = TypeVar("T")
-CHILD_MEMORY = 1 << 30  # what a child reading a page may add to the address space it starts with
 
 
 class LaneFull(Exception):
@@ -124,79 +117,9 @@ class Lanes:
             await send({"type": "http.response.body", "body": body})
 
 
-def ingest_in_child(ctx: Context, data: bytes, name: str, allow: bool) -> IngestReport:
-    """An uploaded page read as `fieldoffice ingest` reads it (ingest_page, nothing written), in
-    a child process: the child runs the CLI's sandbox (PARSE_SECONDS to read, CHECK_SECONDS to
-    check), its address space is capped, and it is killed past both limits."""
-    from fieldoffice.editing.ingest import CHECK_SECONDS, PARSE_SECONDS, ingest_page
+def read_upload(ctx: Context, data: bytes, name: str, allow: bool) -> IngestReport:
+    """An uploaded page read as `fieldoffice ingest` reads it (ingest_page, nothing written)."""
+    from fieldoffice.editing.ingest import ingest_page
 
-    def work() -> IngestReport:
-        return ingest_page(ctx, data, source=Path(name), target=None, commit=False,
-                           allow_removals=allow, allow_unreadable=allow)  # fmt: skip
-
-    report: IngestReport = in_child(work, PARSE_SECONDS + CHECK_SECONDS + 2)
-    return report
-
-
-def in_child(work: Callable[[], T], seconds: float) -> T:
-    """`work()` in a forked child, killed after `seconds`; its result or error comes back here.
-    The child is the only thread of its process, so the sandbox inside runs as in the CLI."""
-    rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        os.close(rfd)
-        _child(work, wfd, seconds)
-    os.close(wfd)
-    try:
-        data = _collect(rfd, seconds)
-    finally:
-        os.close(rfd)
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-    if not data:
-        raise InvalidInput(f"reading the page took longer than {seconds:g} s or ran out of memory; refused",
-                           hint="a contact page reads in well under a second: save the page as it is published")  # fmt: skip
-    kind, value = pickle.loads(data)
-    if kind == "raise":
-        raise value
-    result: T = value
-    return result
-
-
-def _child(work: Callable[[], Any], wfd: int, seconds: float) -> None:
-    code = 0
-    try:
-        signal.setitimer(signal.ITIMER_REAL, seconds)  # (the default action ends the child)
-        with contextlib.suppress(OSError, ValueError):
-            size = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-            resource.setrlimit(resource.RLIMIT_AS, (size + CHILD_MEMORY, size + CHILD_MEMORY))
-        try:
-            payload: tuple[str, Any] = ("ok", work())
-        except BaseException as exc:
-            payload = ("raise", exc)
-        try:
-            out = pickle.dumps(payload)
-        except Exception:
-            out = pickle.dumps(("raise", InvalidInput("the page could not be read; refused")))
-        view = memoryview(out)
-        while view:
-            view = view[os.write(wfd, view) :]
-    except BaseException:
-        code = 1
-    finally:
-        os._exit(code)
-
-
-def _collect(rfd: int, seconds: float) -> bytes:
-    buf = bytearray()
-    deadline = time.monotonic() + seconds
-    while (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([rfd], [], [], left)
-        if not ready:
-            continue
-        chunk = os.read(rfd, 1 << 20)
-        if not chunk:
-            return bytes(buf)
-        buf += chunk
-    return b""
+    return ingest_page(ctx, data, source=Path(name), target=None, commit=False,
+                       allow_removals=allow, allow_unreadable=allow)  # fmt: skip

@@ -460,18 +460,18 @@ def test_the_audit_log_link_is_shown_to_admins_only(served: tuple[TestClient, Da
 def test_an_upload_is_read_in_a_child_and_a_page_with_no_office_is_told_why(
     served: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from fieldoffice.web import lanes
+    from fieldoffice.editing import ingest
     from tests.editing.test_ingest import page_html
 
     client, store = served
     children: list[str] = []
-    in_child = lanes.in_child
+    run_limited = ingest.run_limited
 
-    def counted(work: object, seconds: float) -> object:
-        children.append(f"{seconds:g}")
-        return in_child(work, seconds)  # type: ignore[arg-type]
+    def counted(work: object, parse: float, check: float) -> object:
+        children.append(f"{parse:g}+{check:g}")
+        return run_limited(work, parse, check)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(lanes, "in_child", counted)
+    monkeypatch.setattr(ingest, "run_limited", counted)
     sign_in(client, store, "ed", "editor")
     page = client.get("/admin/upload").text
     r = client.post("/admin/upload", data={"csrftoken": token_of(page), "base": base_of(page)},

@@ -2,8 +2,10 @@
 
 A C parser or a regular expression cannot be interrupted in-process, so reading a page runs in a
 child process: it has `parse_seconds` until it calls mark() (the page is read), then
-`check_seconds`, and is killed at the limit. Its result, or the error it raised, comes back
-through a pipe as itself. The child dies with its parent, SIGKILL included.
+`check_seconds`, and is killed at the limit; its address space may grow by CHILD_MEMORY at most.
+Its result, or the error it raised, comes back through a pipe as itself. The child dies with its
+parent, SIGKILL included. The CLI's `ingest` and the site's uploads (from a thread of the
+server's upload lane) both come here.
 """
 
 from __future__ import annotations
@@ -11,26 +13,29 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import resource
 import select
 import signal
-import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 from fieldoffice.core.errors import FieldOfficeError, InvalidInput
 
 T = TypeVar("T")
 _MARK = b"P"  # what the child writes when the page is read, before its result
+CHILD_MEMORY = 1 << 30  # what a child may add to the address space it starts with
 
 
 def run_limited(
     work: Callable[[Callable[[], None]], T], parse_seconds: float, check_seconds: float
 ) -> T:
     """`work(mark)` in a forked child: `parse_seconds` until it calls mark(), `check_seconds`
-    after; InvalidInput when a limit passes. Where there is no fork (or not on the main thread)
-    the work runs here, without a limit."""
-    if not hasattr(os, "fork") or threading.current_thread() is not threading.main_thread():
+    after; InvalidInput when a limit passes. Where there is no fork the work runs here, without a
+    limit. (A fork from a thread is safe here: CPython and logging reset their locks in the child,
+    and the child only reads, then exits without cleanup.)"""
+    if not hasattr(os, "fork"):
         return work(lambda: None)
     import selectolax.lexbor  # noqa: F401  (imported once, before the fork)
 
@@ -66,6 +71,9 @@ def _child(work: Callable[[Callable[[], None]], Any], rfd: int, wfd: int, parent
             payload: tuple[Any, ...] = ("ok", work(mark))
         except FieldOfficeError as exc:
             payload = ("error", type(exc), exc.message, exc.hint)
+        except MemoryError:
+            payload = ("error", InvalidInput, "reading the page needed more memory than a "
+                       "contact page can; refused", "save the page as it is published")  # fmt: skip
         except BaseException as exc:  # (re-raised in the parent)
             payload = ("raise", exc)
         try:
@@ -82,12 +90,15 @@ def _child(work: Callable[[Callable[[], None]], Any], rfd: int, wfd: int, parent
 
 
 def _child_setup(parent: int, seconds: float) -> None:
-    """Die with the parent (SIGKILL included) and at the latest after `seconds`."""
+    """Die with the parent (SIGKILL included) and at the latest after `seconds`; cap memory."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the kernel ends the child at the alarm
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    with contextlib.suppress(OSError, ValueError):
+        size = int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        resource.setrlimit(resource.RLIMIT_AS, (size + CHILD_MEMORY, size + CHILD_MEMORY))
     try:
         import ctypes
 

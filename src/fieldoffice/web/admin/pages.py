@@ -39,7 +39,7 @@ from fieldoffice.web.admin.forms import (
     text_field,
 )
 from fieldoffice.web.admin.publishing import PublishingPages
-from fieldoffice.web.lanes import PASSWORDS, UPLOADS, ingest_in_child
+from fieldoffice.web.lanes import PASSWORDS, UPLOADS, read_upload
 from fieldoffice.web.privacy import EDITOR_PAGE_HEADERS as PRIVATE
 
 if TYPE_CHECKING:
@@ -292,7 +292,7 @@ class AdminPages(PublishingPages):
             problem = (413, f"The file is over {UPLOAD_LIMIT // 1024 // 1024} MB: it is not a saved contact page.")  # fmt: skip
         else:
             try:  # read as `fieldoffice ingest` reads it, in a child under the CLI's limits
-                report = await UPLOADS.run(ingest_in_child, ctx, data, name, allow)
+                report = await UPLOADS.run(read_upload, ctx, data, name, allow)
             except FieldOfficeError as exc:
                 if exc.http_status >= 500 and not isinstance(exc, InvalidInput):
                     raise
