@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fieldoffice.core.errors import InvalidCoordinates
+from fieldoffice.lookup.coordinates import parse_coordinates
 from fieldoffice.lookup.locate import Locator
-from fieldoffice.lookup.understand import parse_coordinates
 from fieldoffice.lookup.wording import sentence
 
 NYC = (40.7128, -74.0060)

@@ -533,8 +533,9 @@ class Gazetteer:
         a = self.tables.arrays
         return a["zip.reach_start"], a["zip.reach_county"]
 
-    def place_zips(self, state: str, city: str) -> list[Zip]:
-        return [self.zips.at(r) for r in self.places.rows((state, fold(city)))]
+    def place_zips(self, state: str, key: str) -> list[Zip]:
+        """The ZIP codes of a city by its folded name (`fold`, as the place tables are keyed)."""
+        return [self.zips.at(r) for r in self.places.rows((state, key))]
 
     # -- geometry (loaded only when a point is asked about) -------------------------------------
     @cached_property

@@ -47,5 +47,9 @@ class PlaceNames:
             found.sort(key=lambda c: (-c.population, -c.zip_codes, c.state, c.row))
 
     def candidates(self, text: str) -> list[Candidate]:
-        """Every place of this name, largest first."""
-        return list(self.by_name.get(fold(text), ()))
+        """Every place of this name (as typed), largest first."""
+        return self.of_key(fold(text))
+
+    def of_key(self, key: str) -> list[Candidate]:
+        """Every place of this folded name, largest first: for a reader that has folded it."""
+        return list(self.by_name.get(key, ()))

@@ -129,9 +129,9 @@ class PlaceTable:
         rows: list[int] = self._row[int(self._start[i]) : int(self._start[i + 1])].tolist()
         return rows
 
-    def named(self, state: str, text: str) -> list[GeoPlace]:
-        """The places a name (as typed) means in a state, largest first."""
-        return [self.at(r) for r in self.rows_of(state, fold(text))]
+    def named(self, state: str, key: str) -> list[GeoPlace]:
+        """The places a folded name means in a state, largest first."""
+        return [self.at(r) for r in self.rows_of(state, key)]
 
     def by_key(self) -> Iterator[tuple[str, str, list[int]]]:
         """Every (state, folded name) and its rows, largest first."""

@@ -49,7 +49,7 @@ from fieldoffice.lookup.nearby import (  # the nearest office's limit and distan
 from fieldoffice.lookup.nearby import Additions
 from fieldoffice.lookup.nearby import great_circle_km as great_circle_km
 from fieldoffice.lookup.offices import office_ref
-from fieldoffice.lookup.understand import Named, Place, Reading
+from fieldoffice.lookup.understand import Named, Place, Query
 
 # A name several places share ("Houston", "Woodlawn, VA", "Cook County") means its largest place
 # when that one has at least DOMINANCE times the next one's size (population; for counties, ZIP
@@ -440,13 +440,6 @@ class Decider(Rules):
     def _same_answer(d: Decision, a: Alternative) -> bool:
         return tuple(o.id for o in d.responsible) == a.offices
 
-    def for_reading(self, query: str, reading: Reading) -> tuple[Place | None, Decision]:
-        """A name without a state (see for_name), or a misspelling read as one place; with the
-        place decided for (None when ambiguous)."""
-        if reading.read_as and reading.top is not None:
-            return reading.top, self.for_misspelt(reading.top)
-        return self.for_name(query, reading.named, reading.top)
-
     def for_name(
         self, query: str, named: Sequence[Named], top: Place | None
     ) -> tuple[Place | None, Decision]:
@@ -517,6 +510,19 @@ class Decider(Rules):
         alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
                 for n in named if n.population >= MAJOR_PLACE]  # fmt: skip
         return self.with_alternatives(d, alts[:5])
+
+    def place_wins(self, q: Query) -> bool:
+        """Is the query the populated place rather than the named area of the same words? A place
+        named as a compass area's words always is ("East New York, NY" is a neighbourhood, not the
+        east of the state); one typed exactly with its state ("West, TX", a town, not the
+        directory's "West Texas") is, unless the area gets the same offices anyway."""
+        if q.place is None or q.area is None:
+            return False
+        if q.area.kind == "compass" and (q.named_as_area or q.named_as_typed):
+            return True
+        if not q.named_as_typed:
+            return False
+        return not self._same_offices(self.for_place(q.place), self.for_counties(q.area.counties))
 
     def for_area(
         self, area: Area, place: Place | None = None, others: Sequence[Named] = ()

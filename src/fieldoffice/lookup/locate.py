@@ -1,8 +1,8 @@
 """Query text or coordinates -> Answer: the door every lookup comes in by.
 
-The locator dispatches: it asks the understander what the query names (a place, a named area,
-a name without a state, a misspelling, a point) and hands that to the decider, which decides the
-answer; it decides nothing and words nothing.
+The locator dispatches: it asks the understander once what the query may name (a place, a named
+area, a name without a state, a misspelling, a point: one reading, the query folded once) and
+hands that to the decider, which decides the answer; it decides nothing and words nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.boundaries import County
-from fieldoffice.geo.gazetteer import State
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.lookup.decide import Decider, decider, near_index_of
-from fieldoffice.lookup.named_areas import Area, AreaIndex
+from fieldoffice.lookup.named_areas import AreaIndex
 from fieldoffice.lookup.suggest import (
     NameTable,
     Suggester,
@@ -30,7 +29,7 @@ from fieldoffice.lookup.suggest import (
     table_arrays,
 )
 from fieldoffice.lookup.typos import TypoReader
-from fieldoffice.lookup.understand import Named, Place, Understander
+from fieldoffice.lookup.understand import Place, Query, Understander
 from fieldoffice.lookup.wording import MAX_QUERY
 
 __all__ = ["Locator", "areas_of", "location", "locator_of", "near_index_of", "suggester_of"]
@@ -56,16 +55,6 @@ def suggester_of(ctx: Context) -> Suggester:
 
 def locator_of(ctx: Context) -> Locator:
     return ctx.memo("locator", lambda: Locator(ctx))
-
-
-def _place_is_named(query: str, place: Place | None, area: Area) -> bool:
-    """A populated place whose own name is the words a compass area is made of ("East New York,
-    NY" is a Brooklyn neighbourhood, not the east of the state): the place, never re-read."""
-    if place is None or "geoplace" not in place.detail or area.kind != "compass":
-        return False
-    name = fold(place.name.rsplit(", ", 1)[0])
-    typed = query.rpartition(",")[0] if "," in query else None  # "West, TX": the town of West
-    return name == fold(area.name) or (typed is not None and name == fold(typed))
 
 
 def location(place: Place) -> Location:
@@ -112,62 +101,48 @@ class Locator:
 
     def locate(self, query: str) -> Answer:
         try:
-            place = self.understander.understand(query)
+            q = self.understander.read_query(query, self)
         except InvalidInput as exc:
             return self.answer(query, None, self.decider.unreadable(str(exc)))
-        if place is None or place.kind in ("place", "county", "address"):
-            # a named area ("West Texas") before a city of the same words ("West, TX")
-            area = self.areas.match(query) if len(query) <= MAX_QUERY else None
-            if area is not None and not self._place_wins(query, place, area):
-                others: list[Named] = []
-                if area.kind == "former":  # "Dade County": Dade County, GA and MO still are
-                    reading = self.understander.without_state(query, self.county_names, self.typos)
-                    others = reading.named if reading is not None and not reading.read_as else []
-                d = self.decider.for_area(area, place, others)
-                return self.answer(query, self.understander.area(area), d)
-        if place is None and len(query) <= MAX_QUERY:
-            reading = self.understander.without_state(query, self.county_names, self.typos)
-            if reading is not None and not reading.read_as:
-                top, d = self.decider.for_reading(query, reading)
-                return self.answer(query, top, d)
-            split = self.understander.split_state(query)
-            if split is not None:
-                return self.unknown_in_state(query, split[1], reading.top if reading else None)
+        place, d = self.dispatch(q)
+        return self.answer(query, place, d)
+
+    def dispatch(self, q: Query) -> tuple[Place | None, Decision]:
+        """The reading that answers, handed to the decider's rule for it; with the place the
+        answer is for."""
+        place, area, elsewhere = q.place, q.area, q.elsewhere
+        if area is not None and not self.decider.place_wins(q):
+            others = elsewhere.named if elsewhere is not None and not elsewhere.read_as else []
+            return q.area_place, self.decider.for_area(area, place, others)
         if place is None:
-            if _ZIP_ONLY.match(query):
-                return self.answer(query, None, self.decider.unknown_zip())
-            d = self.decider.nothing_matches(query, self.suggestions(query))
-            return self.answer(query, None, d)
-        if place.kind == "state" and len(fold(query)) > 2:
-            named, _ = self.understander.places_named(query)  # "Washington": DC is offered
-            return self.answer(query, place, self.decider.for_state_name(place, named))
+            return self.unplaced(q)
+        if place.kind == "state" and elsewhere is not None:  # "Washington": DC is offered
+            return place, self.decider.for_state_name(place, elsewhere.named)
         if place.kind == "point":  # coordinates the understander has read and checked
             assert place.lat is not None and place.lon is not None
-            return self.answer(query, place, self.decider.for_point(place.lat, place.lon))
-        return self.answer(query, place, self.decider.for_place(place))
+            return place, self.decider.for_point(place.lat, place.lon)
+        return place, self.decider.for_place(place)
 
-    def _place_wins(self, query: str, place: Place | None, area: Area) -> bool:
-        """Is the query the populated place rather than the area of the same words? A place named
-        as a compass area's words always is; one typed exactly with its state ("West, TX", a town,
-        not the directory's "West Texas") is, unless the area gets the same offices anyway."""
-        if _place_is_named(query, place, area):
-            return True
-        if place is None or "geoplace" not in place.detail or "," not in query:
-            return False
-        if fold(place.name.rsplit(", ", 1)[0]) != fold(query.rpartition(",")[0]):
-            return False
-        mine = [o.id for o in self.decider.for_place(place).responsible]
-        return mine != [o.id for o in self.decider.for_counties(area.counties).responsible]
-
-    def unknown_in_state(self, query: str, st: State, reading: Place | None) -> Answer:
-        """A name the data does not know in a state ("Foo, NV", "Thermalto, CA"): see
-        Decider.for_unknown."""
-        d = self.decider.for_unknown(query, st.usps, reading, self.suggestions(query))
+    def unplaced(self, q: Query) -> tuple[Place | None, Decision]:
+        """A query that names no place as it stands: a name without its state or a misspelt one
+        (elsewhere), a name the data does not know in a state ("Foo, NV", "Thermalto, CA": see
+        Decider.for_unknown), five digits no ZIP code has, or nothing at all."""
+        reading = q.elsewhere
+        if reading is not None and not reading.read_as:
+            return self.decider.for_name(q.text, reading.named, reading.top)
+        in_state = q.split[1] if q.split is not None and len(q.text) <= MAX_QUERY else None
+        if in_state is None and _ZIP_ONLY.match(q.text):
+            return None, self.decider.unknown_zip()
+        suggestions = self.suggester.suggest(q.text, q.split[1].usps if q.split else None)
+        if in_state is None:
+            return None, self.decider.nothing_matches(q.text, suggestions)
+        top = reading.top if reading is not None else None
+        d = self.decider.for_unknown(q.text, in_state.usps, top, suggestions)
         if "read_as" in d.reason.params:
-            return self.answer(query, reading, d)
+            return top, d
         if d.status == "not_found":
-            return self.answer(query, None, d)
-        return self.answer(query, self.understander.state(st), d)
+            return None, d
+        return self.understander.state(in_state), d
 
     def locate_point(self, *, lat: float, lon: float, query: str | None = None) -> Answer:
         q = query if query is not None else f"{lat}, {lon}"

@@ -332,9 +332,9 @@ class AreaIndex:
         )
         return Area(name, usps, counties, source, None, "low", "compass")
 
-    def _a_place_is_called(self, name: str) -> bool:
-        """Whether a city or town somewhere has exactly this name ("West New York", NJ)."""
-        return any(self.gaz.place_zips(st, name) for st in self._states())
+    def _a_place_is_called(self, key: str) -> bool:
+        """Whether a city or town somewhere has exactly this folded name ("west new york", NJ)."""
+        return any(self.gaz.place_zips(st, key) for st in self._states())
 
     def _states(self) -> list[str]:
         return sorted({c.state for c in self.gaz.counties})

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from fieldoffice.core.answer import Decision, OfficeRef, Reason
+from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.lookup.keys import Keys
@@ -183,7 +184,7 @@ class Additions(Keys):
             if o.lat is not None and o.lon is not None:
                 out[o.id] = (o.lat, o.lon)
                 continue
-            pts = [(z.lat, z.lon) for z in self.gaz.place_zips(o.state, o.city)
+            pts = [(z.lat, z.lon) for z in self.gaz.place_zips(o.state, fold(o.city))
                    if z.lat is not None and z.lon is not None]  # fmt: skip
             if pts:
                 out[o.id] = (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
