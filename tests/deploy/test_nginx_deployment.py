@@ -241,13 +241,15 @@ def test_killing_an_instance_mid_load_loses_no_get(deployment: Deployment) -> No
     def get(i: int) -> str:
         # eight clients, as the proxy and the instances see them (each within its allowance)
         transport = httpx.HTTPTransport(local_address=f"127.0.0.{2 + i % 8}")
-        with httpx.Client(transport=transport, timeout=20) as client:
-            with client.stream("GET", d.proxy + paths[i]) as r:  # no answer at all: raises here
-                try:
-                    r.read()
-                except httpx.RemoteProtocolError:
-                    return f"cut {r.status_code}"
-                return str(r.status_code)
+        with (
+            httpx.Client(transport=transport, timeout=20) as client,
+            client.stream("GET", d.proxy + paths[i]) as r,  # no answer at all: raises here
+        ):
+            try:
+                r.read()
+            except httpx.RemoteProtocolError:
+                return f"cut {r.status_code}"
+            return str(r.status_code)
 
     with ThreadPoolExecutor(in_flight) as pool:
         futures = [pool.submit(get, i) for i in range(len(paths))]

@@ -15,7 +15,9 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from fieldoffice.core.answer import Answer
 from fieldoffice.core.models import Directory
+from fieldoffice.directory.context import Context
 
 ENGLISH_PARAMS = ("why",)  # reason parameters whose values are English prose from our data
 
@@ -57,3 +59,10 @@ def marked(text: str, lang: str, english: Iterable[str]) -> Markup:
     if lang == "en" or not words:
         return Markup(safe)
     return Markup(_pattern(words).sub(lambda m: f'<span lang="en">{m.group(0)}</span>', safe))
+
+
+def marked_reasons(ctx: Context, a: Answer, lang: str, lines: list[str]) -> list[Markup]:
+    """An answer's reason lines, the agency's English in them marked for the page's language."""
+    english = (*ctx.memo("english-words", lambda: directory_english(ctx.directory)),
+               *english_params(a.reason_params))  # fmt: skip
+    return [marked(line, lang, english) for line in lines]

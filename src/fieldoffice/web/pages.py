@@ -28,7 +28,7 @@ from fieldoffice.geo.placenames import PlaceNames
 from fieldoffice.lookup.offices import office_summary
 from fieldoffice.lookup.wording import MAX_QUERY, headline, sentence, where_of, words
 from fieldoffice.web.answer_map import answer_colours, answer_legend, answer_small_map, outline_note
-from fieldoffice.web.english_words import directory_english, english_params, marked
+from fieldoffice.web.english_words import marked_reasons
 from fieldoffice.web.errors import answer_http_status
 from fieldoffice.web.i18n import (
     CONFIDENCE_TEXT,
@@ -95,13 +95,6 @@ class Pages:
     def _(self, lang: str, text: str, **kw: Any) -> str:
         out = translations(lang).gettext(text)
         return out % kw if kw else out
-
-    def explained(self, a: Answer, lang: str, lines: list[str]) -> list[Markup]:
-        """The answer's reason lines, the agency's English in them marked for the page's language."""
-        ctx = self.site.ctx
-        english = (*ctx.memo("english-words", lambda: directory_english(ctx.directory)),
-                   *english_params(a.reason_params))  # fmt: skip
-        return [marked(line, lang, english) for line in lines]
 
     def render(
         self,
@@ -292,7 +285,7 @@ class Pages:
             request, lang, "locate.html", answer_http_status(a.status), a=a, lookup_q=q,
             places=places, headline=title, status_text=_(STATUS_TEXT[a.status]),
             confidence_text=_(CONFIDENCE_TEXT.get(a.confidence or "", a.confidence or "")),
-            explanation=self.explained(a, lang, explanation(a, lang)), small_map=mini,
+            explanation=marked_reasons(self.site.ctx, a, lang, explanation(a, lang)), small_map=mini,
             county_names=[c.name + ", " + c.state for c in a.counties],
             map_legend=answer_legend(self.site, a, colours, _) if mini else [],
             outline_note=outline_note(a, _) if mini else "",
@@ -357,7 +350,7 @@ class Pages:
         svg = state_map(self.site.map_data, st.usps, t, PREFIX[lang])
         return self.render(request, lang, "state.html", a=a, state=st, map_svg=svg,
                            headline=headline(a, translations(lang).gettext),
-                           explanation=self.explained(a, lang, [sentence(a, translations(lang).gettext)]),
+                           explanation=marked_reasons(self.site.ctx, a, lang, [sentence(a, translations(lang).gettext)]),
                            map_legend=answer_legend(self.site, a, colours, sayer(lang)), colours=colours,
                            states=sorted(gaz.states, key=lambda s: fold(state_name(self.site, lang)(s.usps))),
                            show_search=True)  # fmt: skip
