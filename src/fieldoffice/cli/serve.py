@@ -64,7 +64,8 @@ RedisOpt = Annotated[
     str | None,
     typer.Option(
         envvar="FIELDOFFICE_REDIS",
-        help="Redis holding the --rate-limit counters, shared by every worker and instance: "
+        help="Redis holding the --rate-limit counters and each client's open connections "
+        "(synced about once a second), shared by every worker and instance: "
         "redis://HOST:PORT/DB, rediss://... (TLS) or unix:///path/redis.sock. "
         "Without it each process counts on its own.",
     ),

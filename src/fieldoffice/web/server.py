@@ -12,7 +12,10 @@ at most its share (`client_share`); past it, its own idle connections are closed
 slow ones, and only then is its new one refused. When the process is full, a newcomer takes the
 place of an idle or slow connection of the client holding the most. A trusted proxy is many
 clients behind one address: it has no share of its own (its `limit_conn` is the per-client cap).
-All of this is per worker process; with `--workers N` a client holds at most N shares.
+Without Redis the share is per worker process: with `--workers N` a client holds at most N shares.
+With `--redis` (web/shared_connections.py) its connections in every other worker and instance,
+as last read in the background (about once a second), count against the one share too: a client
+can exceed it only by what it opens within a sync, and a dead instance's count expires in seconds.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from fieldoffice.web.one_write import OneWritePerTurn
 from fieldoffice.web.ratelimit import client_key
 from fieldoffice.web.settings import SETTINGS_ENV, ServeSettings
+from fieldoffice.web.shared_connections import SharedConnections, sharing
 
 SLOW_SECONDS = 1.0  # a request still arriving after this long is slow: shed before a busy one
 
@@ -41,7 +45,8 @@ def _json_reply(status: int, reason: str, code: str, message: str, extra: bytes 
 
 
 def client_share(max_connections: int) -> int:
-    """How many connections one client may hold in one process: a sixteenth, at least 8."""
+    """How many connections one client may hold: a sixteenth, at least 8 (in each process;
+    with --redis, in all of them together)."""
     return max(8, max_connections // 16)
 
 
@@ -55,8 +60,11 @@ class GuardedProtocol(HttpToolsProtocol):
     per-process and per-client connection caps. (The header count is checked by the app's Guard,
     which sees the parsed headers.)"""
 
-    settings: ServeSettings = ServeSettings()  # replaced in each process by `configure`
+    # serve's settings reach a worker process through the environment (`configure` rereads them)
+    settings: ServeSettings = ServeSettings.from_env()
     clients: ClassVar[dict[str, set[GuardedProtocol]]] = {}  # this process's connections by client
+    shared: ClassVar[SharedConnections | None] = None  # with --redis: the other processes' counts
+    _sharing_started: ClassVar[bool] = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -84,8 +92,7 @@ class GuardedProtocol(HttpToolsProtocol):
         key = client_key({"client": self.client})
         proxy = host in self.settings.trusted_proxies
         mine = self.clients.get(key, set())
-        full = not proxy and len(mine) >= client_share(self.settings.max_connections)
-        if full and not _shed(mine, self.loop.time()):
+        if not proxy and not self._room_for(key, mine):
             self._turn_away(429, "Too Many Requests", "too_many_connections",
                             "your address has too many connections open; close some, or try again in a moment")  # fmt: skip
             return False
@@ -98,6 +105,37 @@ class GuardedProtocol(HttpToolsProtocol):
         self._key = key
         self.clients.setdefault(key, set()).add(self)
         return True
+
+    def _room_for(self, key: str, mine: set[GuardedProtocol]) -> bool:
+        """Room in the client's share for one more connection, its connections in the other
+        processes counted (as last read, with --redis); its own idle, then slow, connections
+        here are closed to make it. False when closing those is not enough."""
+        shared = self._sharing()
+        elsewhere = 0
+        if shared is not None:
+            if not mine:
+                shared.asked(key)
+            elsewhere = shared.others(key)
+        share = client_share(self.settings.max_connections)
+        if len(mine) + elsewhere < share:
+            return True
+        # without others' counts one is closed, as ever; with them, as many as this client
+        # holds here beyond what they leave (one already closing still counted until it is gone)
+        over = 1 if not elsewhere else _live(mine) + elsewhere + 1 - share
+        now = self.loop.time()
+        while over > 0 and _shed(mine, now):
+            over -= 1
+        return over <= 0
+
+    def _sharing(self) -> SharedConnections | None:
+        """The shared counts, started on this process's loop by its first connection; None
+        without Redis."""
+        if not GuardedProtocol._sharing_started:
+            GuardedProtocol._sharing_started = True
+            GuardedProtocol.shared = sharing(self.settings.redis, self.clients)
+            if GuardedProtocol.shared is not None:
+                GuardedProtocol.shared.start(self.loop)
+        return GuardedProtocol.shared
 
     def _turn_away(self, status: int, reason: str, code: str, message: str) -> None:
         self.transport.write(_json_reply(status, reason, code, message, b"retry-after: 1\r\n"))
@@ -226,10 +264,17 @@ def _shed(held: set[GuardedProtocol], now: float) -> bool:
     return True
 
 
+def _live(held: set[GuardedProtocol]) -> int:
+    """How many of these connections are not already closing."""
+    return sum(1 for c in held if c.transport is not None and not c.transport.is_closing())
+
+
 def configure() -> ServeSettings:
-    """Read this process's settings (from the environment) into the protocol class."""
+    """Read this process's settings (from the environment) into the protocol class; the shared
+    connection counts (--redis) start with the first connection, on the server's loop."""
     settings = ServeSettings.from_env()
     GuardedProtocol.settings = settings
+    GuardedProtocol.shared, GuardedProtocol._sharing_started = None, False
     return settings
 
 

@@ -36,7 +36,7 @@ class ServeSettings:
     max_pending: int = 64  # requests being answered at once, per process; over it: 503
     workers: int = 1
     trusted_proxies: tuple[str, ...] = field(default=("127.0.0.1",))
-    redis: str | None = None  # shared rate-limit counters (every instance); None: per process
+    redis: str | None = None  # rate limit and connection counts, every instance; None: per process
     max_age: int = 60  # Cache-Control for public answers (cache.py's CachePolicy)
     shared_max_age: int = 1
     stale_while_revalidate: int = 30
