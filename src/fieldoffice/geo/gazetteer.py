@@ -100,7 +100,7 @@ class StrColumn(Sequence[str]):
 
     def __init__(self, arrays: Arrays, name: str) -> None:
         self._data = arrays[name].data.cast("B")
-        self._starts = arrays[name + "@"]
+        self._starts = arrays[name + "@"].data  # a memoryview: its items are read as plain ints
         self._n = len(self._starts) - 1
         self._all: list[str] | None = None
 
@@ -114,11 +114,20 @@ class StrColumn(Sequence[str]):
     def __getitem__(self, i: int | slice) -> str | list[str]:
         if self._all is not None or isinstance(i, slice):
             return self.tolist()[i]
-        if i < 0:
-            i += self._n
-        if not 0 <= i < self._n:
+        if not -self._n <= i < self._n:
             raise IndexError(i)
-        return str(self._data[int(self._starts[i]) : int(self._starts[i + 1]) - 1], "utf-8")
+        return self._at(i % self._n)
+
+    def _at(self, i: int) -> str:
+        return str(self._data[self._starts[i] : self._starts[i + 1] - 1], "utf-8")
+
+    def index_of(self, text: str) -> int:
+        """Where `text` is in this column, which is sorted; -1 if it is not in it."""
+        if self._all is not None:
+            i = bisect.bisect_left(self._all, text)
+        else:  # decoding only the strings compared (about 15), without __getitem__'s checks
+            i = bisect.bisect_left(range(self._n), text, key=self._at)
+        return i if i < self._n and self[i] == text else -1
 
     def tolist(self) -> list[str]:
         if self._all is None:
@@ -372,9 +381,7 @@ class _PlaceKeys:
         state, name = key
         if not (isinstance(state, str) and isinstance(name, str)) or _KEY_SEP in state:
             return -1
-        text = state + _KEY_SEP + name
-        i = bisect.bisect_left(self.keys, text)
-        return i if i < len(self.keys) and self.keys[i] == text else -1
+        return self.keys.index_of(state + _KEY_SEP + name)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         for k in self.keys.tolist():
@@ -498,11 +505,8 @@ class Gazetteer:
     @cached_property
     def county_names(self) -> CountyNames:
         a = self.tables.arrays
-        folded = (
-            StrColumn(a, "county.name_fold").tolist(),
-            StrColumn(a, "county.short_fold").tolist(),
-        )
-        return CountyNames(self.counties, folded)
+        names, shorts = (StrColumn(a, f"county.{c}_fold").tolist() for c in ("name", "short"))
+        return CountyNames(self.counties, (names, shorts))
 
     # -- lookups --------------------------------------------------------------------------------
     def state(self, text: str) -> State | None:

@@ -10,14 +10,13 @@ leading "The" ("Bronx" for The Bronx). Same-named places of one state are kept l
 
 from __future__ import annotations
 
-import bisect
 import csv
 import gzip
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -91,10 +90,19 @@ def put_place_columns(
     a["gn.row"] = np.array([i for o in ordered for i in o], dtype=np.int32)
 
 
+class SortedStrings(Protocol):
+    """A string column that can find a string in itself when it is sorted (gazetteer.StrColumn)."""
+
+    def __len__(self) -> int: ...
+    def __getitem__(self, i: int) -> str: ...
+    def __iter__(self) -> Iterator[str]: ...
+    def index_of(self, text: str) -> int: ...
+
+
 class PlaceTable:
     """The places, read from the columns: by row, and by (state, name) largest first."""
 
-    def __init__(self, a: Arrays, str_column: Callable[[Arrays, str], Sequence[str]]) -> None:
+    def __init__(self, a: Arrays, str_column: Callable[[Arrays, str], SortedStrings]) -> None:
         self._name = str_column(a, "gp.name")
         self._state = str_column(a, "gp.state")
         self._county = str_column(a, "gp.county")
@@ -122,9 +130,8 @@ class PlaceTable:
         """The rows of the places of this folded name in a state, largest first."""
         if KEY_SEP in state:
             return []
-        text = state + KEY_SEP + folded
-        i = bisect.bisect_left(self.keys, text)
-        if i >= len(self.keys) or self.keys[i] != text:
+        i = self.keys.index_of(state + KEY_SEP + folded)
+        if i < 0:
             return []
         rows: list[int] = self._row[int(self._start[i]) : int(self._start[i + 1])].tolist()
         return rows

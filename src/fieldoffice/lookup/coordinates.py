@@ -30,6 +30,7 @@ _MARKS = str.maketrans(
 _HEMI_WORDS = {"n": "N", "s": "S", "e": "E", "w": "W",
                "north": "N", "south": "S", "east": "E", "west": "W"}  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _TOKEN = re.compile(
     r"""\s*(?:
         (?P<num>[+-]?\s*(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+))\s*(?P<mark>°|''|'|")?
@@ -66,7 +67,7 @@ def _bad(message: str) -> InvalidCoordinates:
 
 def _looks_like_coordinates(text: str) -> bool:
     """Digits with a degree sign, or with a prime or hemisphere letters and no other words."""
-    if not any("0" <= ch <= "9" for ch in text):
+    if _ASCII_DIGIT.search(text) is None:
         return False
     if "°" in text:
         return True

@@ -83,18 +83,15 @@ class Reading:
     read_as: bool = False
 
 
-@dataclass(frozen=True)
-class Query:
-    """A query as the understander read it, once, for the locator to hand on: the text as typed
-    and its folded key (folded here; nothing after folds it again), the place it names as it
-    stands, the state it ends with (`split`: the name before it, and the state), the named area
-    it names (`area`, and `area_place`, the area as a place, with whether the place is named as
-    the area's words or as typed before its state: see Understander.named_as), and what else it
-    may mean (`elsewhere`: the places of a name without its state or a misspelt one, of a
-    state's name, or of a former county's)."""
+class Query(NamedTuple):
+    """A query as the understander read it, once, for the locator to hand on: the text as typed,
+    the place it names as it stands, the state it ends with (`split`: the name before it, and the
+    state), the named area it names (`area`, and `area_place`, the area as a place, with whether
+    the place is named as the area's words or as typed before its state: see
+    Understander.named_as), and what else it may mean (`elsewhere`: the places of a name without
+    its state or a misspelt one, of a state's name, or of a former county's)."""
 
     text: str
-    key: str
     place: Place | None
     split: tuple[str, State] | None = None
     area: Area | None = None
@@ -128,16 +125,16 @@ class Understander:
         without its state for a query that names a place or an area (a former county's name
         aside)."""
         place, split = self.as_it_stands(text)
-        key = fold(text)
+        if place is not None and place.kind in ("zip", "point"):
+            return Query(text, place)  # read by its digits: no name to look up
+        key = fold(text)  # the one fold: every name below is looked up by this key
         if place is not None and place.kind == "state":  # "Washington": DC is offered too
             named = Reading(*self.places_of(key)) if len(key) > 2 else None
-            return Query(text, key, place, elsewhere=named)
-        if place is not None and place.kind not in ("place", "county", "address"):
-            return Query(text, key, place)  # a ZIP code or a point
+            return Query(text, place, elsewhere=named)
         if split is None:
             split = self.split_state(text)
         if len(text) > MAX_QUERY:  # padded past the limit: taken as it stands
-            return Query(text, key, place, split)
+            return Query(text, place, split)
         # a named area ("West Texas") may be meant before a city of the same words ("West, TX")
         area = lexicon.areas.match(text)
         elsewhere = None
@@ -146,9 +143,9 @@ class Understander:
         if (area is None and place is None) or (area is not None and area.kind == "former"):
             elsewhere = self.without_state(key, split, lexicon.county_names, lexicon.typos)
         if area is None:
-            return Query(text, key, place, split, elsewhere=elsewhere)
+            return Query(text, place, split, elsewhere=elsewhere)
         as_area, as_typed = self.named_as(text, place, area)
-        return Query(text, key, place, split, area, self.area(area), elsewhere, as_area, as_typed)
+        return Query(text, place, split, area, self.area(area), elsewhere, as_area, as_typed)
 
     def understand(self, text: str) -> Place | None:
         """The place the text names, None if nothing matches; InvalidInput if it cannot be one."""
@@ -165,12 +162,12 @@ class Understander:
                 f"the query is {len(q)} characters long; the limit is {MAX_QUERY}",
                 hint="type one place at a time",
             )
+        m = _ZIP.match(q)  # never coordinates ("12345 6789" is a ZIP+4): the cheaper test first
+        if m:
+            return self.zip_code(m.group(1), m.group(2)), None
         coords = parse_coordinates(q)
         if coords is not None:
             return self.point(*coords), None
-        m = _ZIP.match(q)
-        if m:
-            return self.zip_code(m.group(1), m.group(2)), None
         if _DIGITS.match(q):
             raise InvalidInput(
                 f"{q!r} is not a ZIP code",
