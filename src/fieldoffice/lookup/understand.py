@@ -131,8 +131,6 @@ class Understander:
         if place is not None and place.kind == "state":  # "Washington": DC is offered too
             named = Reading(*self.places_of(key)) if len(key) > 2 else None
             return Query(text, place, elsewhere=named)
-        if split is None:
-            split = self.split_state(text)
         if len(text) > MAX_QUERY:  # padded past the limit: taken as it stands
             return Query(text, place, split)
         # a named area ("West Texas") may be meant before a city of the same words ("West, TX")
@@ -153,7 +151,7 @@ class Understander:
 
     def as_it_stands(self, text: str) -> tuple[Place | None, tuple[str, State] | None]:
         """The place the text names as it stands (see understand), and the state it ends with
-        where that was read to find it."""
+        (not read, None, for coordinates, a ZIP code or a state's name)."""
         q = text.strip()
         if not q:
             raise InvalidInput("the query is empty", hint=f"type {EXPECTED_FORMS}")
@@ -176,13 +174,13 @@ class Understander:
         state = self.gaz.state(q)
         if state is not None:
             return self.state(state), None
+        split = self.split_state(q)
         m = _TRAILING_ZIP.search(q)
         if m and any(ch.isalpha() for ch in q[: m.start()]):
             place = self.zip_code(m.group(1), m.group(2))
             if place is not None:
                 place.kind, place.detail["address"] = "address", q
-            return place, None
-        split = self.split_state(q)
+            return place, split
         if split is not None:
             rest, st = split
             key = fold(rest)
