@@ -46,7 +46,7 @@ ONE_OFFICE = {
     "SD": "st-paul", "TN": "new-orleans", "UT": "denver", "VT": "boston", "WA": "seattle",
     "WV": "philadelphia", "WI": "chicago", "WY": "denver",
 }  # fmt: skip
-SPLIT = ("CA", "NV", "NY", "TX", "VA", "FL")
+SPLIT = ("CA", "NV", "NY", "TX", "VA")
 NOWHERE = "Qxzvbtrw Jkpql"  # no place's name, and close to none
 
 ROWS: list[Row] = [
@@ -57,6 +57,16 @@ ROWS: list[Row] = [
     ),
     # ... and in a state split between offices (or claimed twice), not_found
     *(r(f"{NOWHERE}, {st}", "not_found") for st in SPLIT),
+    # ... but a state whose every county has the same offices decides too: overlap, not recognised
+    r(f"{NOWHERE}, FL", "overlap", "miami", "tampa", at_most="medium", unrecognised=True),
+    r(
+        "Westwood Lakes, FL",
+        "overlap",
+        "miami",
+        "tampa",
+        at_most="medium",
+        offers="Westwood Lake, FL",
+    ),
     # -- rule 1: census-designated places, neighbourhoods, bases: found where they are ----------
     r("Paradise, NV", "matched", "laguna-niguel", fips="32003"),
     r("Sunrise Manor, NV", "matched", "laguna-niguel", fips="32003"),

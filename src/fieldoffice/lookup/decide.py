@@ -473,19 +473,20 @@ class Decider(Rules):
                        suggestions=tuple(dict.fromkeys([place.name, *others])))  # fmt: skip
 
     def state_decides(self, usps: str) -> Decision | None:
-        """The state's decision when the state alone decides (one office has every county)."""
+        """The state's decision when the state alone decides: one office has every county, or
+        every county has the same offices (overlap, as for_counties says only then: Florida)."""
         d = self.entry(self.state_key(usps)) if usps in self.states else None
-        return d if d is not None and d.status == "matched" else None
+        return d if d is not None and d.status in ("matched", "overlap") else None
 
     def for_unknown(
         self, query: str, usps: str, reading: Place | None, suggestions: Sequence[str]
     ) -> Decision:
         """A name the data does not know, in a state ("Foo, NV"). Where the state alone decides
-        (one office has all of it): the reading of it as a close place when there is one (at most
-        GUESS_CONFIDENCE, naming the other candidates), else the state's office, saying the place
-        was not recognised (GUESS_CONFIDENCE, with suggestions). Where it does not, a reading would
-        pick an office the state does not: not_found, the reading first among the suggestions.
-        (Every place of one name getting the same office is for_geoplace's.)"""
+        (state_decides: one office, or the same offices, in every county): the reading of it as a
+        close place when there is one (at most GUESS_CONFIDENCE, naming the other candidates), else
+        the state's offices, saying the place was not recognised (GUESS_CONFIDENCE, suggestions).
+        Where it does not, a reading would pick an office the state does not: not_found, reading
+        first among the suggestions. (Every place of a name getting one office is for_geoplace's.)"""
         base = self.state_decides(usps)
         if reading is not None:
             d = self.for_place(reading)
