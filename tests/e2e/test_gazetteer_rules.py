@@ -218,6 +218,10 @@ ROWS: list[Row] = [
     r("Oregon City, OR", "matched", "seattle"),
     r("Michigan City, IN", "matched", "chicago"),
     r("Florida City, FL", "overlap", "miami", "tampa"),
+    # -- a name written with or without a space is the one place so written ---------------------
+    r("DeKalb Junction, NY", "matched", "detroit", fips="36089"),  # GeoNames: De Kalb Junction
+    r("Point Blank, TX", "matched", "houston", fips="48407"),  # GeoNames: Pointblank
+    r("McKittrick, CA", "matched", "san-francisco", fips="06029"),  # USPS: MC KITTRICK
 ]
 
 

@@ -25,7 +25,7 @@ from fieldoffice.core import snapshot
 from fieldoffice.core.errors import DataError
 from fieldoffice.core.text import fold
 from fieldoffice.geo.boundaries import County, read_county_table
-from fieldoffice.geo.names import CountyNames
+from fieldoffice.geo.names import CountyNames, Squeezed, put_squeezed
 from fieldoffice.geo.places import PlaceTable, put_place_columns, read_places
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def build_tables(data_dir: Path) -> GeoTables:
     keys = sorted(places, key=lambda k: k[0] + _KEY_SEP + k[1])
     if any(_KEY_SEP in st for st, _ in keys):
         raise DataError("the packaged ZIP file has a state code with a tab in it")
-    _put_strings(a, "place.key", [st + _KEY_SEP + name for st, name in keys])
+    put_squeezed(a, "place.key", [st + _KEY_SEP + name for st, name in keys], _put_strings)
     _put_strings(a, "place.name", [place_names[k] for k in keys])
     a["place.start"] = np.cumsum([0] + [len(places[k]) for k in keys]).astype(np.int32)
     a["place.zip"] = np.array([row_of[z] for k in keys for z in places[k]], dtype=np.int32)
@@ -370,10 +370,11 @@ class ZipTable(Mapping[str, Zip]):
 
 
 class _PlaceKeys:
-    """The sorted (state, folded name) keys of the place tables, searched in place."""
+    """The sorted (state, folded name) keys of the place tables, searched in place (names.Squeezed)."""
 
     def __init__(self, a: Arrays) -> None:
         self.keys = StrColumn(a, "place.key")
+        self._squeezed = Squeezed(a, "place.key", StrColumn)
 
     def find(self, key: object) -> int:
         if not (isinstance(key, tuple) and len(key) == 2):
@@ -381,7 +382,7 @@ class _PlaceKeys:
         state, name = key
         if not (isinstance(state, str) and isinstance(name, str)) or _KEY_SEP in state:
             return -1
-        return self.keys.index_of(state + _KEY_SEP + name)
+        return self._squeezed.find(self.keys, state + _KEY_SEP + name)
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
         for k in self.keys.tolist():

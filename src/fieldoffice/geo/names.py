@@ -2,10 +2,60 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
 
 from fieldoffice.core.text import fold
 from fieldoffice.geo.boundaries import County
+
+
+def squeeze(folded: str) -> str:
+    """A folded name without its spaces: "De Kalb" and "DeKalb", "Point Blank" and "Pointblank",
+    "Mc Kittrick" and "McKittrick" are each one name, written two ways."""
+    return folded.replace(" ", "")
+
+
+class SortedKeys(Protocol):
+    """A sorted string column that finds a string in itself (gazetteer.StrColumn)."""
+
+    def index_of(self, text: str) -> int: ...
+
+
+def put_squeezed(
+    a: dict[str, npt.NDArray[Any]],
+    name: str,
+    keys: Sequence[str],
+    put_strings: Callable[[dict[str, npt.NDArray[Any]], str, Sequence[str]], None],
+) -> None:
+    """Sorted keys as the column `name`, and beside it their squeezed forms that only one key
+    has (sorted, with that key's index): what a key not found by its spacing may be."""
+    put_strings(a, name, keys)
+    of: dict[str, list[int]] = {}
+    for i, k in enumerate(keys):
+        of.setdefault(squeeze(k), []).append(i)
+    one = sorted(s for s, ix in of.items() if len(ix) == 1)
+    put_strings(a, name + ".sq", one)
+    a[name + ".sqi"] = np.array([of[s][0] for s in one], dtype=np.int32)
+
+
+class Squeezed:
+    """Finds a key in a column put by put_squeezed: as written, else the one key that is the
+    same without spaces (-1 when none, or when several are)."""
+
+    def __init__(self, a: Mapping[str, npt.NDArray[Any]], name: str,
+                 str_column: Callable[[Mapping[str, npt.NDArray[Any]], str], SortedKeys]) -> None:  # fmt: skip
+        self._squeezed = str_column(a, name + ".sq")
+        self._of = a[name + ".sqi"]
+
+    def find(self, keys: SortedKeys, text: str) -> int:
+        i = keys.index_of(text)
+        if i >= 0:
+            return i
+        j = self._squeezed.index_of(squeeze(text))
+        return int(self._of[j]) if j >= 0 else -1
 
 
 class CountyNames:
@@ -34,7 +84,7 @@ class CountyNames:
             self.by_state.setdefault(c.state, []).append(c)
             self._full[(c.state, name)] = c.fips
             short.setdefault((c.state, short_name), []).append(c.fips)
-            self._squeezed.setdefault((c.state, name.replace(" ", "")), []).append(c.fips)
+            self._squeezed.setdefault((c.state, squeeze(name)), []).append(c.fips)
         self._short = short
 
     def resolve(self, state: str, name: str) -> str | None:
@@ -44,7 +94,7 @@ class CountyNames:
         hits = self._short.get(key, [])
         if len(hits) == 1:
             return hits[0]
-        squeezed = self._squeezed.get((state, key[1].replace(" ", "")), [])
+        squeezed = self._squeezed.get((state, squeeze(key[1])), [])
         return squeezed[0] if len(squeezed) == 1 else None
 
     def ambiguous(self, state: str, name: str) -> list[str]:

@@ -23,6 +23,7 @@ import numpy.typing as npt
 
 from fieldoffice.core.errors import DataError
 from fieldoffice.core.text import fold
+from fieldoffice.geo.names import Squeezed, put_squeezed
 
 Arrays = Mapping[str, npt.NDArray[Any]]
 KEY_SEP = "\t"
@@ -85,7 +86,7 @@ def put_place_columns(
     pops = a["gp.pop"]
     keys = sorted(index)
     ordered = [sorted(index[k], key=lambda i: (-int(pops[i]), i)) for k in keys]
-    put_strings(a, "gn.key", keys)
+    put_squeezed(a, "gn.key", keys, put_strings)
     a["gn.start"] = np.cumsum([0] + [len(o) for o in ordered]).astype(np.int32)
     a["gn.row"] = np.array([i for o in ordered for i in o], dtype=np.int32)
 
@@ -110,6 +111,7 @@ class PlaceTable:
         self._lon = a["gp.lon"]
         self.population = a["gp.pop"]
         self.keys = str_column(a, "gn.key")
+        self._squeezed = Squeezed(a, "gn.key", str_column)
         self._start = a["gn.start"]
         self._row = a["gn.row"]
 
@@ -127,10 +129,11 @@ class PlaceTable:
                         int(self.population[row]))  # fmt: skip
 
     def rows_of(self, state: str, folded: str) -> list[int]:
-        """The rows of the places of this folded name in a state, largest first."""
+        """The rows of the places of this folded name in a state, largest first (the one name
+        that is this one without spaces, when the name is not found as written)."""
         if KEY_SEP in state:
             return []
-        i = self.keys.index_of(state + KEY_SEP + folded)
+        i = self._squeezed.find(self.keys, state + KEY_SEP + folded)
         if i < 0:
             return []
         rows: list[int] = self._row[int(self._start[i]) : int(self._start[i + 1])].tolist()
