@@ -10,6 +10,7 @@ Retry-After, before its body is read. Three lanes:
   the page as `fieldoffice ingest` does, in the ingest sandbox's child process (its time limits,
   its memory cap), so the lane's thread only waits.
 - `FORMS`: parsing an editors' form (csrf.py), never on the event loop.
+- `PUBLISHES`: a publish or a rollback and the swap to the new version, from the site or the API.
 
 Each lane is per worker process.
 """
@@ -89,8 +90,12 @@ class Lane:
 PASSWORDS = Lane("sign-in", workers=1, queue=3, retry_after=2, pace=0.5)
 UPLOADS = Lane("upload", workers=1, queue=0, retry_after=10)
 FORMS = Lane("form", workers=1, queue=64, retry_after=1)
+# a publish or rollback lints, compiles and warms the new version: seconds of work, one at a time
+# (the store's publish lock orders them anyway), taken after sign-in is checked, so no one can
+# queue here without an account; it never holds a thread the public pages answer from
+PUBLISHES = Lane("publish", workers=1, queue=0, retry_after=5)
 RESERVED_THREADS = (
-    PASSWORDS.workers + UPLOADS.workers + FORMS.workers
+    PASSWORDS.workers + UPLOADS.workers + FORMS.workers + PUBLISHES.workers
 )  # added to the default pool, see edge.py
 ROUTES = {("POST", "/admin/login"): PASSWORDS, ("POST", "/admin/upload"): UPLOADS}
 

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
@@ -272,9 +273,22 @@ def test_every_admin_route_answers_401_without_a_valid_token(database_url: str) 
         assert drafts.current(store).revision == 1
 
 
-def test_the_version_history_is_current_after_a_rollback(tmp_path: Path) -> None:
+def test_the_version_history_is_current_after_a_rollback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A rollback republishes an old file, not an old site: the ETag holds the version id, so
-    no answer cached (or held by a client) before the rollback is served after it."""
+    no answer cached (or held by a client) before the rollback is served after it. Both run on
+    the publish lane's thread, never one the public pages answer from."""
+    from fieldoffice.web.lanes import PUBLISHES
+
+    laned: list[str] = []
+    run = PUBLISHES.run
+
+    async def counted(fn: Any, *args: Any) -> Any:
+        laned.append(fn.__name__)
+        return await run(fn, *args)
+
+    monkeypatch.setattr(PUBLISHES, "run", counted)
     # one database kind is enough: the cache is the web side's (SQLite, to keep it short)
     with serving(f"sqlite:///{tmp_path / 'store.db'}") as (client, store):
         pub = bearer(store, "pub", "publisher")
@@ -284,6 +298,7 @@ def test_the_version_history_is_current_after_a_rollback(tmp_path: Path) -> None
         assert client.post("/api/v1/admin/draft/publish", json={"acknowledge_warnings": True},
                            headers=pub).status_code == 201  # fmt: skip
         assert client.post("/api/v1/admin/versions/1/rollback", headers=pub).status_code == 201
+        assert laned == ["publish_and_swap", "roll_back_and_swap"]
         assert [v["id"] for v in client.get("/api/v1/versions").json()["versions"]] == [3, 2, 1]
         assert "Rolled back to version 1." in client.get("/changes").text
         assert "/api/v1/versions/3<" in client.get("/changes.atom").text

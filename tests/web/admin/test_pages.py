@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -249,10 +250,19 @@ def test_the_public_site_shows_a_change_only_once_published(
     served: tuple[TestClient, Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from fieldoffice.store import notify
+    from fieldoffice.web.lanes import PUBLISHES
 
     client, store = served
     heard: list[int] = []
     monkeypatch.setattr(notify, "announce", lambda db, version: heard.append(version) or False)
+    laned: list[str] = []
+    run = PUBLISHES.run
+
+    async def counted(fn: Any, *args: Any) -> Any:  # the publish lane's thread, not the pool's
+        laned.append(fn.__name__)
+        return await run(fn, *args)
+
+    monkeypatch.setattr(PUBLISHES, "run", counted)
     public = ["/", "/offices/denver", "/api/v1/offices/denver"]
     sign_in(client, store, "ed", "editor")
     _, form = office_form(client)
@@ -275,6 +285,7 @@ def test_the_public_site_shows_a_change_only_once_published(
     back = post(client, "/admin/versions/1/rollback", {}, "/admin/publish")
     assert back.status_code == 303
     assert heard == [2, 3]  # each told to the other processes once, by the store
+    assert laned == ["_publish", "_rollback"]
     assert client.get("/api/v1/offices/denver").json()["name"] == OLD
     actions = [e.action for e in audit.entries(store)]
     assert {"login", "edit", "publish", "rollback"} <= set(actions)

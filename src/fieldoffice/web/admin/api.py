@@ -16,6 +16,7 @@ from fieldoffice.store import accounts, audit, drafts, versions
 from fieldoffice.store.accounts import Account
 from fieldoffice.web.admin.auth import admin, client_address, editor, publisher, store_of
 from fieldoffice.web.api import ApiRoute, head_wherever_get, json_response
+from fieldoffice.web.lanes import PUBLISHES
 from fieldoffice.web.live import LiveSite
 from fieldoffice.web.privacy import EDITOR_API_HEADERS as PRIVATE
 
@@ -112,7 +113,6 @@ async def publish(request: Request, account: Account = publisher) -> Response:
     ack = body.get("acknowledge_warnings", False)
     if not isinstance(ack, bool):
         raise InvalidInput("acknowledge_warnings must be true or false")
-    from starlette.concurrency import run_in_threadpool
 
     def publish_and_swap() -> versions.VersionInfo:
         v = versions.publish(store_of(request), actor=account.name, address=client_address(request),
@@ -120,18 +120,22 @@ async def publish(request: Request, account: Account = publisher) -> Response:
         _live(request).refresh()  # this process answers from the new version before this returns
         return v
 
-    v = await run_in_threadpool(publish_and_swap)
+    v = await PUBLISHES.run(publish_and_swap)
     return _json(request, {"version": v.to_dict()}, status=201)
 
 
 @router.post(
     "/versions/{version_id}/rollback", summary="Publish an earlier version again (publishers)"
 )
-def rollback(request: Request, version_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-             account: Account = publisher) -> Response:  # fmt: skip
-    v = versions.rollback(store_of(request), version_id, actor=account.name,
-                          address=client_address(request))  # fmt: skip
-    _live(request).refresh()
+async def rollback(request: Request, version_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                   account: Account = publisher) -> Response:  # fmt: skip
+    def roll_back_and_swap() -> versions.VersionInfo:
+        v = versions.rollback(store_of(request), version_id, actor=account.name,
+                              address=client_address(request))  # fmt: skip
+        _live(request).refresh()
+        return v
+
+    v = await PUBLISHES.run(roll_back_and_swap)
     return _json(request, {"version": v.to_dict()}, status=201)
 
 

@@ -16,6 +16,7 @@ from fieldoffice.store.accounts import Account
 from fieldoffice.web.admin.auth import client_address, store_of
 from fieldoffice.web.admin.forms import short_value, text_field
 from fieldoffice.web.admin.frame import AdminFrame
+from fieldoffice.web.lanes import PUBLISHES
 from fieldoffice.web.privacy import EDITOR_PAGE_HEADERS as PRIVATE
 
 AUDIT_PAGE = 50
@@ -41,7 +42,7 @@ class PublishingPages(AdminFrame):
         got = await self.posted(request, "publisher")
         if isinstance(got, Response):
             return got
-        return await run_in_threadpool(self._publish, request, *got)
+        return await PUBLISHES.run(self._publish, request, *got)
 
     def _publish(self, request: Request, who: Account, form: FormData) -> Response:
         try:
@@ -57,7 +58,7 @@ class PublishingPages(AdminFrame):
         got = await self.posted(request, "publisher")
         if isinstance(got, Response):
             return got
-        return await run_in_threadpool(self._rollback, request, got[0], version_id)
+        return await PUBLISHES.run(self._rollback, request, got[0], version_id)
 
     def _rollback(self, request: Request, who: Account, version_id: int) -> Response:
         try:
