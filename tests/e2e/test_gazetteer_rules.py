@@ -222,6 +222,10 @@ ROWS: list[Row] = [
     r("DeKalb Junction, NY", "matched", "detroit", fips="36089"),  # GeoNames: De Kalb Junction
     r("Point Blank, TX", "matched", "houston", fips="48407"),  # GeoNames: Pointblank
     r("McKittrick, CA", "matched", "san-francisco", fips="06029"),  # USPS: MC KITTRICK
+    # -- a place whose GeoNames point lies across its state's line: its own state decides -------
+    r("Delmar, DE", "near_boundary", "philadelphia", "washington-dc-headquarters", fips="10005"),
+    r("New Hope, PA", "near_boundary", "philadelphia", "newark", fips="42017"),
+    r("Benwood, WV", "near_boundary", "philadelphia", "detroit", fips="54051"),
 ]
 
 

@@ -1,14 +1,12 @@
 """The one place that decides an answer's status, offices, confidence and reason code.
 
 A located thing is a set of counties (a state, a city, a county), a ZIP code, a point, or a name
-that several places share. Nothing here writes English: wording.py does.
-
-Single lookups and batch share the rules through *keys* (keys.py): every point and ZIP outcome is
-one key, and `entry(key)` is the Decision for it, made by the same scalar rules (`for_counties`)
-that decide a state or a city. So batch and single cannot disagree. What a single lookup adds on
-top of its key's decision is decided here too: the offices nearby and how far they are, how far
-outside its county a point is, the nearest office to an uncovered place, and which of several
-places of one name is meant (the dominance rule).
+that several places share. Nothing here writes English: wording.py does. Single lookups and batch
+share the rules through *keys* (keys.py): every point and ZIP outcome is one key, and `entry(key)`
+is the Decision for it, made by the same scalar rules (`for_counties`) that decide a state or a
+city. So batch and single cannot disagree. What a single lookup adds on top of its key's decision
+is decided here too: the offices nearby and how far they are, how far outside its county a point
+is, the nearest office to an uncovered place, and which of several places of one name is meant.
 """
 
 from __future__ import annotations
@@ -21,14 +19,7 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
-from fieldoffice.core.answer import (
-    Alternative,
-    ClaimRef,
-    CountyRef,
-    Decision,
-    Reason,
-    ReasonCode,
-)
+from fieldoffice.core.answer import Alternative, ClaimRef, CountyRef, Decision, Reason, ReasonCode
 from fieldoffice.core.models import CONFIDENCE_RANK, Claim, Confidence, Status, weakest
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
@@ -60,23 +51,18 @@ GUESS_CONFIDENCE: Confidence = "medium"
 # The largest of several places of one name, where the others get other offices: the likely one,
 # never certain.
 GUESS_OF_LARGEST: Confidence = "medium-high"
-# A name known only as a postal city name is located by its ZIP codes' filing counties, and may
-# be a post office far from the town of that name: never more certain than this.
+# A postal city name only is located by its ZIP codes' filing counties (maybe a post office far
+# from the town of that name): never more certain than this.
 POSTAL_CONFIDENCE: Confidence = "medium-high"
 # A state's name ("Washington", "New York") also offers the places of that name this large.
 MAJOR_PLACE = 50_000
 # The status of each fixed outcome (keys.FIXED_CODES): the batch's unreadable cells are invalid.
 FIXED_STATUS: dict[ReasonCode, Status] = {
-    ReasonCode.OUTSIDE_COUNTIES: "not_found",
-    ReasonCode.UNKNOWN_ZIP: "not_found",
-    ReasonCode.MILITARY_ZIP: "not_found",
-    ReasonCode.ASSOCIATED_STATE_ZIP: "not_found",
-    ReasonCode.NO_COUNTY: "not_found",
-    ReasonCode.BAD_NUMBER: "invalid",
-    ReasonCode.OUT_OF_RANGE: "invalid",
-    ReasonCode.MISSING: "invalid",
-    ReasonCode.BAD_ZIP: "invalid",
-}
+    ReasonCode.OUTSIDE_COUNTIES: "not_found", ReasonCode.UNKNOWN_ZIP: "not_found",
+    ReasonCode.MILITARY_ZIP: "not_found", ReasonCode.ASSOCIATED_STATE_ZIP: "not_found",
+    ReasonCode.NO_COUNTY: "not_found", ReasonCode.BAD_NUMBER: "invalid",
+    ReasonCode.OUT_OF_RANGE: "invalid", ReasonCode.MISSING: "invalid", ReasonCode.BAD_ZIP: "invalid",
+}  # fmt: skip
 
 
 def dominant(sizes: Sequence[int]) -> bool:
@@ -185,6 +171,20 @@ class Rules(Additions):
             "base": {"code": base.reason.code.value, "params": base.reason.params},
         }
         return replace(base, status="near_boundary", offices=inside, reason=Reason(code, params))
+
+    def _in_own_state(self, d: Decision, counties: Sequence[str]) -> Decision:
+        """A place whose point GeoNames puts across its state's line (Delmar, DE, in Maryland): its
+        county there (the build's nearest) decides; the point's county, if not alike, is near_boundary's
+        other side (point_across: a shared name's alternative names both, never the same answer)."""
+        state = self.gaz.county_by_fips[counties[0]].state if counties else ""
+        theirs = [c.fips for c in d.counties if c.state != state]
+        if not state or not theirs or len(theirs) < len(d.counties):
+            return d
+        own, mine = counties[0], self.for_counties(counties[:1])
+        if self.terr.offices_of(theirs[0]) == self.terr.offices_of(own):
+            return mine
+        d = self.with_nearby(self._near(mine, ReasonCode.NEAR_LINE, own), [(theirs[0], 0.0)], own)
+        return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, point_across=True)))
 
     def place_keys(self) -> npt.NDArray[np.int32]:
         """Per populated place (by row), its point's key when the point is inside a county and not
@@ -395,22 +395,22 @@ class Decider(Rules):
 
     def at_point_of(self, row: int, lat: float, lon: float, counties: Sequence[str]) -> Decision:
         """The populated place of this row at its point (see at_place_point): from its stored key
-        when it has one (the same decision for_point makes there), else through for_point."""
+        when it has one (as for_point decides there), else for_point; in its own state."""
         key = int(self.place_keys()[row])
-        if key >= 0:
-            d = self.entry(key)
-            return self.with_nearest_office(d, lat, lon) if d.status == "uncovered" else d
-        d = self.for_point(lat, lon)
+        d = self.entry(key) if key >= 0 else self.for_point(lat, lon)
+        if key >= 0 and d.status == "uncovered":
+            d = self.with_nearest_office(d, lat, lon)
         if d.status == "not_found":  # a point GeoNames puts off the coast: its county decides
             d = self.for_counties(counties)
-        return d
+        return self._in_own_state(d, counties)
 
     def place_alternative(self, label: str, p: GeoPlace) -> Alternative:
         """Another populated place of the name, as decided at its own point (not its county's:
         Matamoras in Pike County, PA lies across the Delaware, in New York's territory)."""
         d = self.at_point_of(p.row, p.lat, p.lon, [p.county_fips])
-        return Alternative(label, p.state, d.status, tuple(o.id for o in d.responsible),
-                           tuple(o.name for o in d.responsible), 0, p.population)  # fmt: skip
+        ids = d.offices if d.reason.params.get("point_across") else d.responsible
+        return Alternative(label, p.state, d.status, tuple(o.id for o in ids),
+                           tuple(o.name for o in ids), 0, p.population)  # fmt: skip
 
     def for_geoplace(self, place: Place) -> Decision:
         """A populated place, and the others of its name in its state: the largest answers when it
