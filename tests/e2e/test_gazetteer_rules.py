@@ -226,6 +226,9 @@ ROWS: list[Row] = [
     r("Delmar, DE", "near_boundary", "philadelphia", "washington-dc-headquarters", fips="10005"),
     r("New Hope, PA", "near_boundary", "philadelphia", "newark", fips="42017"),
     r("Benwood, WV", "near_boundary", "philadelphia", "detroit", fips="54051"),
+    # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
+    r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
+    r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),
 ]
 
 

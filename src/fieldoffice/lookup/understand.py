@@ -239,9 +239,9 @@ class Understander:
         with the others of the name in `detail["same_name"]`), "Woodlawn (Fairfax County)" for
         one of several, else a postal city name (its ZIP codes), else a county's name without its
         kind word."""
-        m = _IN_COUNTY.match(rest)
-        if m:
-            fips = self.gaz.county_names.resolve(st.usps, m.group(2))
+        m = _IN_COUNTY.match(rest)  # not a county: the whole name ("Alton North (historical)")
+        fips = self.gaz.county_names.resolve(st.usps, m.group(2)) if m else None
+        if m and fips is not None:
             named = self.gaz.geoplaces.named(st.usps, fold(m.group(1)))
             found = [p for p in named if p.county_fips == fips]
             return self.geo_place(found[0], []) if found else None
