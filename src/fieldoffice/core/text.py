@@ -24,3 +24,31 @@ def fold(text: str) -> str:
     text = _MOUNT.sub("mount", text)
     text = _APOSTROPHE.sub("", text)  # "Prince George's" = "Prince Georges"
     return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+# C0 and C1 controls, DEL, and the format characters that reorder or hide text (bidi overrides
+# and isolates, zero-width characters): a terminal acts on them, a page reorders or hides text
+# around them, so text someone typed or stored is never echoed with them as they are
+UNSAFE_BEYOND_C0 = (
+    "\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff"  # (JSON escapes C0)
+)
+_UNSAFE = re.compile(f"[\x00-\x1f{UNSAFE_BEYOND_C0}]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\x1b"}
+
+
+def shown(text: str, *, keep_newlines: bool = False) -> str:
+    """`text` with every control and invisible format character written as a visible escape
+    (`\\x1b`, `\\r`, `\\u202e`), so it reads as what it is; with `keep_newlines`, line breaks
+    stay. A backslash is doubled only in text that needed escapes, so plain text is unchanged."""
+    if not _UNSAFE.search(text):
+        return text
+
+    def escape(m: re.Match[str]) -> str:
+        c = m.group()
+        if keep_newlines and c == "\n":
+            return c
+        if c in _NAMED:
+            return _NAMED[c]
+        return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+    return _UNSAFE.sub(escape, text.replace("\\", "\\\\"))

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fieldoffice.core.answer import Answer, Reason, ReasonCode
+from fieldoffice.core.text import shown
 
 Gettext = Callable[[str], str]
 # The languages every door can word answers in (the site serves a page in each; English is the
@@ -39,7 +40,11 @@ class _Words:
 
     def __call__(self, msgid: str, **kw: Any) -> str:
         text = self.t(msgid)
-        return text % kw if kw else text
+        # what was typed or stored is echoed with its control and bidi characters made visible:
+        # a right-to-left override in a query must not reorder the sentence around it
+        return (
+            text % {k: shown(v) if isinstance(v, str) else v for k, v in kw.items()} if kw else text
+        )
 
     def quote(self, phrases: list[str]) -> str:
         return self(_(" and ")).join(self(_("'%(phrase)s'"), phrase=p) for p in phrases)
