@@ -343,13 +343,14 @@ def zips_version(how: dict[str, int], today: str) -> dict[str, Any]:
     }
 
 
-def write_zips(zips: list[dict[str, Any]], version: dict[str, Any]) -> None:
-    with gzip.open(DATA / "zips.csv.gz", "wt", newline="") as f:
+def write_table(name: str, rows: list[dict[str, Any]], version: dict[str, Any]) -> None:
+    """data/NAME.csv.gz: its data_version as the first (comment) line, then the rows."""
+    with gzip.open(DATA / f"{name}.csv.gz", "wt", newline="", encoding="utf-8") as f:
         f.write("# " + json.dumps(version) + "\n")
-        w = csv.DictWriter(f, fieldnames=list(zips[0]))
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
         w.writeheader()
-        w.writerows(zips)
-    print(f"zips: {len(zips)} {version['county_from']}")
+        w.writerows(rows)
+    print(f"{name}: {len(rows)} {version['county_from']}")
 
 
 def zips_only() -> None:
@@ -361,7 +362,7 @@ def zips_only() -> None:
     _, shipped = read_counties_geojson(DATA / "counties.geojson")
     index = PointIndex(IndexArrays.load(DATA / "county_index.npz"), lambda: shipped)
     zips, how = build_zips(rows, index, shipped)
-    write_zips(zips, zips_version(how, dt.date.today().isoformat()))
+    write_table("zips", zips, zips_version(how, dt.date.today().isoformat()))
 
 
 # -- places: every populated place GeoNames lists (cities500), located by its own point ------------
@@ -464,15 +465,6 @@ def build_places(
     return out, pversion
 
 
-def write_places(places: list[dict[str, Any]], version: dict[str, Any]) -> None:
-    with gzip.open(DATA / "places.csv.gz", "wt", newline="", encoding="utf-8") as f:
-        f.write("# " + json.dumps(version) + "\n")
-        w = csv.DictWriter(f, fieldnames=list(places[0]))
-        w.writeheader()
-        w.writerows(places)
-    print(f"places: {len(places)} {version['county_from']}")
-
-
 def places_only() -> None:
     """Rebuild only data/places.csv.gz, from the counties already shipped."""
     from fieldoffice.geo.boundaries import read_counties_geojson
@@ -484,7 +476,7 @@ def places_only() -> None:
     index = PointIndex(IndexArrays.load(DATA / "county_index.npz"), lambda: shipped)
     places, version = build_places(rows, index, shipped)
     version["built"] = dt.date.today().isoformat()
-    write_places(places, version)
+    write_table("places", places, version)
 
 
 # -- the counties a ZIP's area reaches: the Census 2010 ZCTA-to-county relationship -----------------
@@ -653,12 +645,12 @@ def main() -> None:
 
     index = PointIndex(arrays, lambda: shipped)
     zips, how = build_zips(rows, index, shipped)
-    write_zips(zips, zips_version(how, today))
+    write_table("zips", zips, zips_version(how, today))
     fill_label_points(rows, zips)
     write_counties(rows, geoms, counties_version)
     places, pversion = build_places(rows, index, shipped)
     pversion["built"] = today
-    write_places(places, pversion)
+    write_table("places", places, pversion)
     write_zip_counties(rows)
 
 

@@ -36,6 +36,11 @@ class OneWritePerTurn(asyncio.Transport):
         for data in list_of_data:
             self.write(data)
 
+    def _flush_now(self) -> None:
+        if self._flush_at is not None:
+            self._flush_at.cancel()
+        self._flush()
+
     def _flush(self) -> None:
         self._flush_at = None
         if self._held:
@@ -44,9 +49,7 @@ class OneWritePerTurn(asyncio.Transport):
 
     def close(self) -> None:
         # what was written before close still goes, as a plain transport's buffer would
-        if self._flush_at is not None:
-            self._flush_at.cancel()
-        self._flush()
+        self._flush_now()
         self._inner.close()
 
     def abort(self) -> None:
@@ -60,9 +63,7 @@ class OneWritePerTurn(asyncio.Transport):
         return self._inner.can_write_eof()
 
     def write_eof(self) -> None:
-        if self._flush_at is not None:
-            self._flush_at.cancel()
-        self._flush()
+        self._flush_now()
         self._inner.write_eof()
 
     def get_write_buffer_size(self) -> int:
