@@ -200,3 +200,15 @@ def test_spanish_pages_name_states_in_spanish(client: TestClient) -> None:
         assert [n for n in english if re.search(rf"\b{re.escape(n)}\b", text)] == [], url
     home = client.get("/es/").text
     assert "Carolina del Norte" in home and "saved copy" not in home
+
+
+@pytest.mark.parametrize("prefix,words", [("", "nearby: the ZIP code's area reaches it"),
+                                          ("/es", "cerca: el área del código postal llega")])  # fmt: skip
+def test_an_office_a_zips_area_reaches_has_no_distance_shown(
+    client: TestClient, prefix: str, words: str
+) -> None:
+    """ZIP 42223 (Fort Campbell) reaches Tennessee by the Census: no distance to show, and never
+    'None km'."""
+    html = client.get(f"{prefix}/locate", params={"q": "42223"}).text
+    assert "None" not in html
+    assert words in html
