@@ -226,6 +226,15 @@ ROWS: list[Row] = [
     r("Delmar, DE", "near_boundary", "philadelphia", "washington-dc-headquarters", fips="10005"),
     r("New Hope, PA", "near_boundary", "philadelphia", "newark", fips="42017"),
     r("Benwood, WV", "near_boundary", "philadelphia", "detroit", fips="54051"),
+    # -- a town known only by its ZIP's postal name takes the ZIP's rule: never the filing county
+    # alone where the ZIP's area reaches another office (Census 2010 ZCTAs)
+    r("Long Eddy, NY", "near_boundary", "detroit", "new-york", at_most="medium-high"),
+    r("Streetman, TX", "near_boundary", "san-antonio", "dallas", at_most="medium"),
+    r("Ackerly, TX", "near_boundary", "dallas", "el-paso", at_most="medium"),
+    r("Bluemont, VA", "near_boundary", "washington-dc-headquarters", "philadelphia"),
+    r("Fort Campbell, KY", "near_boundary", "chicago", "new-orleans", at_most="medium-high"),
+    r("Freedom, WY", "near_boundary", "denver", "seattle", at_most="medium-high"),
+    r("New Pine Creek, OR", "near_boundary", "seattle", "san-francisco", at_most="medium-high"),
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),

@@ -116,8 +116,9 @@ ROWS: list[Row] = [
     matched("Bakersfield, CA", "san-francisco", confidence="medium-high", fips="06029"),
     matched("Tehachapi, CA", "san-francisco", fips="06029"),
     row("Rosamond, CA", "near_boundary", "san-francisco", "laguna-niguel", fips="06029"),
-    # Johannesburg is Kern; its neighbour Red Mountain is San Bernardino (Laguna Niguel)
-    matched("Johannesburg, CA", "san-francisco", fips="06029"),
+    # Johannesburg is Kern, known only by its ZIP; its neighbour Red Mountain, 1 km off, is San
+    # Bernardino (Laguna Niguel): the ZIP's rule names both
+    row("Johannesburg, CA", "near_boundary", "san-francisco", "laguna-niguel", fips="06029"),
     matched("Kern County, CA", "san-francisco", confidence="medium-high", fips="06029"),
     matched("Salinas, CA", "san-francisco", fips="06053"),
     matched("King City, CA", "san-francisco", fips="06053"),

@@ -21,7 +21,6 @@ import numpy.typing as npt
 
 from fieldoffice.core.answer import Alternative, ClaimRef, CountyRef, Decision, Reason, ReasonCode
 from fieldoffice.core.models import CONFIDENCE_RANK, Claim, Confidence, Status, weakest
-from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.geo.places import GeoPlace
@@ -319,10 +318,7 @@ class Decider(Rules):
         no office covers it."""
         if "geoplace" in place.detail:
             return self.for_geoplace(place)
-        zip5 = place.detail.get("zip")
-        zips: list[str] = list(place.detail.get("zips") or [])
-        if zip5 is None and len(zips) == 1 and self._known_only_as_another_name(place, zips[0]):
-            zip5 = zips[0]  # where the town is, the data cannot say: the ZIP's rule applies
+        zip5 = place.detail.get("zip") or self._postal_zip(place.detail.get("zips") or [])
         if zip5 in self.gaz.zips:
             d = self.entry(self.zip_key(self.gaz.zips[zip5]))
         elif place.counties:
@@ -335,11 +331,23 @@ class Decider(Rules):
             d = at_most(d, POSTAL_CONFIDENCE)
         return d
 
-    def _known_only_as_another_name(self, place: Place, zip5: str) -> bool:
-        """Gorman, CA is only an alternative name of ZIP 93243 (Lebec): the ZIP's point and county
-        are Lebec's, not Gorman's."""
-        city = place.name.rsplit(", ", 1)[0]
-        return fold(self.gaz.zips[zip5].city) != fold(city)
+    def _postal_zip(self, zips: Sequence[str]) -> str | None:
+        """The ZIP code whose rule a postal city name takes: where the town is, the data cannot
+        say, only where its mail goes. Its one ZIP (Long Eddy, NY is ZIP 12760, filed under
+        Delaware County, whose area reaches Sullivan County); or, where its ZIPs are all filed in
+        one territory, the one that reaches the most others (a town's area may be any of them).
+        None where they are filed in several territories: their counties decide (split)."""
+        if len(zips) == 1:
+            return zips[0]
+        filed = {self.terr.offices_of(self.gaz.zips[z].county_fips or "") for z in zips}
+        if len(filed) != 1:
+            return None
+        widest = max(zips, key=lambda z: len(self.entry(self.zip_key(self.gaz.zips[z])).offices))
+        return (
+            widest
+            if self.entry(self.zip_key(self.gaz.zips[widest])).status == "near_boundary"
+            else None
+        )
 
     def for_point(self, lat: float, lon: float) -> Decision:
         """The same key as the batch computes for this point, then what a single answer adds: the
