@@ -313,9 +313,8 @@ class Decider(Rules):
 
     # -- a single lookup -----------------------------------------------------------------------
     def for_place(self, place: Place) -> Decision:
-        """A place understood from a query: its ZIP code's rule if it is one (or is known only as
-        another name of one), else its counties', else its state's; with the nearest office when
-        no office covers it."""
+        """A place understood from a query: its ZIP code's rule if it is one (or a postal name of
+        one), else its counties', else its state's; the nearest office when none covers it."""
         if "geoplace" in place.detail:
             return self.for_geoplace(place)
         zip5 = place.detail.get("zip") or self._postal_zip(place.detail.get("zips") or [])
@@ -332,22 +331,15 @@ class Decider(Rules):
         return d
 
     def _postal_zip(self, zips: Sequence[str]) -> str | None:
-        """The ZIP code whose rule a postal city name takes: where the town is, the data cannot
-        say, only where its mail goes. Its one ZIP (Long Eddy, NY is ZIP 12760, filed under
-        Delaware County, whose area reaches Sullivan County); or, where its ZIPs are all filed in
-        one territory, the one that reaches the most others (a town's area may be any of them).
-        None where they are filed in several territories: their counties decide (split)."""
+        """The ZIP whose rule a postal city name takes (where the town is, the data cannot say):
+        its one ZIP; or, all filed in one territory, the one reaching most others; else None."""
         if len(zips) == 1:
             return zips[0]
-        filed = {self.terr.offices_of(self.gaz.zips[z].county_fips or "") for z in zips}
-        if len(filed) != 1:
-            return None
-        widest = max(zips, key=lambda z: len(self.entry(self.zip_key(self.gaz.zips[z])).offices))
-        return (
-            widest
-            if self.entry(self.zip_key(self.gaz.zips[widest])).status == "near_boundary"
-            else None
-        )
+        if len({self.terr.offices_of(self.gaz.zips[z].county_fips or "") for z in zips}) != 1:
+            return None  # filed in several territories: their counties decide (split)
+        ds = {z: self.entry(self.zip_key(self.gaz.zips[z])) for z in zips}
+        widest = max(zips, key=lambda z: len(ds[z].offices))
+        return widest if ds[widest].status == "near_boundary" else None
 
     def for_point(self, lat: float, lon: float) -> Decision:
         """The same key as the batch computes for this point, then what a single answer adds: the

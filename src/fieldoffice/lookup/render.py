@@ -36,7 +36,9 @@ def answer_text(a: Answer) -> str:
     for ref in a.offices:
         side = ""
         if ref.side == "nearby":  # no distance: a ZIP's area reaches it (Census)
-            side = " [nearby]" if ref.distance_km is None else f" [nearby, {ref.distance_km:.1f} km]"
+            side = (
+                " [nearby]" if ref.distance_km is None else f" [nearby, {ref.distance_km:.1f} km]"
+            )
         k = len(ref.counties or ())
         counties = f" [{k} {'county' if k == 1 else 'counties'}]" if a.status == "split" else ""
         lines.append(f"  -> {ref.name}, {ref.city}, {ref.state}{side}{counties}")
