@@ -235,6 +235,17 @@ ROWS: list[Row] = [
     r("Fort Campbell, KY", "near_boundary", "chicago", "new-orleans", at_most="medium-high"),
     r("Freedom, WY", "near_boundary", "denver", "seattle", at_most="medium-high"),
     r("New Pine Creek, OR", "near_boundary", "seattle", "san-francisco", at_most="medium-high"),
+    # -- a county's name without its kind word, where no place has the name: that county -------
+    r("Loudoun", "matched", "washington-dc-headquarters", fips="51107"),
+    r("Kenai Peninsula", "matched", "seattle", fips="02122"),
+    r("Matanuska-Susitna", "matched", "seattle", fips="02170"),
+    r("St. Tammany", "matched", "new-orleans", fips="22103"),
+    r("Prince George's", "matched", "washington-dc-headquarters", fips="24033"),
+    # ... and where a place has it, the place answers and the counties of the name are offered,
+    # the answer no more than likely where they get other offices
+    r("Cook", "matched", "st-paul", at_most="medium-high", offers="Cook County, IL"),
+    r("King", "matched", "atlanta", at_most="medium-high", offers="King County, WA"),
+    r("Washoe", "ambiguous", offers="Washoe County, NV"),
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),

@@ -177,7 +177,9 @@ class Locator:
 
     @property
     def county_names(self) -> dict[str, list[tuple[County, int]]]:
-        """Every county by its folded name alone, most ZIP codes first."""
+        """Every county by its folded name alone, and by its name without the kind word
+        ("Loudoun", "Kenai Peninsula": asked only when no place has the name), most ZIP codes
+        first."""
 
         def zip_counts() -> dict[str, npt.ArrayLike]:
             fips = [c.fips for c in self.gaz.counties]
@@ -188,7 +190,9 @@ class Locator:
             zips = self.ctx.derived_arrays("county-zip-counts", zip_counts)["zips"].tolist()
             out: dict[str, list[tuple[County, int]]] = defaultdict(list)
             for c, n in zip(self.gaz.counties, zips, strict=True):
-                out[fold(c.name)].append((c, n))
+                names = {fold(c.name), fold(c.short_name)}
+                for name in names:
+                    out[name].append((c, n))
             for found in out.values():
                 found.sort(key=lambda cn: (-cn[1], cn[0].state))
             return dict(out)

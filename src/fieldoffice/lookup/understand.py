@@ -338,8 +338,11 @@ class Understander:
         every county by its folded name, most ZIP codes first), or a misspelt place in the state
         given ('San Fransisco, CA'); None if neither."""
         named, top = self.places_of(key)
+        counties = county_names.get(key, [])
         if not named:
-            named, top = self.counties_named(county_names.get(key, []))
+            named, top = self.counties_named(counties)
+        elif counties:  # "Cook": Cook, MN answers, Cook County, IL is offered (never ranked)
+            named = named + [Named(c.name, c.state, [c.fips], n) for c, n in counties]
         if named:
             return Reading(named, top)
         place = self.misspelt(split, typos) if split is not None else None
