@@ -30,6 +30,7 @@ from fieldoffice.lookup.suggest import (
 )
 from fieldoffice.lookup.typos import TypoReader
 from fieldoffice.lookup.understand import Place, Query, Understander
+from fieldoffice.lookup.word_neighbours import WordNeighbours
 from fieldoffice.lookup.wording import MAX_QUERY
 
 __all__ = ["Locator", "areas_of", "location", "locator_of", "near_index_of", "suggester_of"]
@@ -94,10 +95,11 @@ class Locator:
 
     def warm(self) -> None:
         """Build every lazy part once (place names, county names, areas, the name index, the
-        address parser) by asking one question of each kind: a server calls this at start, so
-        no visitor pays for it."""
+        address parser) by asking one question of each kind, and every state's names a word
+        apart: a server calls this at start, so no visitor pays for it."""
         for query in self.WARM_UP:
             self.locate(query)
+        self.word_neighbours.prepare(self.gaz.state_by_usps)
 
     def locate(self, query: str) -> Answer:
         try:
@@ -134,6 +136,9 @@ class Locator:
         if in_state is None and _ZIP_ONLY.match(q.text):
             return None, self.decider.unknown_zip()
         suggestions = self.suggester.suggest(q.text, q.split[1].usps if q.split else None)
+        if in_state is not None and q.split is not None:  # a word more or less first
+            near = self.word_neighbours.of(fold(q.split[0]), in_state.usps)  # Burke Centre: Burke
+            suggestions = list(dict.fromkeys(near + suggestions))[:5]
         if in_state is None:
             return None, self.decider.nothing_matches(q.text, suggestions)
         top = reading.top if reading is not None else None
@@ -170,6 +175,10 @@ class Locator:
     @property
     def suggester(self) -> Suggester:
         return suggester_of(self.ctx)
+
+    @property
+    def word_neighbours(self) -> WordNeighbours:
+        return self.ctx.memo("word-neighbours", lambda: WordNeighbours(self.gaz))
 
     @property
     def typos(self) -> TypoReader:

@@ -39,7 +39,7 @@ SUGGEST_CUTOFF = 70  # rapidfuzz ratio, 0-100: below it a name is not offered at
 USPS_ABBREVIATION = re.compile(
     r"\b(?:Bch|Spgs|Spg|Hts|Mtn|Mtns|Vly|Crk|Jct|Lk|Lks|Cyn|Vlg|Twp|Hbr|Isl|Pk|Cv|Ctr|Sta|Sprgs|"
     r"Pnes|Blf|Bldg|Hwy|Frst|Grv|Hl|Hls|Cors|Crst|Xing|Corp|Crp|Pls|Prt|Rdg|Shr|Shrs|Tpke|Trl|Vis|"
-    r"Ft|Pt|Mt|[NSEW])\b"
+    r"Mnr|Gdns|Fls|Hgts|Mls|Ests?|Univ|Cty|Ext|Ft|Pt|Mt|[NSEW])\b"
 )
 
 # What an entry is. A miss is offered the first four (an office's name is not a query the locator
