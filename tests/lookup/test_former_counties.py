@@ -28,7 +28,9 @@ FORMER = [
     ("South Boston city, VA", "uncovered", set(), {"Halifax County"}),
     ("Clifton Forge city, VA", "uncovered", set(), {"Alleghany County"}),
     ("Bedford city, VA", "uncovered", set(), {"Bedford County"}),
-    ("Yellowstone National Park", "matched", {"denver"}, {"Gallatin County", "Park County"}),
+    # the bare name is today's park (test_a_region_of_today_keeps_a_former_countys_name)
+    ("Yellowstone National Park County", "matched", {"denver"}, {"Gallatin County", "Park County"}),
+    ("Yellowstone National Park (part)", "matched", {"denver"}, {"Gallatin County", "Park County"}),
     ("Wade Hampton Census Area, AK", "matched", {"seattle"}, {"Kusilvak Census Area"}),
     (
         "Valdez-Cordova, AK",
@@ -165,3 +167,50 @@ def test_the_former_list_has_the_census_changes(ctx: Context) -> None:
                  "Wrangell-Petersburg Census Area", "Prince of Wales-Outer Ketchikan Census Area",
                  "Valdez-Cordova Census Area", "Washabaugh County", "Hartford County"):  # fmt: skip
         assert must in names, must
+
+
+def test_a_region_of_today_keeps_a_former_countys_name(locator: Locator) -> None:
+    """Yellowstone National Park was a Montana county-equivalent until 1997; today the name is the
+    park, in three states and two offices' territories: the park answers, naming the old county."""
+    a = locator.locate("Yellowstone National Park")
+    assert a.location is not None and a.location.kind == "area", sentence(a)
+    assert a.status == "split", sentence(a)
+    by_office = {o.id: {c.name for c in a.counties if c.fips in (o.counties or ())} for o in a.offices}  # fmt: skip
+    assert by_office == {"denver": {"Park County", "Teton County", "Gallatin County"},
+                         "seattle": {"Fremont County"}}  # fmt: skip
+    assert {c.fips for c in a.counties} == {"56029", "56039", "30031", "30067", "16043"}
+    assert "former county-equivalent" in sentence(a) and "1997" in sentence(a)
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+FORMER_PARK = (
+    '[[former]]\nname = "Old Park County"\nstate = "MT"\nyears = "until 1997"\n'
+    'change = "was divided"\nsource = "test"\nbecame = ["Gallatin County", "Park County"]\n'
+    'aliases = ["Old Park County-equivalent"]\n'
+)
+TODAYS_PARK = (
+    '[[area]]\nname = "Old Park County"\nstate = "WY"\nkind = "vernacular"\n'
+    'confidence = "high"\nsource = "the park today"\n[area.counties]\n'
+    'WY = ["Park County"]\nID = ["Fremont County"]\n'
+)
+
+
+@pytest.mark.parametrize("former_first", [True, False])
+def test_todays_region_wins_a_shared_name_in_either_file_order(
+    ctx: Context, tmp_path: Path, former_first: bool
+) -> None:
+    former = _write(tmp_path / "former.toml", FORMER_PARK)
+    today = _write(tmp_path / "today.toml", TODAYS_PARK)
+    paths = [former, today] if former_first else [today, former]
+    tables = load_tables(ctx.gazetteer, ctx.regions, paths)
+    park = tables.by_key["old park county"]
+    assert park.kind == "vernacular" and park.states == ("WY", "ID")
+    assert tables.by_state_key["WY", "old park county"] == park
+    assert park.source.startswith("the park today") and "was divided" in park.source
+    old = tables.by_key["old park county equivalent"]  # the former, by its other name
+    assert old.kind == "former" and old.state == "MT"
+    assert tables.by_state_key["MT", "old park county"] == old  # where today's region is not

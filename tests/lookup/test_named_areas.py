@@ -9,7 +9,7 @@ import pytest
 from fieldoffice.core.errors import DataError
 from fieldoffice.directory.context import Context
 from fieldoffice.lookup.locate import Locator
-from fieldoffice.lookup.named_areas import AreaIndex, load_areas
+from fieldoffice.lookup.named_areas import AreaIndex, load_areas, load_tables
 from fieldoffice.lookup.wording import sentence
 
 # query -> (status, responsible offices)
@@ -179,3 +179,75 @@ def test_a_shared_name_near_a_line_is_not_the_same_answer(locator: Locator) -> N
     a = locator.locate("Matamoras, PA")
     assert a.status == "ambiguous"
     assert [x.population for x in a.alternatives] == [2603, 2383]
+
+
+def _area(name: str, state: str, counties: str, extra: str = "") -> str:
+    return (f'[[area]]\nname = "{name}"\nstate = "{state}"\nkind = "vernacular"\n'
+            f'confidence = "low"\nsource = "test"\n{extra}counties = [{counties}]\n')  # fmt: skip
+
+
+def test_two_areas_never_share_a_name(ctx: Context, tmp_path: Path) -> None:
+    """A name (or alias) two entries give is an error naming both, in one file or across files,
+    never a silent first-one-wins."""
+    one = tmp_path / "one.toml"
+    one.write_text(_area("Twin Ports", "MN", '"St. Louis County"', 'aliases = ["Duluth area"]\n'))
+    two = tmp_path / "two.toml"
+    two.write_text(_area("Duluth Area", "MN", '"Carlton County"'))
+    with pytest.raises(DataError, match=r"'Duluth Area' is already .*one\.toml.*Twin Ports"):
+        load_tables(ctx.gazetteer, ctx.regions, [one, two])
+    one.write_text(one.read_text() + _area("Duluth-Superior", "MN", '"Carlton County"',
+                                           'aliases = ["the Twin Ports"]\n'))  # fmt: skip
+    with pytest.raises(DataError, match="'the Twin Ports' is already"):
+        load_tables(ctx.gazetteer, ctx.regions, one)
+
+
+def test_with_its_state_a_name_means_the_area_of_fewer_states(ctx: Context, tmp_path: Path) -> None:
+    """ "Eastern Shore, MD" is Maryland's shore, not the whole Delmarva's; two areas of the same
+    reach giving one name in a state is an error."""
+    f = tmp_path / "areas.toml"
+    wide = ('[[area]]\nname = "Shore"\nstate = "MD"\nkind = "vernacular"\nconfidence = "low"\n'
+            'source = "test"\n[area.counties]\nMD = ["Worcester County"]\nVA = ["Accomack County"]\n')  # fmt: skip
+    narrow = _area("Maryland Shore", "MD", '"Worcester County", "Somerset County"',
+                   'state_aliases = ["Shore"]\n')  # fmt: skip
+    f.write_text(wide + narrow)
+    tables = load_tables(ctx.gazetteer, ctx.regions, f)
+    assert tables.by_key["shore"].name == "Shore"
+    assert tables.by_state_key["MD", "shore"].name == "Maryland Shore"
+    assert tables.by_state_key["VA", "shore"].name == "Shore"
+    f.write_text(narrow + _area("Other Shore", "MD", '"Somerset County"', 'state_aliases = ["Shore"]\n'))  # fmt: skip
+    with pytest.raises(DataError, match="'Shore' in MD is already"):
+        load_tables(ctx.gazetteer, ctx.regions, f)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("the Golden Crescent", "Golden Crescent"),
+        ("Golden Crescent region", "Golden Crescent"),
+        ("the Trans Pecos region", "Trans-Pecos"),
+        ("Lake Mead area", "Lake Mead National Recreation Area"),
+        ("the Bay Area region", "San Francisco Bay Area"),
+        ("Kansas City area", "Kansas City, MO-KS"),  # the metro holds the city of the name
+        ("Twin Ports area", "Duluth, MN-WI"),
+        ("Golden Crescent region, TX", "Golden Crescent"),
+        ("the Winter Garden, TX", "Winter Garden Region"),
+    ],
+)
+def test_the_words_people_put_around_a_name(ctx: Context, typed: str, name: str) -> None:
+    index = AreaIndex(ctx.gazetteer, ctx.regions)
+    area = index.match(typed)
+    assert area is not None and area.name == name, typed
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Bay",  # never the Bay Area: a bare name is only what it says
+        "Winter Garden area",  # Winter Garden is a Florida city, not the Texas region's core
+        "Winter Garden",
+        "Springfield area",
+        "Golden Crescent region, FL",  # the region is in Texas
+    ],
+)
+def test_the_words_around_a_name_never_make_another_place_an_area(ctx: Context, typed: str) -> None:
+    assert AreaIndex(ctx.gazetteer, ctx.regions).match(typed) is None, typed

@@ -193,7 +193,7 @@ def test_a_compass_region_is_found_under_any_form_of_its_direction(ctx: Context)
 def test_the_regions_cover_every_state_and_dc(ctx: Context) -> None:
     index = AreaIndex(ctx.gazetteer, ctx.regions)
     said = {a for a in index.by_key.values() if a.kind in ("metro", "vernacular")}
-    assert len({a.name for a in said}) >= 150
+    assert len({a.name for a in said}) >= 450
     states = {ctx.gazetteer.county_by_fips[f].state for a in said for f in a.counties}
     fifty_and_dc = {s.usps for s in ctx.gazetteer.states if not s.territory}
     assert fifty_and_dc <= states, sorted(fifty_and_dc - states)
@@ -211,3 +211,596 @@ def test_the_area_files_are_packaged() -> None:
 
     for name in AREA_FILES:
         assert resources.files("fieldoffice.data").joinpath(name).is_file(), name
+
+
+HOU, SA, EP, DAL = "houston", "san-antonio", "el-paso", "dallas"
+SF, LN, SD = "san-francisco", "laguna-niguel", "san-diego"
+FL = {"miami", "tampa"}
+
+# More regions people say, and the forms people type them in ("the", a hyphen or a space, a
+# "Region" or "Area" after it): query -> (status, responsible offices, the area's own name).
+# Each is the region's counties through the directory's territories: Texas, California, New York,
+# Virginia and Nevada are split inside; a region over a state line reaches the offices of each.
+MORE_REGIONS = [
+    # Texas
+    ("Golden Crescent", "split", {HOU, SA}, "Golden Crescent"),  # Gonzales County is San Antonio's
+    ("the Golden Crescent Region", "split", {HOU, SA}, "Golden Crescent"),
+    ("Trans-Pecos", "matched", {EP}, "Trans-Pecos"),
+    ("Trans Pecos", "matched", {EP}, "Trans-Pecos"),
+    ("the Trans-Pecos region", "matched", {EP}, "Trans-Pecos"),
+    ("Far West Texas", "matched", {EP}, "Far West Texas"),
+    ("Padre Island", "split", {HOU, SA}, "Padre Island"),
+    ("Padre Island National Seashore", "split", {HOU, SA}, "Padre Island National Seashore"),
+    ("Texas Gulf Coast", "split", {HOU, SA}, "Texas Gulf Coast"),
+    ("Big Thicket", "matched", {HOU}, "Big Thicket"),
+    ("South Plains", "matched", {DAL}, "South Plains"),
+    ("Heart of Texas", "matched", {SA}, "Heart of Texas"),
+    ("Winter Garden, TX", "matched", {SA}, "Winter Garden Region"),
+    ("Big Bend National Park", "matched", {EP}, "Big Bend National Park"),
+    ("Guadalupe Mountains National Park", "matched", {EP}, "Guadalupe Mountains National Park"),
+    ("Toledo Bend", "split", {HOU, "new-orleans"}, "Toledo Bend"),
+    ("Llano Estacado", "split", {DAL, EP}, "Llano Estacado"),  # Midland, Ector: El Paso's
+    ("Staked Plains", "split", {DAL, EP}, "Llano Estacado"),
+    ("Big Bend Region", "matched", {EP}, "Big Bend"),  # bare, "Big Bend" is Texas's
+    ("Permian", "split", {EP, DAL}, "Permian Basin"),
+    ("Texarkana area", "split", {DAL, "new-orleans"}, "Texarkana, TX-AR"),
+    ("Amarillo metro", "matched", {DAL}, "Amarillo, TX"),
+    ("Killeen-Temple", "matched", {SA}, "Killeen-Temple, TX"),
+    ("Brownsville-Harlingen", "matched", {SA}, "Brownsville-Harlingen, TX"),
+    ("Sherman-Denison", "matched", {DAL}, "Sherman-Denison, TX"),
+    ("Wichita Falls metro", "matched", {DAL}, "Wichita Falls, TX"),
+    ("Laredo metro", "matched", {SA}, "Laredo, TX"),
+    # California and Nevada
+    ("Salton Sea", "split", {SD, LN}, "Salton Sea"),
+    ("Death Valley National Park", "split", {SF, LN}, "Death Valley National Park"),
+    ("Yosemite", "matched", {SF}, "Yosemite National Park"),
+    ("Joshua Tree National Park", "matched", {LN}, "Joshua Tree National Park"),
+    ("Sequoia National Park", "matched", {SF}, "Sequoia and Kings Canyon National Parks"),
+    ("Redwood National Park", "matched", {SF}, "Redwood National and State Parks"),
+    ("Channel Islands National Park", "matched", {LN}, "Channel Islands National Park"),
+    ("Santa Monica Mountains", "matched", {LN}, "Santa Monica Mountains"),
+    ("San Fernando Valley", "matched", {LN}, "San Fernando Valley"),
+    ("SGV", "matched", {LN}, "San Gabriel Valley"),
+    ("Monterey Bay", "matched", {SF}, "Monterey Bay Area"),
+    ("the Delta, CA", "matched", {SF}, "Sacramento-San Joaquin Delta"),
+    ("Tri-Valley, CA", "matched", {SF}, "Tri-Valley, California"),
+    ("the Peninsula, CA", "matched", {SF}, "San Francisco Peninsula"),
+    ("Catalina Island", "matched", {LN}, "Catalina Island"),
+    ("Mojave Desert", "split", {SF, LN, "phoenix"}, "Mojave Desert"),
+    ("Lost Coast", "matched", {SF}, "Lost Coast"),
+    ("North Coast, CA", "matched", {SF}, "North Coast, California"),
+    ("Tahoe Basin", "matched", {SF}, "Lake Tahoe"),
+    ("Oxnard-Thousand Oaks-Ventura, CA", "matched", {LN}, "Oxnard-Thousand Oaks-Ventura, CA"),
+    ("Stockton-Lodi", "matched", {SF}, "Stockton-Lodi, CA"),
+    ("Santa Rosa-Petaluma", "matched", {SF}, "Santa Rosa-Petaluma, CA"),
+    ("Klamath Basin", "split", {SF, "seattle"}, "Klamath Basin"),
+    ("State of Jefferson", "split", {SF, "seattle"}, "State of Jefferson"),
+    ("Lake Mead", "split", {LN, "phoenix"}, "Lake Mead National Recreation Area"),
+    (
+        "Lake Mead National Recreation Area",
+        "split",
+        {LN, "phoenix"},
+        "Lake Mead National Recreation Area",
+    ),
+    ("Great Basin National Park", "matched", {SF}, "Great Basin National Park"),
+    ("Carson Valley", "matched", {SF}, "Carson Valley"),
+    ("the cow counties", "split", {SF, LN}, "Cow Counties"),
+    ("Black Rock Desert", "matched", {SF}, "Black Rock Desert"),
+    # Arizona, New Mexico, Utah, Colorado
+    ("the Grand Canyon", "matched", {"phoenix"}, "Grand Canyon National Park"),
+    ("Arizona Strip", "matched", {"phoenix"}, "Arizona Strip"),
+    ("Lake Powell", "split", {"phoenix", "denver"}, "Glen Canyon National Recreation Area"),
+    ("Petrified Forest", "matched", {"phoenix"}, "Petrified Forest National Park"),
+    ("Navajo Nation", "split", {"phoenix", EP, "denver"}, "Navajo Nation"),
+    ("East Valley, AZ", "matched", {"phoenix"}, "East Valley, Arizona"),
+    ("West Valley, Arizona", "matched", {"phoenix"}, "West Valley, Arizona"),
+    ("Rim Country", "matched", {"phoenix"}, "Rim Country"),
+    ("Quad Cities, AZ", "matched", {"phoenix"}, "Prescott Valley-Prescott, AZ"),
+    ("Lake Havasu City-Kingman, AZ", "matched", {"phoenix"}, "Lake Havasu City-Kingman, AZ"),
+    ("Enchanted Circle", "matched", {EP}, "Enchanted Circle"),
+    ("Mesilla Valley", "matched", {EP}, "Mesilla Valley"),
+    ("Little Texas, NM", "matched", {EP}, "Little Texas, New Mexico"),
+    ("White Sands National Park", "matched", {EP}, "White Sands National Park"),
+    ("Carlsbad Caverns", "matched", {EP}, "Carlsbad Caverns National Park"),
+    ("the Bootheel, NM", "matched", {EP}, "Bootheel, New Mexico"),
+    ("Color Country", "matched", {"denver"}, "Color Country"),
+    ("Zion National Park", "matched", {"denver"}, "Zion National Park"),
+    ("Bryce Canyon National Park", "matched", {"denver"}, "Bryce Canyon National Park"),
+    ("Arches National Park", "matched", {"denver"}, "Arches National Park"),
+    ("Wasatch Back", "matched", {"denver"}, "Wasatch Back"),
+    ("Flaming Gorge", "matched", {"denver"}, "Flaming Gorge National Recreation Area"),
+    ("Bear Lake Valley", "split", {"denver", "seattle"}, "Bear Lake Valley"),
+    ("Roaring Fork Valley", "matched", {"denver"}, "Roaring Fork Valley"),
+    ("NoCo", "matched", {"denver"}, "Northern Colorado"),
+    ("the Grand Valley, CO", "matched", {"denver"}, "Grand Valley of Colorado"),
+    ("Lower Arkansas Valley", "matched", {"denver"}, "Lower Arkansas Valley"),
+    ("Eastern Plains, CO", "matched", {"denver"}, "Eastern Plains of Colorado"),
+    ("Rocky Mountain National Park", "matched", {"denver"}, "Rocky Mountain National Park"),
+    ("Mesa Verde National Park", "matched", {"denver"}, "Mesa Verde National Park"),
+    ("Great Sand Dunes", "matched", {"denver"}, "Great Sand Dunes National Park"),
+    # Wyoming, Montana, Idaho
+    ("Yellowstone National Park", "split", {"denver", "seattle"}, "Yellowstone National Park"),
+    ("Yellowstone Park", "split", {"denver", "seattle"}, "Yellowstone National Park"),
+    ("Grand Teton National Park", "matched", {"denver"}, "Grand Teton National Park"),
+    ("Wind River Reservation", "matched", {"denver"}, "Wind River Reservation"),
+    ("Star Valley, WY", "matched", {"denver"}, "Star Valley, Wyoming"),
+    ("Glacier National Park", "matched", {"denver"}, "Glacier National Park"),
+    ("Paradise Valley, MT", "matched", {"denver"}, "Paradise Valley, Montana"),
+    ("Golden Triangle, MT", "matched", {"denver"}, "Golden Triangle, Montana"),
+    ("Wood River Valley", "matched", {"seattle"}, "Wood River Valley"),
+    ("Silver Valley, ID", "matched", {"seattle"}, "Silver Valley, Idaho"),
+    ("Lewis-Clark Valley", "matched", {"seattle"}, "Lewis-Clark Valley"),
+    ("Upper Valley, ID", "matched", {"seattle"}, "Upper Snake River Valley"),
+    ("Teton Valley", "matched", {"seattle"}, "Teton Valley"),
+    # Washington, Oregon, Alaska, Hawaii
+    ("Kitsap Peninsula", "matched", {"seattle"}, "Kitsap Peninsula"),
+    ("Skagit Valley", "matched", {"seattle"}, "Skagit Valley"),
+    ("Wenatchee Valley", "matched", {"seattle"}, "Wenatchee Valley"),
+    ("Methow Valley", "matched", {"seattle"}, "Methow Valley"),
+    ("Whidbey Island", "matched", {"seattle"}, "Whidbey Island"),
+    ("Long Beach Peninsula", "matched", {"seattle"}, "Long Beach Peninsula"),
+    ("the Eastside, WA", "matched", {"seattle"}, "Eastside, Washington"),
+    ("Walla Walla Valley", "matched", {"seattle"}, "Walla Walla Valley"),
+    ("Mount Rainier National Park", "matched", {"seattle"}, "Mount Rainier National Park"),
+    ("Olympic National Park", "matched", {"seattle"}, "Olympic National Park"),
+    ("North Cascades", "matched", {"seattle"}, "North Cascades"),
+    ("Mid-Willamette Valley", "matched", {"seattle"}, "Mid-Willamette Valley"),
+    ("Mid-Columbia", "matched", {"seattle"}, "Mid-Columbia"),
+    ("Crater Lake National Park", "matched", {"seattle"}, "Crater Lake National Park"),
+    ("North Coast, OR", "matched", {"seattle"}, "North Coast, Oregon"),
+    ("Eugene-Springfield", "matched", {"seattle"}, "Eugene-Springfield, OR"),
+    ("Pacific Northwest", "matched", {"seattle"}, "Pacific Northwest"),
+    ("PNW", "matched", {"seattle"}, "Pacific Northwest"),
+    ("Kenai Peninsula", "matched", {"seattle"}, "Kenai Peninsula"),
+    ("North Slope", "matched", {"seattle"}, "North Slope"),
+    ("Bristol Bay, AK", "matched", {"seattle"}, "Bristol Bay region"),
+    ("Denali National Park", "matched", {"seattle"}, "Denali National Park"),
+    ("North Shore, HI", "matched", {LN}, "North Shore, Oahu"),
+    ("Hawaii Volcanoes National Park", "matched", {LN}, "Hawaii Volcanoes National Park"),
+    ("Maui", "matched", {LN}, "Maui Nui"),
+    ("Kona Coast", "matched", {LN}, "Kona Coast"),
+    # the Plains and the Upper Midwest
+    (
+        "Theodore Roosevelt National Park",
+        "matched",
+        {"st-paul"},
+        "Theodore Roosevelt National Park",
+    ),
+    ("Badlands, SD", "matched", {"st-paul"}, "Badlands National Park"),
+    ("Pine Ridge Reservation", "matched", {"st-paul"}, "Pine Ridge Reservation"),
+    ("Tri-Cities, NE", "matched", {"st-paul"}, "Tri-Cities, Nebraska"),
+    ("Pine Ridge, Nebraska", "matched", {"st-paul"}, "Pine Ridge, Nebraska"),
+    ("The Dakotas", "matched", {"st-paul"}, "The Dakotas"),
+    ("Bismarck-Mandan", "matched", {"st-paul"}, "Bismarck, ND"),
+    ("Grand Forks, ND-MN", "matched", {"st-paul"}, "Grand Forks, ND-MN"),
+    ("Creative Corridor", "matched", {"st-paul"}, "Cedar Rapids-Iowa City Corridor"),
+    ("Waterloo-Cedar Falls", "matched", {"st-paul"}, "Cedar Valley region"),
+    ("Loess Hills", "matched", {"st-paul"}, "Loess Hills"),
+    ("Iowa Great Lakes", "matched", {"st-paul"}, "Iowa Great Lakes"),
+    ("SEK", "matched", {"st-paul"}, "Southeast Kansas"),
+    ("Southeast Kansas", "matched", {"st-paul"}, "Southeast Kansas"),  # defined: not all of Kansas
+    ("Southwest Kansas", "matched", {"st-paul"}, "Southwest Kansas"),
+    ("St. Joseph, MO-KS", "matched", {"st-paul"}, "St. Joseph, MO-KS"),
+    ("Little Dixie, MO", "matched", {"st-paul"}, "Little Dixie, Missouri"),
+    ("Lead Belt", "matched", {"st-paul"}, "Lead Belt"),
+    ("Cape Girardeau, MO-IL", "split", {"st-paul", "chicago"}, "Cape Girardeau, MO-IL"),
+    ("Brainerd Lakes Area", "matched", {"st-paul"}, "Brainerd Lakes"),
+    ("Boundary Waters", "matched", {"st-paul"}, "Boundary Waters"),
+    ("BWCA", "matched", {"st-paul"}, "Boundary Waters"),
+    ("Voyageurs National Park", "matched", {"st-paul"}, "Voyageurs National Park"),
+    ("Bluff Country", "matched", {"st-paul"}, "Bluff Country"),
+    ("Twin Ports", "split", {"st-paul", "chicago"}, "Duluth, MN-WI"),
+    ("Duluth-Superior", "split", {"st-paul", "chicago"}, "Duluth, MN-WI"),
+    ("La Crosse-Onalaska, WI-MN", "split", {"chicago", "st-paul"}, "La Crosse-Onalaska, WI-MN"),
+    ("Apostle Islands", "matched", {"chicago"}, "Apostle Islands"),
+    ("Chippewa Valley", "matched", {"chicago"}, "Chippewa Valley"),
+    ("Southeastern Wisconsin", "matched", {"chicago"}, "Southeastern Wisconsin"),
+    ("SE Wisconsin", "matched", {"chicago"}, "Southeastern Wisconsin"),
+    ("Stateline Area", "matched", {"chicago"}, "Stateline Area"),
+    ("Forgottonia", "matched", {"chicago"}, "Forgottonia"),
+    ("the Fox Valley, IL", "matched", {"chicago"}, "Illinois Fox Valley"),
+    ("Fox Valley", "matched", {"chicago"}, "Fox Valley"),  # bare, still Wisconsin's
+    ("Peoria metro", "matched", {"chicago"}, "Peoria, IL"),
+    ("Chambana", "matched", {"chicago"}, "Champaign-Urbana, IL"),
+    ("Bloomington-Normal", "matched", {"chicago"}, "Bloomington, IL"),
+    ("Indiana Dunes", "matched", {"chicago"}, "Indiana Dunes"),
+    ("Wabash Valley", "matched", {"chicago"}, "Wabash Valley"),
+    ("Evansville metro", "matched", {"chicago"}, "Evansville, IN-KY"),
+    ("Fort Wayne metro", "matched", {"chicago"}, "Fort Wayne, IN"),
+    ("Downriver", "matched", {"detroit"}, "Downriver"),
+    ("Copper Country", "matched", {"detroit"}, "Keweenaw Peninsula"),
+    ("Grand Traverse Region", "matched", {"detroit"}, "Grand Traverse Region"),
+    ("Sleeping Bear Dunes", "matched", {"detroit"}, "Sleeping Bear Dunes"),
+    ("Isle Royale", "matched", {"detroit"}, "Isle Royale"),
+    ("Pictured Rocks", "matched", {"detroit"}, "Pictured Rocks"),
+    # Ohio, Kentucky and the Ohio Valley
+    ("Appalachian Ohio", "matched", {"detroit"}, "Appalachian Ohio"),
+    ("Mahoning Valley", "matched", {"detroit"}, "Mahoning Valley"),
+    ("Western Reserve", "matched", {"detroit"}, "Western Reserve"),
+    ("Thumb", "matched", {"detroit"}, "The Thumb"),
+    ("Youngstown-Warren, OH-PA", "split", {"detroit", "philadelphia"}, "Youngstown-Warren, OH-PA"),
+    ("Firelands", "matched", {"detroit"}, "Firelands"),
+    ("Amish Country, OH", "matched", {"detroit"}, "Ohio Amish Country"),
+    ("Amish Country", "matched", {"philadelphia"}, "Pennsylvania Dutch Country"),  # bare: PA's
+    ("Hocking Hills", "matched", {"detroit"}, "Hocking Hills"),
+    ("Cuyahoga Valley National Park", "matched", {"detroit"}, "Cuyahoga Valley"),
+    ("Toledo metro", "matched", {"detroit"}, "Toledo, OH"),
+    ("Akron metro", "matched", {"detroit"}, "Akron, OH"),
+    ("Mid-Ohio Valley", "split", {"philadelphia", "detroit"}, "Mid-Ohio Valley"),
+    ("Wheeling, WV-OH", "split", {"philadelphia", "detroit"}, "Wheeling, WV-OH"),
+    (
+        "Weirton-Steubenville",
+        "split",
+        {"philadelphia", "detroit"},
+        "Weirton-Steubenville, WV-OH",
+    ),
+    (
+        "Huntington-Ashland",
+        "split",
+        {"philadelphia", "chicago", "detroit"},
+        "Huntington-Ashland, WV-KY-OH",
+    ),
+    (
+        "Tri-State, WV",
+        "split",
+        {"philadelphia", "chicago", "detroit"},
+        "Huntington-Ashland, WV-KY-OH",
+    ),
+    ("Pennyrile", "matched", {"chicago"}, "Pennyrile"),
+    ("Pennyroyal", "matched", {"chicago"}, "Pennyrile"),
+    ("Lake Cumberland", "matched", {"chicago"}, "Lake Cumberland"),
+    ("Green River Region, Kentucky", "matched", {"chicago"}, "Green River Region, Kentucky"),
+    ("Land Between the Lakes", "split", {"chicago", "new-orleans"}, "Land Between the Lakes"),
+    ("Mammoth Cave National Park", "matched", {"chicago"}, "Mammoth Cave"),
+    ("Red River Gorge", "matched", {"chicago"}, "Red River Gorge"),
+    (
+        "Cumberland Gap National Historical Park",
+        "split",
+        {"chicago", "new-orleans"},
+        "Cumberland Gap National Historical Park",
+    ),
+    ("Clarksville, TN-KY", "split", {"new-orleans", "chicago"}, "Clarksville, TN-KY"),
+    # the South
+    ("Great Smoky Mountains", "split", {"new-orleans", "atlanta"}, "Great Smoky Mountains"),
+    ("the Smokies", "split", {"new-orleans", "atlanta"}, "Great Smoky Mountains"),
+    ("Upper Cumberland", "matched", {"new-orleans"}, "Upper Cumberland"),
+    ("Sequatchie Valley", "matched", {"new-orleans"}, "Sequatchie Valley"),
+    (
+        "Gulf Islands National Seashore",
+        "split",
+        {"new-orleans", *FL},
+        "Gulf Islands National Seashore",
+    ),
+    ("Miss-Lou", "matched", {"new-orleans"}, "Miss-Lou"),
+    ("Cenla", "matched", {"new-orleans"}, "Central Louisiana"),
+    ("SWLA", "matched", {"new-orleans"}, "Southwest Louisiana"),
+    ("Bayou Region", "matched", {"new-orleans"}, "Bayou Region"),
+    ("Alabama Gulf Coast", "matched", {"new-orleans"}, "Alabama Gulf Coast"),
+    ("River Region", "matched", {"new-orleans"}, "River Region"),
+    ("Sand Mountain", "matched", {"new-orleans"}, "Sand Mountain"),
+    ("Ouachitas", "split", {"new-orleans", DAL}, "Ouachita Mountains"),
+    ("Buffalo National River", "matched", {"new-orleans"}, "Buffalo National River"),
+    ("Cherokee Nation", "matched", {DAL}, "Cherokee Nation"),
+    ("Chickasaw Nation", "matched", {DAL}, "Chickasaw Nation"),
+    ("Choctaw Nation", "matched", {DAL}, "Choctaw Nation"),
+    ("the Okefenokee", "split", {"atlanta", *FL}, "Okefenokee Swamp"),
+    ("Lake Lanier", "matched", {"atlanta"}, "Lake Lanier"),
+    ("Chattahoochee Valley", "split", {"atlanta", "new-orleans"}, "Chattahoochee Valley"),
+    ("Nature Coast", "overlap", FL, "Nature Coast"),
+    ("Forgotten Coast", "overlap", FL, "Forgotten Coast"),
+    ("Florida Heartland", "overlap", FL, "Florida Heartland"),
+    ("Paradise Coast", "overlap", FL, "Paradise Coast"),
+    ("Everglades", "overlap", FL, "Everglades"),
+    ("Tri-County, FL", "overlap", FL, "Tri-County, Florida"),
+    ("Lake O", "overlap", FL, "Lake Okeechobee"),
+    ("Tallahassee metro", "overlap", FL, "Tallahassee, FL"),
+    ("Sarasota-Bradenton", "overlap", FL, "North Port-Bradenton-Sarasota, FL"),
+    ("Fort Myers metro", "overlap", FL, "Cape Coral-Fort Myers, FL"),
+    ("Pensacola metro", "overlap", FL, "Pensacola-Ferry Pass-Brent, FL"),
+    ("Lakeland-Winter Haven", "overlap", FL, "Lakeland-Winter Haven, FL"),
+    ("Fun Coast", "overlap", FL, "Deltona-Daytona Beach-Ormond Beach, FL"),
+    # the Carolinas, Virginia, West Virginia, Maryland, Delaware, DC
+    ("the Carolinas", "matched", {"atlanta"}, "The Carolinas"),
+    ("Albemarle Region", "matched", {"atlanta"}, "Albemarle Region"),
+    ("Inner Banks", "matched", {"atlanta"}, "Inner Banks"),
+    ("Lake Norman", "matched", {"atlanta"}, "Lake Norman"),
+    ("Unifour", "matched", {"atlanta"}, "Hickory-Lenoir-Morganton, NC"),
+    ("Santee Cooper Country", "matched", {"atlanta"}, "Santee Cooper Country"),
+    ("Olde English District", "matched", {"atlanta"}, "Olde English District"),
+    ("Appalachian South Carolina", "matched", {"atlanta"}, "Appalachian South Carolina"),
+    ("Historic Triangle", "uncovered", set(), "Historic Triangle"),
+    ("the Peninsula, VA", "uncovered", set(), "Virginia Peninsula"),
+    ("South Hampton Roads", "uncovered", set(), "South Hampton Roads"),
+    ("New River Valley", "uncovered", set(), "New River Valley"),
+    ("Northern Shenandoah Valley", "uncovered", set(), "Northern Shenandoah Valley"),
+    ("Fredericksburg region", "uncovered", set(), "George Washington Region"),
+    ("Alleghany Highlands", "uncovered", set(), "Alleghany Highlands"),
+    ("Shenandoah National Park", "uncovered", set(), "Shenandoah National Park"),
+    ("Smith Mountain Lake", "uncovered", set(), "Smith Mountain Lake"),
+    ("Great Dismal Swamp", "split", {"atlanta"}, "Great Dismal Swamp"),  # and uncovered Virginia
+    ("Winchester, VA-WV", "split", {"philadelphia"}, "Winchester, VA-WV"),  # and uncovered Virginia
+    ("Inside the Beltway", "matched", {HQ}, "Inside the Beltway"),
+    ("Potomac Highlands", "matched", {"philadelphia"}, "Potomac Highlands"),
+    ("New River Gorge", "matched", {"philadelphia"}, "New River Gorge"),
+    ("Greenbrier Valley", "matched", {"philadelphia"}, "Greenbrier Valley"),
+    ("Lower Shore", "matched", {HQ}, "Lower Eastern Shore"),
+    ("Mid-Shore", "matched", {HQ}, "Mid-Shore"),
+    ("Upper Shore", "matched", {HQ}, "Upper Eastern Shore"),
+    ("Central Maryland", "matched", {HQ}, "Central Maryland"),
+    ("Appalachian Maryland", "matched", {HQ}, "Appalachian Maryland"),
+    ("Assateague Island", "split", {HQ}, "Assateague Island"),  # and uncovered Accomack, VA
+    ("Hagerstown-Martinsburg", "split", {HQ, "philadelphia"}, "Hagerstown-Martinsburg, MD-WV"),
+    ("Cumberland, MD-WV", "split", {HQ, "philadelphia"}, "Cumberland, MD-WV"),
+    ("Salisbury, MD-DE", "split", {HQ, "philadelphia"}, "Salisbury, MD-DE"),
+    ("Cumberland Valley", "split", {"philadelphia", HQ}, "Cumberland Valley"),
+    ("Northern Delaware", "matched", {"philadelphia"}, "Northern Delaware"),
+    ("Delaware Beaches", "matched", {"philadelphia"}, "Delaware Beaches"),
+    ("Central Delaware", "matched", {"philadelphia"}, "Central Delaware"),
+    # Pennsylvania, New Jersey, New York
+    ("Twin Tiers", "split", {"detroit", "philadelphia"}, "Twin Tiers"),
+    ("the Twin Tiers", "split", {"detroit", "philadelphia"}, "Twin Tiers"),
+    ("Northern Tier", "matched", {"philadelphia"}, "Northern Tier, Pennsylvania"),
+    ("Laurel Highlands", "matched", {"philadelphia"}, "Laurel Highlands"),
+    ("PA Wilds", "matched", {"philadelphia"}, "Pennsylvania Wilds"),
+    ("Endless Mountains", "matched", {"philadelphia"}, "Endless Mountains"),
+    ("Mon Valley", "matched", {"philadelphia"}, "Mon Valley"),
+    ("the Main Line", "matched", {"philadelphia"}, "Main Line"),
+    ("collar counties, PA", "matched", {"philadelphia"}, "Philadelphia suburbs"),
+    ("Central Susquehanna Valley", "matched", {"philadelphia"}, "Central Susquehanna Valley"),
+    ("Oil Region", "matched", {"philadelphia"}, "Oil Region"),
+    ("Allegheny National Forest", "matched", {"philadelphia"}, "Allegheny National Forest"),
+    ("Brandywine Valley", "matched", {"philadelphia"}, "Brandywine Valley"),
+    ("Harrisburg-Carlisle", "matched", {"philadelphia"}, "Harrisburg-Carlisle, PA"),
+    ("Scranton-Wilkes-Barre", "matched", {"philadelphia"}, "Scranton--Wilkes-Barre, PA"),
+    (
+        "Delaware Water Gap National Recreation Area",
+        "split",
+        {"philadelphia", "newark"},
+        "Delaware Water Gap National Recreation Area",
+    ),
+    ("Skylands", "matched", {"newark"}, "Skylands"),
+    ("the Meadowlands", "matched", {"newark"}, "New Jersey Meadowlands"),
+    ("New Jersey Highlands", "matched", {"newark"}, "New Jersey Highlands"),
+    (
+        "Gateway National Recreation Area",
+        "split",
+        {"new-york", "newark"},
+        "Gateway National Recreation Area",
+    ),
+    ("the Hamptons", "matched", {"new-york"}, "Hamptons"),
+    ("North Fork, NY", "matched", {"new-york"}, "North Fork, Long Island"),
+    ("Fire Island National Seashore", "matched", {"new-york"}, "Fire Island National Seashore"),
+    ("Mid-Hudson Valley", "matched", {"new-york"}, "Mid-Hudson"),
+    ("Lower Hudson Valley", "matched", {"new-york"}, "Lower Hudson Valley"),
+    ("Borscht Belt", "matched", {"new-york"}, "Borscht Belt"),
+    ("Thousand Islands", "matched", {"detroit"}, "Thousand Islands"),
+    ("Tug Hill", "matched", {"detroit"}, "Tug Hill"),
+    ("Niagara Frontier", "matched", {"detroit"}, "Niagara Frontier"),
+    ("Leatherstocking Region", "matched", {"detroit"}, "Leatherstocking Region"),
+    ("Appalachian New York", "matched", {"detroit"}, "Appalachian New York"),
+    ("Syracuse metro", "matched", {"detroit"}, "Syracuse, NY"),
+    ("Albany-Schenectady-Troy", "matched", {"detroit"}, "Albany-Schenectady-Troy, NY"),
+    ("Triple Cities", "matched", {"detroit"}, "Binghamton, NY"),
+    ("Champlain Valley", "split", {"boston", "detroit"}, "Champlain Valley"),
+    # New England
+    ("New England", "matched", {"boston"}, "New England"),
+    ("Naugatuck Valley", "matched", {"boston"}, "Naugatuck Valley"),
+    ("Greater New Haven", "matched", {"boston"}, "Greater New Haven"),
+    ("Southeastern Connecticut", "matched", {"boston"}, "Southeastern Connecticut"),
+    ("Blackstone Valley", "matched", {"boston"}, "Blackstone Valley"),
+    ("MetroWest", "matched", {"boston"}, "MetroWest"),
+    ("Merrimack Valley", "matched", {"boston"}, "Merrimack Valley"),
+    ("SouthCoast", "matched", {"boston"}, "South Coast, Massachusetts"),
+    ("East Bay, RI", "matched", {"boston"}, "East Bay, Rhode Island"),
+    ("East Bay", "matched", {SF}, "East Bay"),  # bare, still California's
+    ("White Mountains, NH", "matched", {"boston"}, "White Mountains, New Hampshire"),
+    ("Upper Valley, VT", "matched", {"boston"}, "Upper Valley, New Hampshire and Vermont"),
+    ("Mad River Valley", "matched", {"boston"}, "Mad River Valley"),
+    ("Maine Highlands", "matched", {"boston"}, "Maine Highlands"),
+    ("Kennebec Valley", "matched", {"boston"}, "Kennebec Valley"),
+    ("Maine Beaches", "matched", {"boston"}, "Maine Beaches"),
+    ("Western Maine", "matched", {"boston"}, "Western Maine Mountains"),
+    ("Acadia National Park", "matched", {"boston"}, "Acadia National Park"),
+]
+
+
+@pytest.mark.parametrize(("query", "status", "offices", "name"), MORE_REGIONS)
+def test_more_regions_people_say(
+    locator: Locator, query: str, status: str, offices: set[str], name: str
+) -> None:
+    a = locator.locate(query)
+    assert a.location is not None and a.location.kind == "area", sentence(a)
+    assert a.location.name == name, sentence(a)
+    assert (a.status, {o.id for o in a.responsible}) == (status, offices), sentence(a)
+
+
+# a region over the line between offices: each office with its own counties ("Name, ST")
+SPLITS = [
+    (
+        "Golden Crescent",
+        {
+            "houston": {
+                "Calhoun County, TX",
+                "DeWitt County, TX",
+                "Goliad County, TX",
+                "Jackson County, TX",
+                "Lavaca County, TX",
+                "Victoria County, TX",
+            },
+            "san-antonio": {"Gonzales County, TX"},
+        },
+    ),
+    (
+        "Padre Island",
+        {
+            "houston": {"Nueces County, TX", "Kleberg County, TX", "Kenedy County, TX"},
+            "san-antonio": {"Willacy County, TX", "Cameron County, TX"},
+        },
+    ),
+    (
+        "Twin Ports",
+        {
+            "st-paul": {"Carlton County, MN", "St. Louis County, MN"},
+            "chicago": {"Douglas County, WI"},
+        },
+    ),
+    ("Lake Mead", {"laguna-niguel": {"Clark County, NV"}, "phoenix": {"Mohave County, AZ"}}),
+    (
+        "Yellowstone National Park",
+        {
+            "denver": {
+                "Park County, WY",
+                "Teton County, WY",
+                "Park County, MT",
+                "Gallatin County, MT",
+            },
+            "seattle": {"Fremont County, ID"},
+        },
+    ),
+    (
+        "Twin Tiers",
+        {
+            "detroit": {
+                "Allegany County, NY",
+                "Broome County, NY",
+                "Cattaraugus County, NY",
+                "Chautauqua County, NY",
+                "Chemung County, NY",
+                "Schuyler County, NY",
+                "Steuben County, NY",
+                "Tioga County, NY",
+            },
+            "philadelphia": {
+                "Bradford County, PA",
+                "McKean County, PA",
+                "Potter County, PA",
+                "Susquehanna County, PA",
+                "Tioga County, PA",
+            },
+        },
+    ),
+    (
+        "Great Smoky Mountains",
+        {
+            "new-orleans": {"Blount County, TN", "Cocke County, TN", "Sevier County, TN"},
+            "atlanta": {"Haywood County, NC", "Swain County, NC"},
+        },
+    ),
+    (
+        "Salton Sea",
+        {"san-diego": {"Imperial County, CA"}, "laguna-niguel": {"Riverside County, CA"}},
+    ),
+    (
+        "Death Valley National Park",
+        {
+            "san-francisco": {"Inyo County, CA"},
+            "laguna-niguel": {
+                "San Bernardino County, CA",
+                "Esmeralda County, NV",
+                "Nye County, NV",
+            },
+        },
+    ),
+    (
+        "Land Between the Lakes",
+        {"chicago": {"Lyon County, KY", "Trigg County, KY"}, "new-orleans": {"Stewart County, TN"}},
+    ),
+    (
+        "Navajo Nation",
+        {
+            "phoenix": {"Apache County, AZ", "Coconino County, AZ", "Navajo County, AZ"},
+            "el-paso": {"McKinley County, NM", "San Juan County, NM"},
+            "denver": {"San Juan County, UT"},
+        },
+    ),
+    (
+        "Gateway National Recreation Area",
+        {
+            "new-york": {"Kings County, NY", "Queens County, NY", "Richmond County, NY"},
+            "newark": {"Monmouth County, NJ"},
+        },
+    ),
+    (
+        "Champlain Valley",
+        {
+            "boston": {
+                "Addison County, VT",
+                "Chittenden County, VT",
+                "Franklin County, VT",
+                "Grand Isle County, VT",
+            },
+            "detroit": {"Clinton County, NY", "Essex County, NY"},
+        },
+    ),
+    (
+        "Klamath Basin",
+        {
+            "seattle": {"Klamath County, OR"},
+            "san-francisco": {"Modoc County, CA", "Siskiyou County, CA"},
+        },
+    ),
+    (
+        "Huntington-Ashland",
+        {
+            "philadelphia": {"Cabell County, WV", "Putnam County, WV", "Wayne County, WV"},
+            "chicago": {"Boyd County, KY", "Carter County, KY", "Greenup County, KY"},
+            "detroit": {"Lawrence County, OH"},
+        },
+    ),
+]
+
+
+@pytest.mark.parametrize(("query", "by_office"), SPLITS)
+def test_a_region_over_an_offices_line_names_each_office_with_its_counties(
+    locator: Locator, query: str, by_office: dict[str, set[str]]
+) -> None:
+    a = locator.locate(query)
+    assert a.status == "split", sentence(a)
+    names = {c.fips: f"{c.name}, {c.state}" for c in a.counties}
+    got = {o.id: {names[f] for f in o.counties or ()} for o in a.offices}
+    assert got == by_office, sentence(a)
+    assert set(names.values()) == set().union(*by_office.values())
+
+
+def test_a_region_that_half_lies_in_no_offices_territory_says_so(locator: Locator) -> None:
+    """The Great Dismal Swamp: three North Carolina counties are Atlanta's; Chesapeake and Suffolk,
+    Virginia, are outside every territory."""
+    a = locator.locate("Great Dismal Swamp")
+    assert {o.id for o in a.responsible} == {"atlanta"}
+    uncovered = {c.name for c in a.counties if not c.offices}
+    assert uncovered == {"Chesapeake city", "Suffolk city"}, sentence(a)
+
+
+@pytest.mark.parametrize(
+    ("query", "place"),
+    [
+        ("Winter Garden", "Winter Garden, FL"),  # the Florida city, not the Texas region
+        ("Upper Valley, NV", "Upper Valley, NV"),  # a place of Nevada; the region needs NH or VT
+        ("Cedar Valley, IA", "Cedar Valley, IA"),
+        ("Fox Valley, IL", "Fox Valley, IL"),
+        ("Paradise Valley, AZ", "Paradise Valley, AZ"),  # Montana's valley needs MT
+        ("Star Valley, AZ", "Star Valley, AZ"),
+        ("Grand Canyon", "Grand Canyon, AZ"),
+        ("Death Valley", "Death Valley, CA"),
+        ("Superior, WI", "Superior, WI"),  # a Twin Port, not the Twin Ports
+        ("Duluth, MN", "Duluth, MN"),
+    ],
+)
+def test_a_region_never_takes_a_real_places_name(locator: Locator, query: str, place: str) -> None:
+    a = locator.locate(query)
+    assert a.location is not None and a.location.kind == "place", sentence(a)
+    assert a.location.name == place, sentence(a)
+
+
+def test_every_state_has_a_region_of_its_own(ctx: Context) -> None:
+    """Every state has at least three regions people say that lie in it alone (DC is in
+    regions of several states: the National Capital Region, the DMV, Inside the Beltway)."""
+    index = AreaIndex(ctx.gazetteer, ctx.regions)
+    said = {a for a in index.by_key.values() if a.kind in ("metro", "vernacular")}
+    own: dict[str, set[str]] = {}
+    for a in said:
+        if len(a.states) == 1:
+            own.setdefault(a.state, set()).add(a.name)
+    fifty = {s.usps for s in ctx.gazetteer.states if not s.territory} - {"DC"}
+    thin = {st: sorted(own.get(st, ())) for st in fifty if len(own.get(st, ())) < 3}
+    assert not thin, thin

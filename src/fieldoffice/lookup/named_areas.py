@@ -13,8 +13,11 @@ are places too. Each is a set of counties with a source and a confidence:
   "Central PA") is a region of that state, its counties where a file above defines it, else the
   whole state.
 
-Matching is by folded name, with or without the state after it ("West Texas, TX"). A former name
-that is also a county elsewhere today ("Armstrong County") answers only with its state.
+Matching is by folded name, with or without the state after it ("West Texas, TX"), and then
+without the words people put around a name ("the Golden Crescent region", "Kansas City area": see
+`core`). A former name that is also a county elsewhere today ("Armstrong County") answers only with
+its state; one that is also a region of today ("Yellowstone National Park") is that region. Two
+entries never share a name (see `load_tables`).
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from __future__ import annotations
 import pickle
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -85,31 +88,110 @@ def load_areas(gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Seque
 
 def load_tables(gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequence[Path] | None = None) -> AreaTables:  # fmt: skip
     """Every region under its own name, then the entries of the area files (checked: an unknown
-    county, state or region is an error that names it)."""
+    county, state or region is an error that names it, and so is a name two entries give).
+
+    Which area a name means is decided by rule, not by the order of the files:
+
+    - the directory's own regions keep their names;
+    - two [[area]] entries never share a name (an error naming both); with a state, the area
+      lying in fewer states wins ("Eastern Shore, MD" is Maryland's, not the Delmarva's whole
+      shore), and two of the same reach are an error;
+    - a region people say today keeps its name against a former county of the same name
+      ("Yellowstone National Park" is the park, in three states, not the Montana county-equivalent
+      retired in 1997): the region's source mentions the former county, which still answers by its
+      other names ("Yellowstone National Park County")."""
     tables = AreaTables({}, {})
     for r in regions.values():
         own = Area(r.name, r.state, tuple(sorted(r.counties)), r.source, r.id, kind="directory")
         _put(tables, own, [r.name])
     paths = default_paths() if path is None else [path] if isinstance(path, Path) else list(path)
+    entries: list[_Entry] = []
+    formers: list[tuple[Area, list[str], bool]] = []
     current = {fold(c.name) for c in gaz.counties}
     for p in paths:
         raw = _read(p)
         for entry in raw.get("area", []):
-            area = _area(gaz, regions, entry, f"{p}: area {entry.get('name')!r}")
-            _put(tables, area, [*_own_name(entry), *entry.get("aliases", ())])
-            for name in entry.get("state_aliases", ()):  # "the Panhandle, TX": only with a state
-                for st in area.states:
-                    tables.by_state_key.setdefault((st, fold(name)), area)
+            where = f"{p}: area {entry.get('name')!r}"
+            area = _area(gaz, regions, entry, where)
+            names = [*_own_name(entry), *entry.get("aliases", ())]
+            entries.append(_Entry(area, names, list(entry.get("state_aliases", ())), where))
         for entry in raw.get("former", []):
             area = _former(gaz, entry, f"{p}: former {entry.get('name')!r}")
             names = [entry["name"], *entry.get("aliases", ())]
             bare = entry.get("bare")
-            if bare is False or (bare is None and any(fold(n) in current for n in names)):
-                for n in names:  # still a county's name somewhere: only with its state
-                    tables.by_state_key.setdefault((area.state, fold(n)), area)
-            else:
-                _put(tables, area, names)
+            # still a county's name somewhere: only with its state
+            only_with_state = bare is False or (bare is None and any(fold(n) in current for n in names))  # fmt: skip
+            formers.append((area, names, only_with_state))
+    entries = _mention_formers(tables, entries, formers)
+    _put_entries(tables, entries)
+    for area, names, only_with_state in formers:
+        if only_with_state:
+            for n in names:
+                tables.by_state_key.setdefault((area.state, fold(n)), area)
+        else:
+            _put(tables, area, names)
     return tables
+
+
+@dataclass
+class _Entry:
+    """An [[area]] entry as read: its area, the names that stand alone, those that need a state."""
+
+    area: Area
+    names: list[str]
+    state_names: list[str]
+    where: str
+
+
+def _mention_formers(tables: AreaTables, entries: list[_Entry], formers: Sequence[tuple[Area, list[str], bool]]) -> list[_Entry]:  # fmt: skip
+    """The entries, each region that shares a name with a former county saying so in its source
+    (today's region answers for the name: see load_tables)."""
+    today = {fold(n) for e in entries for n in e.names} | set(tables.by_key)
+    shadowed: dict[str, list[Area]] = {}
+    for area, names, _ in formers:
+        for n in names:
+            if fold(n) in today:
+                shadowed.setdefault(fold(n), []).append(area)
+    if not shadowed:
+        return entries
+    out = []
+    for e in entries:
+        olds = list(dict.fromkeys(a for n in e.names for a in shadowed.get(fold(n), ())))
+        if olds and e.area.region is None:
+            said = "; ".join(a.source for a in olds)
+            source = f"{e.area.source} (also a former county-equivalent's name: {said})"
+            e = _Entry(replace(e.area, source=source), e.names, e.state_names, e.where)
+        out.append(e)
+    return out
+
+
+def _put_entries(tables: AreaTables, entries: Sequence[_Entry]) -> None:
+    """The entries' names (see load_tables): a name alone means one entry's area; with a state,
+    the area in the fewest states."""
+    owner: dict[str, _Entry] = {}
+    for e in entries:
+        for name in e.names:
+            key = fold(name)
+            first = owner.setdefault(key.removeprefix("the "), e)  # "the Twin Ports" = "Twin Ports"
+            if first.area != e.area:
+                raise DataError(f"{e.where}: the name {name!r} is already {first.where}'s")
+            tables.by_key.setdefault(key, e.area)
+    by_state: dict[tuple[str, str], _Entry] = {}
+    for e in entries:
+        for name in [*e.names, *e.state_names]:
+            for st in e.area.states:
+                at = (st, fold(name))
+                if at in tables.by_state_key and at not in by_state:
+                    continue  # a directory region's name
+                first = by_state.setdefault(at, e)
+                if first.area == e.area:
+                    continue
+                if len(e.area.states) == len(first.area.states):
+                    raise DataError(f"{e.where}: {name!r} in {st} is already {first.where}'s")
+                if len(e.area.states) < len(first.area.states):
+                    by_state[at] = e
+    for at, e in by_state.items():
+        tables.by_state_key[at] = e.area
 
 
 def cached_tables(gaz: Gazetteer, regions: Mapping[str, Region]) -> AreaTables:
@@ -145,10 +227,12 @@ def cached_tables(gaz: Gazetteer, regions: Mapping[str, Region]) -> AreaTables:
 
 
 def _own_name(entry: Mapping[str, Any]) -> list[str]:
-    """An area's name as a key, unless it is a metro's official title for one city ("Reno, NV"
-    is the city; "Dallas-Fort Worth-Arlington, TX" names no city, so it is a key)."""
-    head = str(entry["name"]).partition(",")[0]
-    if entry.get("kind") == "metro" and "-" not in head and "/" not in head:
+    """An area's name as a key, unless it is a metro's official title for one city in one state
+    ("Reno, NV" is the city; "Dallas-Fort Worth-Arlington, TX", "Duluth, MN-WI" and "Greater
+    Los Angeles" name no city, so they are keys)."""
+    head, comma, tail = str(entry["name"]).partition(",")
+    one_city = "-" not in head and "/" not in head and "-" not in tail
+    if entry.get("kind") == "metro" and comma and one_city:
         return []
     return [entry["name"]]
 
@@ -250,6 +334,25 @@ COMPASS: dict[str, str] = {
 }
 
 
+# the words people put around a region's name: "the Golden Crescent", "Texoma region", "Tahoe
+# area", "Dallas metro area" (longest first)
+_BEFORE = ("the ",)
+_AFTER = (" metropolitan area", " metro area", " metro region", " region", " area", " metro")
+
+
+def core(key: str) -> str:
+    """A folded name without the words people put around it ("the trans pecos region" ->
+    "trans pecos"); the name itself when it has none, or is nothing else."""
+    out = key
+    for word in _BEFORE:
+        if out.startswith(word) and len(out) > len(word):
+            out = out[len(word) :]
+    for word in _AFTER:
+        if out.endswith(word) and len(out) > len(word):
+            return out[: -len(word)]
+    return out
+
+
 class AreaIndex:
     def __init__(self, gaz: Gazetteer, regions: Mapping[str, Region], path: Path | Sequence[Path] | None = None) -> None:  # fmt: skip
         self.gaz = gaz
@@ -259,17 +362,66 @@ class AreaIndex:
         self._compass = lru_cache(maxsize=1024)(self._compass_area)
 
     def match(self, text: str) -> Area | None:
-        """The area the whole text names, with or without its state after it; else a compass
-        word with a state ("Western NY")."""
+        """The area the whole text names, with or without its state after it; else the same
+        with the words people add to a region's name ("the Golden Crescent", "Trans-Pecos
+        region", "Kansas City area": see `core`); else a compass word with a state ("Western
+        NY")."""
         key = fold(text)
         found = self.by_key.get(key)
         if found is not None:
             return found
-        for rest, st in self._with_state(text):
-            area = self.by_state_key.get((st.usps, fold(rest)))
+        readings = [(fold(rest), st.usps) for rest, st in self._with_state(text)]
+        for rest, usps in readings:
+            area = self.by_state_key.get((usps, rest))
             if area is not None:
                 return area
+        # the core is an area's own name ("Big Bend region"): that area, as the bare name is; else
+        # the core of an area's name ("Winter Garden region"), unless a place has it
+        if core(key) != key:
+            found = self.by_key.get(core(key))
+            cored = self._cores[0].get(core(key))
+            if found is None and cored is not None and self._core_is_the_area(core(key), cored):
+                found = cored
+            if found is not None:
+                return found
+        for rest, usps in readings:
+            if core(rest) != rest:
+                found = self.by_state_key.get((usps, core(rest)))
+                cored = self._cores[1].get((usps, core(rest)))
+                if found is None and cored is not None and self._core_is_the_area(core(rest), cored, usps):  # fmt: skip
+                    found = cored
+                if found is not None:
+                    return found
         return self.compass(text)
+
+    def _core_is_the_area(self, key: str, area: Area, state: str | None = None) -> bool:
+        """Whether a name's core ("winter garden" of "Winter Garden area") means the area and not
+        a place: no place has that name (in `state`, if given), or the largest one lies in the
+        area ("Kansas City area" is the metro; "Winter Garden area" is Florida's city's, not the
+        Texas region's)."""
+        places = [z for st in ([state] if state else self._states()) if (z := self.gaz.place_zips(st, key))]  # fmt: skip
+        if not places:
+            return True
+        largest = max(places, key=len)
+        return any(z.county_fips in area.counties for z in largest)
+
+    @cached_property
+    def _cores(self) -> tuple[dict[str, Area], dict[tuple[str, str], Area]]:
+        """Every name by its core ("Bay Area" -> "bay", "Kansas City metro" -> "kansas city"),
+        alone and with its state; a core two areas share means neither. Read only for a typed
+        name that has such words itself, so "Bay" is never the Bay Area."""
+        alone: dict[str, Area | None] = {}
+        for key, area in self.by_key.items():
+            c = core(key)
+            if c != key:
+                alone[c] = area if alone.get(c, area) == area else None
+        with_state: dict[tuple[str, str], Area | None] = {}
+        for (st, key), area in self.by_state_key.items():
+            c = core(key)
+            if c != key:
+                with_state[st, c] = area if with_state.get((st, c), area) == area else None
+        return ({k: a for k, a in alone.items() if a is not None},
+                {k: a for k, a in with_state.items() if a is not None})  # fmt: skip
 
     def _with_state(self, text: str) -> list[tuple[str, State]]:
         """The readings of text as a name then its state: "X, ST", "X ST", "X New York"."""
