@@ -199,6 +199,9 @@ ROWS: list[Row] = [
     r("Brownville, NY", "ambiguous", offers="Brownville (Jefferson County), NY"),
     r("Paradise Valley, NV", "matched", "san-francisco", fips="32013"),
     r("Centralia, PA", "matched", "philadelphia"),
+    # a place named with a compass word is never re-read as the region of those words
+    r("Central, LA", "matched", "new-orleans", fips="22033"),  # a city of 29,000, not Cenla
+    r("Central, TN", "matched", "new-orleans", fips="47097"),  # not Middle Tennessee
     # -- rule 9: a state's name that is also a major place's ------------------------------------
     r("Washington", "matched", "seattle", offers="Washington, DC"),
     r("New York", "split", "new-york", "detroit", offers="New York City, NY"),

@@ -21,6 +21,7 @@ import numpy.typing as npt
 
 from fieldoffice.core.answer import Alternative, ClaimRef, CountyRef, Decision, Reason, ReasonCode
 from fieldoffice.core.models import CONFIDENCE_RANK, Claim, Confidence, Status, weakest
+from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex
 from fieldoffice.geo.places import GeoPlace
@@ -32,7 +33,7 @@ from fieldoffice.lookup.keys import (
     OUTSIDE_ALONE,
     OUTSIDE_NEAR,
 )
-from fieldoffice.lookup.named_areas import Area
+from fieldoffice.lookup.named_areas import COMPASS, Area
 from fieldoffice.lookup.nearby import (  # the nearest office's limit and distance, kept importable here
     NEAREST_OFFICE_MAX_KM as NEAREST_OFFICE_MAX_KM,
 )
@@ -514,12 +515,13 @@ class Decider(Rules):
 
     def place_wins(self, q: Query) -> bool:
         """Is the query the populated place rather than the named area of the same words? A place
-        named as a compass area's words always is ("East New York, NY" is a neighbourhood, not the
-        east of the state); one typed exactly with its state ("West, TX", a town, not the
-        directory's "West Texas") is, unless the area gets the same offices anyway."""
+        named as a compass area's words always is ("East New York, NY" is a neighbourhood, "Central,
+        LA" a city, not Central Louisiana); one typed exactly with its state ("West, TX", a town,
+        not the directory's "West Texas") is, unless the area gets the same offices anyway."""
         if q.place is None or q.area is None:
             return False
-        if q.area.kind == "compass" and (q.named_as_area or q.named_as_typed):
+        compass = q.area.kind == "compass" or fold(q.area.name).split()[0] in COMPASS
+        if compass and (q.named_as_area or q.named_as_typed):
             return True
         if not q.named_as_typed:
             return False
@@ -550,9 +552,7 @@ class Decider(Rules):
                          for n in others if set(n.counties) != set(area.counties)]  # fmt: skip
         if others and any(a.offices != tuple(o.id for o in d.responsible) for a in alternatives):
             d = at_most(d, GUESS_OF_LARGEST)  # the other places of the name get other offices
-        return self.with_alternatives(
-            replace(d, reason=Reason(d.reason.code, params)), alternatives
-        )
+        return self.with_alternatives(replace(d, reason=Reason(d.reason.code, params)), alternatives)  # fmt: skip
 
     def unknown_zip(self) -> Decision:
         """Five digits (or ZIP+4) that no ZIP code has."""
@@ -561,8 +561,7 @@ class Decider(Rules):
     # -- names that several places share ---------------------------------------------------------
     def alternative(self, name: str, state: str, counties: Sequence[str], zip_codes: int,
                     population: int = 0) -> Alternative:  # fmt: skip
-        """Another place a query may mean, with the offices that answer for it ("Woodlawn
-        (Carroll County), VA" names itself with its state already)."""
+        """Another place a query may mean, with its offices ("Woodlawn (Carroll County), VA")."""
         if len(counties) == 1:  # one county's decision is memoised, as for a point in it
             d = self.entry(self.county_index[counties[0]])
         elif counties:
