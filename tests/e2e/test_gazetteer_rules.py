@@ -244,11 +244,15 @@ ROWS: list[Row] = [
     r("Matanuska-Susitna", "matched", "seattle", fips="02170"),
     r("St. Tammany", "matched", "new-orleans", fips="22103"),
     r("Prince George's", "matched", "washington-dc-headquarters", fips="24033"),
-    # ... and where a place has it, the place answers and the counties of the name are offered,
-    # the answer no more than likely where they get other offices
-    r("Cook", "matched", "st-paul", at_most="medium-high", offers="Cook County, IL"),
-    r("King", "matched", "atlanta", at_most="medium-high", offers="King County, WA"),
-    r("Washoe", "ambiguous", offers="Washoe County, NV"),
+    # ... and where a place has it too, population ranks them (a county's: the people of its
+    # places), a city of MAJOR_PLACE people first; the others are offered
+    r("Cook", "matched", "chicago", at_most="medium-high", offers="Cook, MN"),
+    r("King", "matched", "seattle", at_most="medium-high", offers="King, NC"),
+    r("Washoe", "matched", "san-francisco", at_most="medium-high", offers="Washoe, MT"),
+    r("Hennepin", "matched", "st-paul", at_most="medium-high", fips="27053", offers="Hennepin, IL"),
+    r("Essex", "ambiguous", offers="Essex County, MA"),  # NJ's and MA's, within 3 times
+    r("Suffolk", "uncovered", offers="Suffolk County, NY"),  # Suffolk, VA, a city of 94,000
+    r("Baltimore", "matched", "washington-dc-headquarters", offers="Baltimore County, MD"),
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),

@@ -189,9 +189,21 @@ def test_a_county_without_its_state_is_that_county(
     assert [c.fips for c in bare.counties] == [c.fips for c in full.counties]
 
 
-@pytest.mark.parametrize("query", ["Washington County", "Franklin County", "Jefferson County"])
+@pytest.mark.parametrize("query", ["Washington County", "Montgomery County", "Jefferson County"])
 def test_a_county_name_many_states_share_is_ambiguous(locator: Locator, query: str) -> None:
+    """Population ranks counties too: no county of these names has 3 times the next's people."""
     a = locator.locate(query)
     assert a.status == "ambiguous"
     states = {alt.state for alt in a.alternatives}
     assert len(states) >= 10 and all(alt.name.startswith(query) for alt in a.alternatives)
+
+
+def test_a_county_name_one_county_dominates_answers_it_and_offers_the_rest(
+    locator: Locator,
+) -> None:
+    """Franklin County, OH (Columbus, over a million people) has many times the people of any
+    other of the 24: it answers, no more than likely, with the others offered."""
+    a = locator.locate("Franklin County")
+    assert a.status == "matched" and [c.fips for c in a.counties] == ["39049"]
+    assert a.confidence in ("medium-high", "medium")
+    assert len({alt.state for alt in a.alternatives}) >= 8

@@ -40,7 +40,7 @@ from fieldoffice.lookup.nearby import (  # the nearest office's limit and distan
 from fieldoffice.lookup.nearby import Additions
 from fieldoffice.lookup.nearby import great_circle_km as great_circle_km
 from fieldoffice.lookup.offices import office_ref
-from fieldoffice.lookup.understand import Named, Place, Query
+from fieldoffice.lookup.understand import MAJOR_PLACE, Named, Place, Query
 
 # A name several places share ("Houston", "Woodlawn, VA", "Cook County") means its largest place
 # when that one has at least DOMINANCE times the next one's size (population; for counties, ZIP
@@ -54,8 +54,6 @@ GUESS_OF_LARGEST: Confidence = "medium-high"
 # A postal city name only is located by its ZIP codes' filing counties (maybe a post office far
 # from the town of that name): never more certain than this.
 POSTAL_CONFIDENCE: Confidence = "medium-high"
-# A state's name ("Washington", "New York") also offers the places of that name this large.
-MAJOR_PLACE = 50_000
 # The status of each fixed outcome (keys.FIXED_CODES): the batch's unreadable cells are invalid.
 FIXED_STATUS: dict[ReasonCode, Status] = {
     ReasonCode.OUTSIDE_COUNTIES: "not_found", ReasonCode.UNKNOWN_ZIP: "not_found",
@@ -510,7 +508,7 @@ class Decider(Rules):
         offering the places of that name of at least MAJOR_PLACE people."""
         d = self.for_place(place)
         alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
-                for n in named if n.population >= MAJOR_PLACE]  # fmt: skip
+                for n in named if n.place is not None and n.population >= MAJOR_PLACE]  # fmt: skip
         return self.with_alternatives(d, alts[:5])
 
     def place_wins(self, q: Query) -> bool:

@@ -17,7 +17,6 @@ from fieldoffice.core.answer import Answer, Decision, Location, NationalContact
 from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
-from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.index import check_coordinates
 from fieldoffice.lookup.decide import Decider, decider, near_index_of
 from fieldoffice.lookup.named_areas import AreaIndex
@@ -29,7 +28,7 @@ from fieldoffice.lookup.suggest import (
     table_arrays,
 )
 from fieldoffice.lookup.typos import TypoReader
-from fieldoffice.lookup.understand import Place, Query, Understander
+from fieldoffice.lookup.understand import CountyName, Place, Query, Understander
 from fieldoffice.lookup.word_neighbours import WordNeighbours
 from fieldoffice.lookup.wording import MAX_QUERY
 
@@ -185,25 +184,30 @@ class Locator:
         return self.ctx.memo("typos", lambda: TypoReader(self.suggester))
 
     @property
-    def county_names(self) -> dict[str, list[tuple[County, int]]]:
+    def county_names(self) -> dict[str, list[CountyName]]:
         """Every county by its folded name alone, and by its name without the kind word
-        ("Loudoun", "Kenai Peninsula": asked only when no place has the name), most ZIP codes
-        first."""
+        ("Loudoun", "Kenai Peninsula"), with its ZIP codes and the people of its populated places
+        (what ranks it against a place of the name: "Hennepin" is the county of 1.2 million, not
+        the village of 750), most ZIP codes first."""
 
-        def zip_counts() -> dict[str, npt.ArrayLike]:
+        def sizes() -> dict[str, npt.ArrayLike]:
             fips = [c.fips for c in self.gaz.counties]
             seen = Counter(self.gaz.zips.county_column())
-            return {"zips": np.array([seen[f] for f in fips], dtype=np.int32)}
+            row = {f: i for i, f in enumerate(fips)}
+            people = np.zeros(len(fips), dtype=np.int64)
+            gp = self.gaz.geoplaces
+            for r in range(len(gp)):  # the places' own counties (their points'), summed
+                people[row[gp.at(r).county_fips]] += int(gp.population[r])
+            return {"zips": np.array([seen[f] for f in fips], dtype=np.int32), "people": people}
 
-        def build() -> dict[str, list[tuple[County, int]]]:
-            zips = self.ctx.derived_arrays("county-zip-counts", zip_counts)["zips"].tolist()
-            out: dict[str, list[tuple[County, int]]] = defaultdict(list)
-            for c, n in zip(self.gaz.counties, zips, strict=True):
-                names = {fold(c.name), fold(c.short_name)}
-                for name in names:
-                    out[name].append((c, n))
+        def build() -> dict[str, list[CountyName]]:
+            a = self.ctx.derived_arrays("county-sizes", sizes)
+            out: dict[str, list[CountyName]] = defaultdict(list)
+            for c, n, people in zip(self.gaz.counties, a["zips"].tolist(), a["people"].tolist(), strict=True):  # fmt: skip
+                for name in {fold(c.name), fold(c.short_name)}:
+                    out[name].append(CountyName(c, n, people))
             for found in out.values():
-                found.sort(key=lambda cn: (-cn[1], cn[0].state))
+                found.sort(key=lambda cn: (-cn.zip_codes, cn.county.state))
             return dict(out)
 
         return self.ctx.memo("locate-county-names", build)

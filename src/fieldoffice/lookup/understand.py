@@ -101,6 +101,21 @@ class Query(NamedTuple):
     named_as_typed: bool = False
 
 
+# A place this large is what its name means before any county of the name ("Richmond" is not
+# Staten Island's county; "Hennepin" is the county, not a village of 750), and what a state's
+# name ("Washington", "New York") also offers.
+MAJOR_PLACE = 50_000
+
+
+class CountyName(NamedTuple):
+    """A county a name without its state may mean: with its ZIP codes, and the people of its
+    populated places (a lower bound of its population, what ranks it against places)."""
+
+    county: County
+    zip_codes: int
+    people: int
+
+
 class Lexicon(Protocol):
     """The indexes a reading consults besides the gazetteer, each built when first asked for (a
     ZIP code's query never builds them)."""
@@ -109,7 +124,7 @@ class Lexicon(Protocol):
     def areas(self) -> AreaIndex: ...
 
     @property
-    def county_names(self) -> Mapping[str, Sequence[tuple[County, int]]]: ...
+    def county_names(self) -> Mapping[str, Sequence[CountyName]]: ...
 
     @property
     def typos(self) -> TypoReader: ...
@@ -330,19 +345,21 @@ class Understander:
         self,
         key: str,
         split: tuple[str, State] | None,
-        county_names: Mapping[str, Sequence[tuple[County, int]]],
+        county_names: Mapping[str, Sequence[CountyName]],
         typos: TypoReader,
     ) -> Reading | None:
         """A query (key: folded; split: the state it ends with) that names no place as it stands:
-        a place name without its state ('Houston'), a county's ('Fresno County'; county_names:
-        every county by its folded name, most ZIP codes first), or a misspelt place in the state
-        given ('San Fransisco, CA'); None if neither."""
+        a place name without its state ('Houston'), a county's ('Fresno County', 'Hennepin';
+        county_names: every county by its folded names), ranked together by population, or a
+        misspelt place in the state given ('San Fransisco, CA'); None if neither."""
         named, top = self.places_of(key)
-        counties = county_names.get(key, [])
-        if not named:
-            named, top = self.counties_named(counties)
-        elif counties:  # "Cook": Cook, MN answers, Cook County, IL is offered (never ranked)
-            named = named + [Named(c.name, c.state, [c.fips], n) for c, n in counties]
+        counties = [self.county_named(c) for c in county_names.get(key, [])
+                    if not self.is_city_of(c.county, named)]  # fmt: skip
+        if counties and any(n.population >= MAJOR_PLACE for n in named):
+            named = named + counties  # offered, after the places
+        elif counties:  # ranked with the places by people: stable, places first
+            named = sorted(named + counties, key=lambda n: -n.population)
+            top = named[0].place or self.understand(f"{named[0].name}, {named[0].state}")
         if named:
             return Reading(named, top)
         place = self.misspelt(split, typos) if split is not None else None
@@ -368,16 +385,17 @@ class Understander:
                  for c, p in places]  # fmt: skip
         return named, places[0][1] if places else None
 
-    def counties_named(
-        self, found: Sequence[tuple[County, int]]
-    ) -> tuple[list[Named], Place | None]:
-        """'Fresno County': the counties of that name (with their ZIP codes, most first), and the
-        first as a Place."""
-        if not found:
-            return [], None
-        top = found[0][0]
-        named = [Named(c.name, c.state, [c.fips], n) for c, n in found]
-        return named, self.understand(f"{top.name}, {top.state}")
+    @staticmethod
+    def is_city_of(county: County, named: Sequence[Named]) -> bool:
+        """Is the county an independent city that is a place of the name (Suffolk city, VA is
+        the place Suffolk, VA: named once)?"""
+        return fold(county.name).endswith(" city") and any(
+            n.state == county.state and list(n.counties) == [county.fips] for n in named
+        )
+
+    @staticmethod
+    def county_named(c: CountyName) -> Named:
+        return Named(c.county.name, c.county.state, [c.county.fips], c.zip_codes, c.people)
 
     def misspelt(self, split: tuple[str, State], typos: TypoReader) -> Place | None:
         """'San Fransisco, CA' (split: 'San Fransisco' and CA): the one clearly close place name
