@@ -253,6 +253,12 @@ ROWS: list[Row] = [
     r("Essex", "ambiguous", offers="Essex County, MA"),  # NJ's and MA's, within 3 times
     r("Suffolk", "uncovered", offers="Suffolk County, NY"),  # Suffolk, VA, a city of 94,000
     r("Baltimore", "matched", "washington-dc-headquarters", offers="Baltimore County, MD"),
+    # -- a place's legal name is the place ---------------------------------------------------
+    r("City of Oxnard, CA", "matched", "laguna-niguel", fips="06111"),
+    r("Township of Lakewood, NJ", "matched", "newark", fips="34029"),
+    r("City of Oxnard", "matched", "laguna-niguel", fips="06111"),
+    # two places of one name in one state, offered by their counties, as typeable
+    r("Lafayette", "ambiguous", offers="Lafayette (Macon County), TN"),
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),

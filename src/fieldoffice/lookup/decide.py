@@ -11,7 +11,7 @@ is, the nearest office to an uncovered place, and which of several places of one
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, cast
@@ -445,8 +445,10 @@ class Decider(Rules):
         """A name without a state ("Houston", "Cook County"): the largest place of that name, top,
         when it clearly outranks the others (which come along as alternatives), else ambiguous
         with every candidate. Returns the place decided for (None when ambiguous)."""
-        alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
-                for n in named]  # fmt: skip
+        twice = {k for k, c in Counter((n.name, n.state) for n in named).items() if c > 1}
+        alts = [self.alternative(self._in_county(n.name, n.state, n.counties[0]) if (n.name, n.state)
+                                 in twice and len(n.counties) == 1 else n.name, n.state, n.counties,
+                                 n.zip_codes, n.population) for n in named]  # fmt: skip
         if top is not None and dominant(sizes_of(named)):
             d = self.for_place(top)
             if any(a.offices != alts[0].offices for a in alts[1:]):

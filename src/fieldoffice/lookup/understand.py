@@ -29,6 +29,8 @@ _ZIP = re.compile(r"^\s*([0-9]{5})(?:[-\s]?([0-9]{4}))?\s*$")
 _TRAILING_ZIP = re.compile(r"[\s,]+([0-9]{5})(?:-([0-9]{4}))?\s*$")
 _DIGITS = re.compile(r"^\s*[\d\s-]+\s*$")
 _IN_COUNTY = re.compile(r"^(.*?)\s*\((.+?)\)\s*$")  # "Woodlawn (Fairfax County)"
+# a place's legal name ("City of Oxnard", "Town of Hempstead"): the place of the name after it
+_LEGAL_NAME = re.compile(r"^(?:the\s+)?(?:city|town|village|borough|township)\s+of\s+(.+)$", re.I)
 _STREET_PARTS = ("AddressNumber", "StreetName", "USPSBoxID", "IntersectionSeparator")
 _COUNTY_WORDS = (
     "county", "parish", "borough", "census area", "city and borough", "municipality",
@@ -270,7 +272,8 @@ class Understander:
                 c = self.gaz.county_by_fips[fips]
                 clat, clon = self.gaz.county_point(fips)
                 return Place("county", c.label, st.usps, [fips], clat, clon)
-            return None
+            legal = _LEGAL_NAME.match(rest)
+            return self.city(legal.group(1), fold(legal.group(1)), st) if legal else None
         counties = sorted({z.county_fips for z in zips if z.county_fips})
         pts = [(z.lat, z.lon) for z in zips if z.lat is not None and z.lon is not None]
         lat = sum(p[0] for p in pts) / len(pts) if pts else None
@@ -352,7 +355,10 @@ class Understander:
         a place name without its state ('Houston'), a county's ('Fresno County', 'Hennepin';
         county_names: every county by its folded names), ranked together by population, or a
         misspelt place in the state given ('San Fransisco, CA'); None if neither."""
+        legal = _LEGAL_NAME.match(key)
         named, top = self.places_of(key)
+        if not named and legal:  # "City of Oxnard"
+            named, top = self.places_of(legal.group(1))
         counties = [self.county_named(c) for c in county_names.get(key, [])
                     if not self.is_city_of(c.county, named)]  # fmt: skip
         if counties and any(n.population >= MAJOR_PLACE for n in named):
