@@ -35,3 +35,23 @@ def test_each_kind_of_answer_renders(locator: Locator, query: str) -> None:
     text = answer_text(locator.locate(query))
     assert text.startswith(f"{query}: ")
     assert "None" not in text and "{" not in text
+
+
+def test_a_zip_reaching_only_land_no_office_has_never_says_either_office(locator: Locator) -> None:
+    """Quantico's ZIP 22134 reaches Stafford County, which is nobody's: no "either office"."""
+    from fieldoffice.core.catalog import translations
+    from fieldoffice.lookup.wording import sentence
+
+    a = locator.locate("22134")
+    assert a.status == "near_boundary" and [o.id for o in a.offices] == [
+        "washington-dc-headquarters"
+    ]
+    assert "Part of it may be in no office's area." in sentence(a)
+    assert "Either office" not in sentence(a)
+    assert "ninguna oficina" in sentence(a, translations("es").gettext)
+
+
+def test_a_region_source_reads_as_a_sentence(locator: Locator) -> None:
+    """The caveat says where a weak region's counties come from, in words that follow 'come from'."""
+    text = answer_text(locator.locate("Tonopah, NV"))
+    assert "come from the map alone, as no county list is published" in " ".join(text.split())

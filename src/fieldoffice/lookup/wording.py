@@ -276,6 +276,11 @@ def _zip_may_cross(w: _Words, p: Mapping[str, Any], where: str, brief: bool) -> 
     nearby = _nearby(w, p) or w(_("another territory is nearby"))
     zip5 = p.get("zip", "")
     head = w(_("ZIP %(zip)s"), zip=zip5) if where.startswith(zip5) else w(_("%(where)s (ZIP %(zip)s)"), where=where, zip=zip5)  # fmt: skip
+    office_across = any(n.get("office") for n in p.get("nearby", []))
+    if p.get("census") and not office_across:  # Quantico: Stafford County is nobody's
+        text = w(_("%(head)s is filed under %(county)s (%(offices)s), but its area reaches across a line: %(nearby)s (Census ZIP code areas, %(vintage)s). Part of it may be in no office's area."),
+                 head=head, county=county, offices=mine, nearby=nearby, vintage=p["census"])  # fmt: skip
+        return text + " " + _base(w, p, county)
     if p.get("census"):
         text = w(_("%(head)s is filed under %(county)s (%(offices)s), but its area reaches across a line: %(nearby)s (Census ZIP code areas, %(vintage)s). Either office may be responsible."),
                  head=head, county=county, offices=mine, nearby=nearby, vintage=p["census"])  # fmt: skip
