@@ -257,6 +257,7 @@ ROWS: list[Row] = [
     r("City of Oxnard, CA", "matched", "laguna-niguel", fips="06111"),
     r("Township of Lakewood, NJ", "matched", "newark", fips="34029"),
     r("City of Oxnard", "matched", "laguna-niguel", fips="06111"),
+    r("Town of , NY", "not_found"),  # no name after "of": never the state's letters ("Ny, NY")
     # two places of one name in one state, offered by their counties, as typeable
     r("Lafayette", "ambiguous", offers="Lafayette (Macon County), TN"),
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------

@@ -355,7 +355,7 @@ class Understander:
         a place name without its state ('Houston'), a county's ('Fresno County', 'Hennepin';
         county_names: every county by its folded names), ranked together by population, or a
         misspelt place in the state given ('San Fransisco, CA'); None if neither."""
-        legal = _LEGAL_NAME.match(key)
+        legal = _LEGAL_NAME.match(key) if split is None else None  # with a state: city()
         named, top = self.places_of(key)
         if not named and legal:  # "City of Oxnard"
             named, top = self.places_of(legal.group(1))
