@@ -45,8 +45,9 @@ def locate_json(*queries: str) -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 def same_answer(row: dict[str, str], single: dict) -> None:  # type: ignore[type-arg]
-    """A batch row and a single lookup of the same ZIP code: the same status, offices, counties."""
-    responsible = [o["id"] for o in single["offices"] if o["side"] != "nearby"]
+    """A batch row and a single lookup of the same ZIP code: the same status, offices (every
+    candidate, the containing one first), counties."""
+    responsible = [o["id"] for o in single["offices"]]
     counties = [c["fips"] for c in single["counties"]]
     assert (row["status"], row["office_id"], row["county_fips"]) == (
         single["status"], "|".join(responsible), "|".join(counties),

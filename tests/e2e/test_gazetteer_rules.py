@@ -238,6 +238,11 @@ ROWS: list[Row] = [
     r("Fort Campbell, KY", "near_boundary", "chicago", "new-orleans", at_most="medium-high"),
     r("Freedom, WY", "near_boundary", "denver", "seattle", at_most="medium-high"),
     r("New Pine Creek, OR", "near_boundary", "seattle", "san-francisco", at_most="medium-high"),
+    # ... and a ZIP whose point is within the boundaries' tolerance of another office's territory
+    # is near_boundary as any point there is, though its Census area stays on one side
+    r("Harpers Ferry, WV", "near_boundary", "philadelphia", "washington-dc-headquarters"),
+    r("25425", "near_boundary", "philadelphia", "washington-dc-headquarters"),
+    r("Hankins, NY", "near_boundary", "new-york", "philadelphia", at_most="medium-high"),
     # -- a county's name without its kind word, where no place has the name: that county -------
     r("Loudoun", "matched", "washington-dc-headquarters", fips="51107"),
     r("Kenai Peninsula", "matched", "seattle", fips="02122"),

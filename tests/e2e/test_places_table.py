@@ -221,7 +221,8 @@ ROWS: list[Row] = [
     matched("Catskill, NY", "detroit", fips="36039"),  # Greene County, next to Ulster
     matched("14201", "detroit", fips="36029"),
     # -- New York office: Metro and Long Island -------------------------------------------------
-    matched("10001", "new-york", confidence="medium-high", fips="36061"),
+    # Midtown's ZIP point is within the boundaries' tolerance of New Jersey, as any point there
+    row("10001", "near_boundary", "new-york", "newark", fips="36061"),
     row("New York, NY", "near_boundary", "new-york", "newark", fips="36061"),  # the Hudson
     matched("Brooklyn, NY", "new-york", fips="36047"),
     matched("Staten Island, NY", "new-york", fips="36085"),
@@ -331,9 +332,11 @@ ROWS: list[Row] = [
         fips="11001",
         id="address-white-house",
     ),
-    matched(
+    row(
         "350 Fifth Avenue, New York, NY 10118",
+        "near_boundary",
         "new-york",
+        "newark",
         fips="36061",
         id="address-empire-state-building",
     ),

@@ -47,7 +47,7 @@ def test_every_zip_has_a_known_county_or_a_documented_reason(ctx: Context) -> No
         ("89501-1234", "san-francisco", "32031"),
         ("895011234", "san-francisco", "32031"),
         ("89049", "laguna-niguel", "32023"),
-        ("10001", "new-york", "36061"),
+        ("11375", "new-york", "36081"),  # Forest Hills, Queens: far from New Jersey
         ("14201", "detroit", "36029"),
         ("22046", "washington-dc-headquarters", "51610"),
     ],

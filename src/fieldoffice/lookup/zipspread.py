@@ -4,7 +4,10 @@ The packaged ZIP table gives each ZIP one county and one point, not its area. Th
 ZCTA-to-county relationship (data/zip_counties.csv.gz, see keys.crossing_zips) says which counties
 most ZIPs reached in 2010; for the rest (PO boxes, ZIPs since) and areas that grew, a ZIP's reach
 is also estimated from how far apart ZIP points are around it: a ZIP extends about as far as the way to its nearest neighbour's
-point (0.75 of it, at least 1 km, at most 25 km). A ZIP whose reach touches a county claimed by
+point (0.75 of it, at most 25 km), and at least as far as the boundaries' tolerance: its point is
+placed on the same 1:10,000,000 lines as any point, so within that of another territory either
+side may hold it, as a point there is near_boundary (Harpers Ferry's ZIP 25425, 2.9 km from
+Loudoun County). A ZIP whose reach touches a county claimed by
 other offices than its own may cross the line: its answer names both sides (near_boundary), and
 never says `matched` with high confidence. It is an estimate; tests check it on ZIP codes known
 to cross state lines.
@@ -46,7 +49,7 @@ def build_zip_spread(ctx: Context, county_group: npt.NDArray[np.int32]) -> Array
     (i, j) = shapely.STRtree(spots).query_nearest(spots, exclusive=True, all_matches=False)
     nn = np.full(len(spots), MAX_KM / REACH)
     nn[i] = _km(where[i, 1], where[i, 0], where[j, 1], where[j, 0])
-    reach = np.clip(REACH * nn[at.ravel()], MIN_KM, MAX_KM)
+    reach = np.clip(REACH * nn[at.ravel()], max(MIN_KM, gaz.tolerance_km), MAX_KM)
     # counties of another group within reach (queried generously in degrees, kept by km)
     polys = gaz.polygons
     deg = reach / KM_PER_DEG / np.maximum(np.cos(np.radians(lat)), 0.05)
