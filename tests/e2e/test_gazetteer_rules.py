@@ -256,6 +256,10 @@ ROWS: list[Row] = [
     r("Washoe", "matched", "san-francisco", at_most="medium-high", offers="Washoe, MT"),
     r("Hennepin", "matched", "st-paul", at_most="medium-high", fips="27053", offers="Hennepin, IL"),
     r("Essex", "ambiguous", offers="Essex County, MA"),  # NJ's and MA's, within 3 times
+    # a county's people counted from its places fall short where few live in them: its ZIP codes
+    # must agree before it outranks another (Orange County, FL has 1.4 million, 0.9 counted)
+    r("Orange County", "ambiguous", offers="Orange County, FL"),
+    r("Sullivan", "ambiguous", offers="Sullivan County, NY"),  # TN 158,000, NY 78,000
     r("Suffolk", "uncovered", offers="Suffolk County, NY"),  # Suffolk, VA, a city of 94,000
     r("Baltimore", "matched", "washington-dc-headquarters", offers="Baltimore County, MD"),
     # -- a place's legal name is the place ---------------------------------------------------

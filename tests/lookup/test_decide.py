@@ -7,16 +7,10 @@ import pytest
 
 from fieldoffice.core.answer import Decision, Reason, ReasonCode
 from fieldoffice.directory.context import Context
-from fieldoffice.lookup.decide import (
-    DOMINANCE,
-    NEAREST_OFFICE_MAX_KM,
-    Decider,
-    decider,
-    dominant,
-    great_circle_km,
-)
+from fieldoffice.lookup.decide import NEAREST_OFFICE_MAX_KM, Decider, decider, great_circle_km
 from fieldoffice.lookup.keys import FIXED_CODES
 from fieldoffice.lookup.locate import Locator
+from fieldoffice.lookup.ranking import DOMINANCE, dominant
 from fieldoffice.lookup.understand import Named, Place
 
 

@@ -4,7 +4,7 @@ ranked by population.
 The places are the gazetteer's populated places (geo/places.py), each with its population; a
 postal city name that is no such place (a name only the USPS uses) comes after them, with no
 population, ranked by its ZIP codes. Which one a bare name means is a rule of the decider's
-(lookup/decide.py, `dominant`).
+(lookup/ranking.py, `dominant`).
 """
 
 from __future__ import annotations

@@ -40,12 +40,9 @@ from fieldoffice.lookup.nearby import (  # the nearest office's limit and distan
 from fieldoffice.lookup.nearby import Additions
 from fieldoffice.lookup.nearby import great_circle_km as great_circle_km
 from fieldoffice.lookup.offices import office_ref
+from fieldoffice.lookup.ranking import dominant, named_dominant
 from fieldoffice.lookup.understand import MAJOR_PLACE, Named, Place, Query
 
-# A name several places share ("Houston", "Woodlawn, VA", "Cook County") means its largest place
-# when that one has at least DOMINANCE times the next one's size (population; for counties, ZIP
-# codes); else it is ambiguous.
-DOMINANCE = 3
 # A reading of a name the data does not know as another place is never more certain than this.
 GUESS_CONFIDENCE: Confidence = "medium"
 # The largest of several places of one name, where the others get other offices: the likely one,
@@ -61,23 +58,6 @@ FIXED_STATUS: dict[ReasonCode, Status] = {
     ReasonCode.NO_COUNTY: "not_found", ReasonCode.BAD_NUMBER: "invalid",
     ReasonCode.OUT_OF_RANGE: "invalid", ReasonCode.MISSING: "invalid", ReasonCode.BAD_ZIP: "invalid",
 }  # fmt: skip
-
-
-def dominant(sizes: Sequence[int]) -> bool:
-    """Does the first of several places of one name (largest first, by population) clearly
-    outrank the rest: DOMINANCE times the next? The only one always does; places of no known
-    size never do."""
-    if len(sizes) == 1:
-        return True
-    top, second = sizes[0], sizes[1]
-    return top > 0 and top >= DOMINANCE * second
-
-
-def sizes_of(named: Sequence[Named]) -> list[int]:
-    """What ranks the places of one name: population where any is known, else ZIP codes."""
-    if any(n.population for n in named):
-        return [n.population for n in named]
-    return [n.zip_codes for n in named]
 
 
 def at_most(d: Decision, level: Confidence) -> Decision:
@@ -449,7 +429,7 @@ class Decider(Rules):
         alts = [self.alternative(self._in_county(n.name, n.state, n.counties[0]) if (n.name, n.state)
                                  in twice and len(n.counties) == 1 else n.name, n.state, n.counties,
                                  n.zip_codes, n.population) for n in named]  # fmt: skip
-        if top is not None and dominant(sizes_of(named)):
+        if top is not None and named_dominant(named):
             d = self.for_place(top)
             if any(a.offices != alts[0].offices for a in alts[1:]):
                 d = at_most(d, GUESS_OF_LARGEST)
