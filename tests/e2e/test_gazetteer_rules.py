@@ -269,6 +269,10 @@ ROWS: list[Row] = [
     r("Town of , NY", "not_found"),  # no name after "of": never the state's letters ("Ny, NY")
     # two places of one name in one state, offered by their counties, as typeable
     r("Lafayette", "ambiguous", offers="Lafayette (Macon County), TN"),
+    # a place too small to know, typed with its county: the county named decides
+    r("Franklin (Delaware County), NY", "matched", "detroit", fips="36025"),
+    r("Washington (Dutchess County), NY", "matched", "new-york", fips="36027"),
+    r("Franklin (Nowhere County), NY", "not_found", offers="Franklin County, NY"),
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),

@@ -261,7 +261,11 @@ class Understander:
         if m and fips is not None:
             named = self.gaz.geoplaces.named(st.usps, fold(m.group(1)))
             found = [p for p in named if p.county_fips == fips]
-            return self.geo_place(found[0], []) if found else None
+            if found:
+                return self.geo_place(found[0], [])
+            c = self.gaz.county_by_fips[fips]  # a place too small to know: the county named decides
+            clat, clon = self.gaz.county_point(fips)
+            return Place("county", c.label, st.usps, [fips], clat, clon)
         found = self.gaz.geoplaces.named(st.usps, key)
         if found:
             return self.geo_place(found[0], found[1:])
