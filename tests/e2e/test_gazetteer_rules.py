@@ -243,6 +243,10 @@ ROWS: list[Row] = [
     r("Harpers Ferry, WV", "near_boundary", "philadelphia", "washington-dc-headquarters"),
     r("25425", "near_boundary", "philadelphia", "washington-dc-headquarters"),
     r("Hankins, NY", "near_boundary", "new-york", "philadelphia", at_most="medium-high"),
+    # an address is in the town it names: a town near a line makes it near_boundary, whatever
+    # its ZIP's point (Guthrie, KY is 0.7 km from Tennessee; ZIP 42234's point is not)
+    r("120 N Main St, Guthrie, KY 42234", "near_boundary", "chicago", "new-orleans"),
+    r("1 E Liberty St, Reno, NV 89501", "matched", "san-francisco"),
     # -- a county's name without its kind word, where no place has the name: that county -------
     r("Loudoun", "matched", "washington-dc-headquarters", fips="51107"),
     r("Kenai Peninsula", "matched", "seattle", fips="02122"),

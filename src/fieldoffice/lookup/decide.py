@@ -299,6 +299,10 @@ class Decider(Rules):
         zip5 = place.detail.get("zip") or self._postal_zip(place.detail.get("zips") or [])
         if zip5 in self.gaz.zips:
             d = self.entry(self.zip_key(self.gaz.zips[zip5]))
+            if "town" in place.detail and d.status != "near_boundary":  # an address, in a town
+                t = self.gaz.geoplaces.at(int(place.detail["town"]))  # near a line: so may it be
+                near = self.at_point_of(t.row, t.lat, t.lon, [t.county_fips])
+                d = near if near.status == "near_boundary" else d
         elif place.counties:
             d = self.for_counties(place.counties)
         else:

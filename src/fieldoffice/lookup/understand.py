@@ -197,6 +197,7 @@ class Understander:
             place = self.zip_code(m.group(1), m.group(2))
             if place is not None:
                 place.kind, place.detail["address"] = "address", q
+                with_town(self.gaz, place, self.split_state(q[: m.start()]))
             return place, split
         if split is not None:
             rest, st = split
@@ -314,6 +315,9 @@ class Understander:
                 place = self.zip_code(m.group(1), m.group(2))
                 if place is not None:
                     place.kind, place.detail["address"] = "address", q
+                    st = self.gaz.state(tagged.get("StateName") or "")
+                    if tagged.get("PlaceName") and st is not None:
+                        with_town(self.gaz, place, (tagged["PlaceName"], st))
                 return place
         city, state_text = tagged.get("PlaceName"), tagged.get("StateName")
         if not any(k in tagged for k in _STREET_PARTS):
@@ -363,8 +367,8 @@ class Understander:
         named, top = self.places_of(key)
         if not named and legal:  # "City of Oxnard"
             named, top = self.places_of(legal.group(1))
-        counties = [self.county_named(c) for c in county_names.get(key, [])
-                    if not self.is_city_of(c.county, named)]  # fmt: skip
+        counties = [county_named(c) for c in county_names.get(key, [])
+                    if not is_city_of(c.county, named)]  # fmt: skip
         if counties and any(n.population >= MAJOR_PLACE for n in named):
             named = named + counties  # offered, after the places
         elif counties:  # ranked with the places by people: stable, places first
@@ -395,18 +399,6 @@ class Understander:
                  for c, p in places]  # fmt: skip
         return named, places[0][1] if places else None
 
-    @staticmethod
-    def is_city_of(county: County, named: Sequence[Named]) -> bool:
-        """Is the county an independent city that is a place of the name (Suffolk city, VA is
-        the place Suffolk, VA: named once)?"""
-        return fold(county.name).endswith(" city") and any(
-            n.state == county.state and list(n.counties) == [county.fips] for n in named
-        )
-
-    @staticmethod
-    def county_named(c: CountyName) -> Named:
-        return Named(c.county.name, c.county.state, [c.county.fips], c.zip_codes, c.people)
-
     def misspelt(self, split: tuple[str, State], typos: TypoReader) -> Place | None:
         """'San Fransisco, CA' (split: 'San Fransisco' and CA): the one clearly close place name
         in the state given."""
@@ -429,3 +421,28 @@ class Understander:
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         return Place("area", area.name, area.state, list(area.counties), lat, lon)
+
+
+def with_town(gaz: Gazetteer, place: Place, split: tuple[str, State] | None) -> None:
+    """An address's ZIP code place, with the populated place it names before its state
+    ("120 N Main St, Guthrie, KY 42234": Guthrie, 0.7 km from Tennessee) where one of that name
+    lies in the ZIP's county: the address is in that town, wherever the ZIP's point is."""
+    if split is None or split[1].usps != place.state or not place.counties:
+        return
+    town = split[0].rpartition(",")[2].strip()
+    for p in gaz.geoplaces.named(split[1].usps, fold(town)) if town else []:
+        if p.county_fips == place.counties[0]:
+            place.detail["town"] = p.row
+            return
+
+
+def is_city_of(county: County, named: Sequence[Named]) -> bool:
+    """Is the county an independent city that is a place of the name (Suffolk city, VA is the
+    place Suffolk, VA: named once)?"""
+    return fold(county.name).endswith(" city") and any(
+        n.state == county.state and list(n.counties) == [county.fips] for n in named
+    )
+
+
+def county_named(c: CountyName) -> Named:
+    return Named(c.county.name, c.county.state, [c.county.fips], c.zip_codes, c.people)
