@@ -430,9 +430,13 @@ class Decider(Rules):
         when it clearly outranks the others (which come along as alternatives), else ambiguous
         with every candidate. Returns the place decided for (None when ambiguous)."""
         twice = {k for k, c in Counter((n.name, n.state) for n in named).items() if c > 1}
-        alts = [self.alternative(self._in_county(n.name, n.state, n.counties[0]) if (n.name, n.state)
-                                 in twice and len(n.counties) == 1 else n.name, n.state, n.counties,
-                                 n.zip_codes, n.population) for n in named]  # fmt: skip
+
+        def label(n: Named) -> str:  # two of one name in a state: by their counties, as typeable
+            one = (n.name, n.state) in twice and len(n.counties) == 1
+            return self._in_county(n.name, n.state, n.counties[0]) if one else n.name
+
+        alts = [self.alternative(label(n), n.state, n.counties, n.zip_codes, n.population)
+                for n in named]  # fmt: skip
         if top is not None and named_dominant(named):
             d = self.for_place(top)
             if any(a.offices != alts[0].offices for a in alts[1:]):

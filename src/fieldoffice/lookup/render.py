@@ -35,10 +35,10 @@ def answer_text(a: Answer) -> str:
     lines = [head]
     for ref in a.offices:
         side = ""
-        if ref.side == "nearby":  # no distance: a ZIP's area reaches it (Census)
-            side = (
-                " [nearby]" if ref.distance_km is None else f" [nearby, {ref.distance_km:.1f} km]"
-            )
+        if ref.side == "nearby" and ref.distance_km is None:  # a ZIP's area reaches it (Census)
+            side = " [nearby]"
+        elif ref.side == "nearby":
+            side = f" [nearby, {ref.distance_km:.1f} km]"
         k = len(ref.counties or ())
         counties = f" [{k} {'county' if k == 1 else 'counties'}]" if a.status == "split" else ""
         lines.append(f"  -> {ref.name}, {ref.city}, {ref.state}{side}{counties}")

@@ -248,9 +248,7 @@ class Understander:
             fips = self.gaz.county_names.resolve(st.usps, bare) if bare and word != "city" else None
         if fips is None:
             return None
-        c = self.gaz.county_by_fips[fips]
-        lat, lon = self.gaz.county_point(fips)
-        return Place("county", c.label, st.usps, [fips], lat, lon)
+        return self.county_place(fips)
 
     def city(self, rest: str, key: str, st: State) -> Place | None:
         """A place in a state (key: rest folded): a populated place of that name (the largest,
@@ -264,9 +262,7 @@ class Understander:
             found = [p for p in named if p.county_fips == fips]
             if found:
                 return self.geo_place(found[0], [])
-            c = self.gaz.county_by_fips[fips]  # a place too small to know: the county named decides
-            clat, clon = self.gaz.county_point(fips)
-            return Place("county", c.label, st.usps, [fips], clat, clon)
+            return self.county_place(fips)  # a place too small to know: the county named decides
         found = self.gaz.geoplaces.named(st.usps, key)
         if found:
             return self.geo_place(found[0], found[1:])
@@ -274,9 +270,7 @@ class Understander:
         if not zips:
             fips = self.gaz.county_names.resolve(st.usps, rest)  # "Washoe, NV"
             if fips is not None:
-                c = self.gaz.county_by_fips[fips]
-                clat, clon = self.gaz.county_point(fips)
-                return Place("county", c.label, st.usps, [fips], clat, clon)
+                return self.county_place(fips)
             legal = _LEGAL_NAME.match(rest)
             return self.city(legal.group(1), fold(legal.group(1)), st) if legal else None
         counties = sorted({z.county_fips for z in zips if z.county_fips})
@@ -293,6 +287,12 @@ class Understander:
             lon,
             {"zips": sorted(z.zip for z in zips)},
         )
+
+    def county_place(self, fips: str) -> Place:
+        """A county, at its point."""
+        c = self.gaz.county_by_fips[fips]
+        lat, lon = self.gaz.county_point(fips)
+        return Place("county", c.label, c.state, [fips], lat, lon)
 
     def geo_place(self, p: GeoPlace, same_name: Sequence[GeoPlace]) -> Place:
         """A populated place: at its own point, in the county that point is in."""

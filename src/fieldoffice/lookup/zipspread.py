@@ -25,7 +25,7 @@ from fieldoffice.directory.context import Context
 EARTH_KM = 6371.0088
 KM_PER_DEG = math.pi * EARTH_KM / 180
 REACH = 0.75  # of the distance to the nearest other ZIP point
-MIN_KM, MAX_KM = 1.0, 25.0
+MAX_KM = 25.0  # the least is the boundaries' tolerance (gazetteer.tolerance_km)
 
 Arrays = dict[str, npt.NDArray[np.generic]]
 
@@ -49,7 +49,7 @@ def build_zip_spread(ctx: Context, county_group: npt.NDArray[np.int32]) -> Array
     (i, j) = shapely.STRtree(spots).query_nearest(spots, exclusive=True, all_matches=False)
     nn = np.full(len(spots), MAX_KM / REACH)
     nn[i] = _km(where[i, 1], where[i, 0], where[j, 1], where[j, 0])
-    reach = np.clip(REACH * nn[at.ravel()], max(MIN_KM, gaz.tolerance_km), MAX_KM)
+    reach = np.clip(REACH * nn[at.ravel()], gaz.tolerance_km, MAX_KM)
     # counties of another group within reach (queried generously in degrees, kept by km)
     polys = gaz.polygons
     deg = reach / KM_PER_DEG / np.maximum(np.cos(np.radians(lat)), 0.05)
