@@ -202,6 +202,22 @@ def _status_of(server: Server, client: str) -> int:
         return _status(_read_response(s))
 
 
+def _until_stored(redis: RedisServer, client: str, n: int) -> None:
+    """Wait until Redis holds n connections of this client (an instance writes its counts about
+    once a second, at a phase of its own: a fixed sleep races it on a loaded machine)."""
+    from redis import Redis
+
+    with Redis(unix_socket_path=str(redis.socket)) as r:
+        deadline = time.monotonic() + 10
+        while True:
+            fields = r.hgetall(KEY_PREFIX + client).values()
+            stored = sum(int(f.split()[0]) for f in fields)
+            if stored == n:
+                return
+            assert time.monotonic() < deadline, f"Redis holds {stored} of {client}'s {n} after 10 s"
+            time.sleep(0.05)
+
+
 @pytest.fixture(scope="module")
 def pair(redis_server: RedisServer) -> Iterator[tuple[Server, Server]]:
     with _instance(redis_server) as a, _instance(redis_server) as b:
@@ -209,11 +225,11 @@ def pair(redis_server: RedisServer) -> Iterator[tuple[Server, Server]]:
 
 
 def test_a_client_holding_its_share_on_one_instance_is_turned_away_on_another(
-    pair: tuple[Server, Server],
+    pair: tuple[Server, Server], redis_server: RedisServer
 ) -> None:
     a, b = pair
     on_a = [_connect(a, "127.0.0.5") for _ in range(SHARE)]
-    time.sleep(1.5)  # A has synced
+    _until_stored(redis_server, "127.0.0.5", SHARE)  # A has synced
     assert [_closed(s) for s in on_a] == [None] * SHARE
     # a burst on B: what B admits before it has looked the client up is the excess
     burst = [_connect(b, "127.0.0.5") for _ in range(SHARE)]
@@ -247,7 +263,7 @@ def test_an_instance_killed_with_sigkill_stops_counting_within_seconds(
     _, b = pair
     with _instance(redis_server) as doomed:
         held = [_connect(doomed, "127.0.0.7") for _ in range(SHARE)]
-        time.sleep(1.5)
+        _until_stored(redis_server, "127.0.0.7", SHARE)  # the doomed instance has synced
         _status_of(b, "127.0.0.7")  # B's first sight of the client: looked up from now on
         time.sleep(0.5)
         assert _status_of(b, "127.0.0.7") == 429
