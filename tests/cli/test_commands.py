@@ -138,6 +138,18 @@ def test_negative_coordinates_are_queries_not_options() -> None:
     assert b["status"] == "not_found" and b["suggestions"] == ["38.89, -77.03"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [("--format", "its options are --json"), ("--jsn", "did you mean --json?"),
+     ("--as-off=2026-01-01", "did you mean --as-of?"), ("-q", "its options are")],
+)  # fmt: skip
+def test_an_option_locate_lacks_is_refused_not_looked_up(typed: str, said: str) -> None:
+    r = run("locate", "Reno, NV", typed)
+    assert r.returncode == 2 and r.stdout == "", r.stdout
+    assert f"'{typed}' is not an option of `locate`" in r.stderr and said in r.stderr, r.stderr
+    assert "Traceback" not in r.stderr
+
+
 def test_offices_state_lists_offices_covering_it() -> None:
     r = run("offices", "--state", "NY", "--json")
     assert [o["id"] for o in json.loads(r.stdout)] == ["detroit", "new-york"]

@@ -36,7 +36,25 @@ AsOfOpt = Annotated[
 ]
 
 
+def _no_stray_options(ctx: typer.Context, queries: list[str]) -> None:
+    """`locate` lets a query start with '-' (a negative coordinate, '-33.87, 151.21'), so an
+    option it does not have would be looked up as a place: say it is no option instead."""
+    import difflib
+    import re
+
+    for q in queries:
+        if re.match(r"--?[A-Za-z]", q):
+            names = [o for p in ctx.command.params for o in p.opts if o.startswith("-")]
+            close = difflib.get_close_matches(q.split("=")[0], names, n=1, cutoff=0.6)
+            hint = (
+                f"; did you mean {close[0]}?" if close else f"; its options are {', '.join(names)}"
+            )
+            raise typer.BadParameter(f"{q!r} is not an option of `locate`{hint}", ctx=ctx,
+                                     param_hint="QUERIES")  # fmt: skip
+
+
 def locate(
+    ctx: typer.Context,
     queries: QueriesArg,
     as_json: JsonOpt = False,
     directory: DirectoryOpt = None,
@@ -53,8 +71,9 @@ def locate(
 
     from fieldoffice.lookup.locate import locator_of
 
-    ctx, version = directory_in_force(directory, database, parse_date(as_of))
-    locator = locator_of(ctx)
+    _no_stray_options(ctx, queries)
+    context, version = directory_in_force(directory, database, parse_date(as_of))
+    locator = locator_of(context)
     if as_of and not as_json:
         said = (
             version.label()
@@ -76,7 +95,7 @@ def locate(
                 sys.stdout.write("\n")
             say(answer_text(answer))
     if not as_json:
-        print_warnings(ctx)
+        print_warnings(context)
     raise typer.Exit(code)
 
 
