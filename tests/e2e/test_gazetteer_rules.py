@@ -27,6 +27,7 @@ class Row(NamedTuple):
     fips: str | None = None  # a county the answer must hold
     offers: str | None = None  # an alternative or suggestion the answer must name
     unrecognised: bool = False  # the answer must say the place was not recognised
+    within: str | None = None  # ... only a part of it, and answer for this place it names
 
 
 def r(query: str, status: str, *offices: str, **kw: object) -> Row:
@@ -48,6 +49,32 @@ ONE_OFFICE = {
 }  # fmt: skip
 SPLIT = ("CA", "NV", "NY", "TX", "VA")
 NOWHERE = "Qxzvbtrw Jkpql"  # no place's name, and close to none
+
+# A part named inside a place or county of the state ("Neighbourhood, City, ST"): the part where
+# the data knows it there; else the place named, at most a guess, saying so.
+# fmt: off
+PARTS: list[Row] = [
+    r("Montrose, Houston, TX", "matched", "houston", at_most="medium", fips="48201", within="Houston, TX"),
+    r("Gulfton, Houston, TX", "matched", "houston", at_most="medium", within="Houston, TX"),
+    r("Hyde Park, Austin, TX", "matched", "san-antonio", at_most="medium", fips="48453", within="Austin, TX"),
+    r("Summerlin, Las Vegas, NV", "matched", "laguna-niguel", at_most="medium", fips="32003", within="Las Vegas, NV"),
+    r("Ballston, Arlington, VA", "matched", "washington-dc-headquarters", at_most="medium", fips="51013", within="Arlington, VA"),
+    r("Bed-Stuy, Brooklyn, NY", "matched", "new-york", at_most="medium", fips="36047", within="Brooklyn, NY"),
+    r("Tottenville, Staten Island, NY", "matched", "new-york", at_most="medium", fips="36085", within="Staten Island, NY"),
+    r("Wicker Park, Chicago, IL", "matched", "chicago", at_most="medium", fips="17031", within="Chicago, IL"),
+    r(f"{NOWHERE}, Sacramento County, CA", "matched", "san-francisco", at_most="medium", fips="06067", within="Sacramento County, CA"),
+    r("Kips Bay, New York, NY", "near_boundary", "new-york", "newark", at_most="medium", within="New York City, NY"),
+    r("Astoria, Queens, NY", "matched", "new-york", fips="36081"),  # known there: the part
+    r("Logan Square, Chicago, IL", "matched", "chicago", fips="17031"),
+    r("Fishtown, Philadelphia, PA", "near_boundary", "philadelphia", "newark", fips="42101"),  # 1.5 km from Camden
+    r("Echo Park, Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),
+    r("Westwood, Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),  # not Lassen's
+    r("Houston, Harris County, TX", "matched", "houston", fips="48201"),
+    r("Springfield, Sangamon County, IL", "matched", "chicago", fips="17167"),
+    r("Fort Worth, Tarrant, TX", "matched", "dallas", fips="48439"),
+    r(f"{NOWHERE}, Jkpql, TX", "not_found"),  # nothing named that the data knows
+]
+# fmt: on
 
 ROWS: list[Row] = [
     # -- rule 3: an unknown name where the state alone decides: that office, not recognised ------
@@ -203,7 +230,7 @@ ROWS: list[Row] = [
     r("Central, LA", "matched", "new-orleans", fips="22033"),  # a city of 29,000, not Cenla
     r("Central, TN", "matched", "new-orleans", fips="47097"),  # not Middle Tennessee
     # -- rule 9: a state's name that is also a major place's ------------------------------------
-    r("Washington", "matched", "seattle", offers="Washington, DC"),
+    r("Washington", "matched", "seattle", at_most="medium", offers="Washington, DC"),  # DC may be meant
     r("New York", "split", "new-york", "detroit", offers="New York City, NY"),
     r("Nevada", "split", "san-francisco", "laguna-niguel"),
     r("Delaware", "matched", "philadelphia"),
@@ -277,6 +304,7 @@ ROWS: list[Row] = [
     r("Franklin (Delaware County), NY", "matched", "detroit", fips="36025"),
     r("Washington (Dutchess County), NY", "matched", "new-york", fips="36027"),
     r("Franklin (Nowhere County), NY", "not_found", offers="Franklin County, NY"),
+    *PARTS,
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),
@@ -312,3 +340,6 @@ def test_rule(loc: Locator, row: Row) -> None:
         assert row.offers in offered, offered
     if row.unrecognised:
         assert a.reason_params.get("unrecognised"), sentence(a)
+    if row.within is not None:
+        assert a.reason_params.get("within", {}).get("place") == row.within, sentence(a)
+        assert a.location is not None and a.location.name == row.within

@@ -67,6 +67,14 @@ def at_most(d: Decision, level: Confidence) -> Decision:
     return replace(d, confidence=level)
 
 
+def _same_answer(d: Decision, a: Alternative) -> bool:
+    return tuple(o.id for o in d.responsible) == a.offices
+
+
+def _same_offices(a: Decision, b: Decision) -> bool:
+    return [o.id for o in a.responsible] == [o.id for o in b.responsible]
+
+
 def _alternative_param(a: Alternative) -> dict[str, Any]:
     return {"name": a.name, "offices": list(a.office_names), "status": a.status}
 
@@ -293,7 +301,12 @@ class Decider(Rules):
     # -- a single lookup -----------------------------------------------------------------------
     def for_place(self, place: Place) -> Decision:
         """A place understood from a query: its ZIP code's rule if it is one (or a postal name of
-        one), else its counties', else its state's; the nearest office when none covers it."""
+        one), else its counties', else its state's; the nearest office when none covers it.
+        A part the data did not know in it ("Montrose, Houston, TX"): Houston's, as a guess."""
+        within = place.detail.get("within")
+        if within is not None:
+            d = at_most(self.for_place(replace(place, detail=place.detail | {"within": None})), GUESS_CONFIDENCE)  # fmt: skip
+            return replace(d, reason=Reason(d.reason.code, dict(d.reason.params, within=within)))
         if "geoplace" in place.detail:
             return self.for_geoplace(place)
         zip5 = place.detail.get("zip") or self._postal_zip(place.detail.get("zips") or [])
@@ -408,7 +421,7 @@ class Decider(Rules):
         labels += [self._in_county(p.name, p.state, p.county_fips) for p in same]
         alts = [self.place_alternative(lb, p) for lb, p in zip(labels[1:], same, strict=True)]
         sizes = [int(place.detail.get("population") or 0)] + [p.population for p in same]
-        if all(self._same_answer(d, a) for a in alts):
+        if all(_same_answer(d, a) for a in alts):
             return self.with_alternatives(d, alts)
         if dominant(sizes):  # the others answer otherwise: the largest is a guess, not certain
             return self.with_alternatives(at_most(d, GUESS_OF_LARGEST), alts)
@@ -418,10 +431,6 @@ class Decider(Rules):
 
     def _in_county(self, name: str, state: str, fips: str) -> str:
         return f"{name} ({self.gaz.county_by_fips[fips].name}), {state}"
-
-    @staticmethod
-    def _same_answer(d: Decision, a: Alternative) -> bool:
-        return tuple(o.id for o in d.responsible) == a.offices
 
     def for_name(
         self, query: str, named: Sequence[Named], top: Place | None
@@ -479,7 +488,7 @@ class Decider(Rules):
         base = self.state_decides(usps)
         if reading is not None:
             d = self.for_place(reading)
-            if base is not None and self._same_offices(d, base):
+            if base is not None and _same_offices(d, base):
                 return self.for_misspelt(reading, suggestions)
             suggestions = list(dict.fromkeys([reading.name, *suggestions]))
         if base is None:
@@ -489,17 +498,16 @@ class Decider(Rules):
         return replace(at_most(base, GUESS_CONFIDENCE), reason=Reason(base.reason.code, params),
                        suggestions=tuple(suggestions))  # fmt: skip
 
-    @staticmethod
-    def _same_offices(a: Decision, b: Decision) -> bool:
-        return [o.id for o in a.responsible] == [o.id for o in b.responsible]
-
     def for_state_name(self, place: Place, named: Sequence[Named]) -> Decision:
         """A state's name that is also a major place's ("Washington", "New York"): the state,
-        offering the places of that name of at least MAJOR_PLACE people."""
+        offering the places of that name of at least MAJOR_PLACE people; at most GUESS_CONFIDENCE
+        where one of them has another office (the state is a reading, DC may be meant)."""
         d = self.for_place(place)
         alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
-                for n in named if n.place is not None and n.population >= MAJOR_PLACE]  # fmt: skip
-        return self.with_alternatives(d, alts[:5])
+                for n in named if n.place is not None and n.population >= MAJOR_PLACE][:5]  # fmt: skip
+        if not all(_same_answer(d, a) for a in alts):
+            d = at_most(d, GUESS_CONFIDENCE)
+        return self.with_alternatives(d, alts)
 
     def place_wins(self, q: Query) -> bool:
         """Is the query the populated place rather than the named area of the same words? A place
@@ -513,7 +521,7 @@ class Decider(Rules):
             return True
         if not q.named_as_typed:
             return False
-        return not self._same_offices(self.for_place(q.place), self.for_counties(q.area.counties))
+        return not _same_offices(self.for_place(q.place), self.for_counties(q.area.counties))
 
     def for_area(
         self, area: Area, place: Place | None = None, others: Sequence[Named] = ()

@@ -205,6 +205,7 @@ class Understander:
             found = self.county(rest, key, st) or self.city(rest, key, st)
             if found is not None:
                 return found, split
+            return self.address(q) or within(self, rest, st), split
         return self.address(q), split
 
     # -- kinds ------------------------------------------------------------------------------------
@@ -421,6 +422,27 @@ class Understander:
         lat = sum(p[0] for p in pts) / len(pts)
         lon = sum(p[1] for p in pts) / len(pts)
         return Place("area", area.name, area.state, list(area.counties), lat, lon)
+
+
+def within(u: Understander, rest: str, st: State) -> Place | None:
+    """'Montrose, Houston, TX': a part named inside a place or county of the state. The part
+    where the data knows it there ('Astoria, Queens, NY'); else the place it is named in,
+    with the part in `detail["within"]` (the decider says it was not recognised)."""
+    head, _, tail = rest.rpartition(",")
+    head, tail = head.strip(), tail.strip()
+    outer = (u.county(tail, fold(tail), st) or u.city(tail, fold(tail), st)) if head else None
+    if outer is None:
+        return None
+    inside = [
+        p for p in u.gaz.geoplaces.named(st.usps, fold(head)) if p.county_fips in outer.counties
+    ]
+    if inside:  # of the places of that name, the one there
+        return u.geo_place(inside[0], [])
+    part = u.city(head, fold(head), st)
+    if part is not None and set(part.counties) & set(outer.counties):
+        return part
+    outer.detail["within"] = {"part": head, "place": outer.name}
+    return outer
 
 
 def with_town(gaz: Gazetteer, place: Place, split: tuple[str, State] | None) -> None:

@@ -115,6 +115,13 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
         else:
             text = w(_("'%(query)s' is not a place the data knows; every place it may be in %(state)s has this answer."),
                      query=u["query"], state=u["state"]) + " " + text  # fmt: skip
+    if p.get("within"):  # "Montrose, Houston, TX"
+        u = p["within"]
+        if brief:
+            text = w(_("place not recognised; %(reason)s"), reason=text)
+        else:
+            text = w(_("'%(part)s' is not a place the data knows in %(place)s; the answer is for %(place)s, which the query names."),
+                     part=u["part"], place=u["place"]) + " " + text  # fmt: skip
     if p.get("zip_read"):  # a batch cell repaired before it was read: 2108 for 02108
         read = p["zip_read"]
         if brief:
