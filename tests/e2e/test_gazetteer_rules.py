@@ -230,7 +230,9 @@ ROWS: list[Row] = [
     r("Central, LA", "matched", "new-orleans", fips="22033"),  # a city of 29,000, not Cenla
     r("Central, TN", "matched", "new-orleans", fips="47097"),  # not Middle Tennessee
     # -- rule 9: a state's name that is also a major place's ------------------------------------
-    r("Washington", "matched", "seattle", at_most="medium", offers="Washington, DC"),  # DC may be meant
+    r(
+        "Washington", "matched", "seattle", at_most="medium", offers="Washington, DC"
+    ),  # DC may be meant
     r("New York", "split", "new-york", "detroit", offers="New York City, NY"),
     r("Nevada", "split", "san-francisco", "laguna-niguel"),
     r("Delaware", "matched", "philadelphia"),
@@ -262,7 +264,7 @@ ROWS: list[Row] = [
     r("Streetman, TX", "near_boundary", "san-antonio", "dallas", at_most="medium"),
     r("Ackerly, TX", "near_boundary", "dallas", "el-paso", at_most="medium"),
     r("Bluemont, VA", "near_boundary", "washington-dc-headquarters", "philadelphia"),
-    r("Fort Campbell, KY", "near_boundary", "chicago", "new-orleans", at_most="medium-high"),
+    r("Fort Campbell, KY", "split", "chicago", "new-orleans"),  # the base: Kentucky and Tennessee
     r("Freedom, WY", "near_boundary", "denver", "seattle", at_most="medium-high"),
     r("New Pine Creek, OR", "near_boundary", "seattle", "san-francisco", at_most="medium-high"),
     # ... and a ZIP whose point is within the boundaries' tolerance of another office's territory

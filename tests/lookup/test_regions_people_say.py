@@ -620,6 +620,8 @@ def test_more_regions_people_say(
 LANDMARKS = [
     # military installations
     ("Edwards Air Force Base", "split", {LN, SF}, "Edwards Air Force Base"),
+    # typed with its state: still the base, which holds the Kern housing CDP of its name
+    ("Edwards Air Force Base, CA", "split", {LN, SF}, "Edwards Air Force Base"),
     (
         "Naval Air Weapons Station China Lake",
         "split",
@@ -1187,7 +1189,6 @@ def test_a_region_that_half_lies_in_no_offices_territory_says_so(locator: Locato
         ("Superior, WI", "Superior, WI"),  # a Twin Port, not the Twin Ports
         ("Duluth, MN", "Duluth, MN"),
         # a base's or lake's other names that are places: the place
-        ("Edwards Air Force Base, CA", "Edwards Air Force Base, CA"),  # the Kern CDP, not the base
         ("Fort Johnson", "Fort Johnson, NY"),  # the Louisiana base needs LA
         ("Fort Benning", "Fort Benning, GA"),  # the CDP; the base is "Fort Moore"
         ("Camp Pendleton", "Camp Pendleton, CA"),

@@ -505,21 +505,21 @@ class Decider(Rules):
         d = self.for_place(place)
         alts = [self.alternative(n.name, n.state, n.counties, n.zip_codes, n.population)
                 for n in named if n.place is not None and n.population >= MAJOR_PLACE][:5]  # fmt: skip
-        if not all(_same_answer(d, a) for a in alts):
-            d = at_most(d, GUESS_CONFIDENCE)
+        d = d if all(_same_answer(d, a) for a in alts) else at_most(d, GUESS_CONFIDENCE)
         return self.with_alternatives(d, alts)
 
     def place_wins(self, q: Query) -> bool:
-        """Is the query the populated place rather than the named area of the same words? A place
-        named as a compass area's words always is ("East New York, NY" is a neighbourhood, "Central,
-        LA" a city, not Central Louisiana); one typed exactly with its state ("West, TX", a town,
-        not the directory's "West Texas") is, unless the area gets the same offices anyway."""
+        """Is the query the populated place rather than the named area of the same words? Always
+        when named as a compass area's words ("East New York, NY", "Central, LA"); never inside the
+        area of its own name ("Edwards Air Force Base, CA": the base, not its housing); typed with
+        its state ("West, TX", not "West Texas") when the area gets other offices."""
         if q.place is None or q.area is None:
             return False
         compass = q.area.kind == "compass" or fold(q.area.name).split()[0] in COMPASS
         if compass and (q.named_as_area or q.named_as_typed):
             return True
-        if not q.named_as_typed:
+        inside = q.named_as_area and set(q.place.counties) <= set(q.area.counties)
+        if inside or not q.named_as_typed:
             return False
         return not _same_offices(self.for_place(q.place), self.for_counties(q.area.counties))
 
