@@ -299,6 +299,12 @@ ROWS: list[Row] = [
     r("City of Oxnard, CA", "matched", "laguna-niguel", fips="06111"),
     r("Township of Lakewood, NJ", "matched", "newark", fips="34029"),
     r("City of Oxnard", "matched", "laguna-niguel", fips="06111"),
+    r("Lower Merion Township, PA", "matched", "philadelphia"),  # the kind after the name too
+    r("Canton Charter Township, MI", "matched", "detroit", fips="26163"),
+    r("Hempstead Village, NY", "matched", "new-york", fips="36059"),
+    r(f"{NOWHERE} Township, TX", "not_found"),
+    # a name longer than the USPS keeps is the postal name it cut ("... Indian Reservat")
+    r("Hoopa Valley Indian Reservation, CA", "matched", "san-francisco", fips="06023"),
     r("Town of , NY", "not_found"),  # no name after "of": never the state's letters ("Ny, NY")
     # two places of one name in one state, offered by their counties, as typeable
     r("Lafayette", "ambiguous", offers="Lafayette (Macon County), TN"),
@@ -307,6 +313,12 @@ ROWS: list[Row] = [
     r("Washington (Dutchess County), NY", "matched", "new-york", fips="36027"),
     r("Franklin (Nowhere County), NY", "not_found", offers="Franklin County, NY"),
     *PARTS,
+    # -- a name in letters the data cannot read is never the state it is typed with -------------
+    r("Лас-Вегас, NV", "invalid"),
+    r("🏜️🎰, NV", "invalid"),
+    r("Ｎｅｖａｄａ", "split", "san-francisco", "laguna-niguel"),  # full-width Latin: read
+    r("Nébraska", "matched", "st-paul"),
+    r("Las Vegas 🎰, NV", "matched", "laguna-niguel"),  # the name is read; the symbol is not a name
     # -- a GeoNames name ending in brackets that name no county: the whole name -----------------
     r("Alton North (historical), TX", "matched", "san-antonio", fips="48215"),
     r("Central Valley (historical), CA", "matched", "san-francisco", fips="06089"),

@@ -26,6 +26,14 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
+def unread(text: str) -> str:
+    """The letters, digits and symbols of `text` that fold drops ("Лас-Вегас", emoji): text a
+    name is not read from. Punctuation, spacing and accents are not counted."""
+    if text.isascii():
+        return ""
+    return "".join(c for c in text if unicodedata.category(c)[0] in "LNS" and not fold(c))
+
+
 # C0 and C1 controls, DEL, and the format characters that reorder or hide text (bidi overrides
 # and isolates, zero-width characters): a terminal acts on them, a page reorders or hides text
 # around them, so text someone typed or stored is never echoed with them as they are

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from fieldoffice.core.errors import InvalidInput
-from fieldoffice.core.text import fold
+from fieldoffice.core.text import fold, unread
 from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.placenames import PlaceNames
@@ -31,6 +31,7 @@ _DIGITS = re.compile(r"^\s*[\d\s-]+\s*$")
 _IN_COUNTY = re.compile(r"^(.*?)\s*\((.+?)\)\s*$")  # "Woodlawn (Fairfax County)"
 # a place's legal name ("City of Oxnard", "Town of Hempstead"): the place of the name after it
 _LEGAL_NAME = re.compile(r"^(?:the\s+)?(?:city|town|village|borough|township)\s+of\s+(.+)$", re.I)
+_KIND_AFTER = re.compile(r"^(.+?)\s+(?:charter\s+)?(?:township|twp\.?|town|village|borough)$", re.I)
 _STREET_PARTS = ("AddressNumber", "StreetName", "USPSBoxID", "IntersectionSeparator")
 _COUNTY_WORDS = (
     "county", "parish", "borough", "census area", "city and borough", "municipality",
@@ -189,6 +190,11 @@ class Understander:
                 hint="a ZIP code has 5 digits, or 5+4 as ZIP+4 ('89501-1234')",
             )
         state = self.gaz.state(q)
+        if state is not None and unread(q):  # "Лас-Вегас, NV": never the state alone
+            raise InvalidInput(
+                f"{q!r} has characters the data cannot read: {unread(q)}",
+                hint="type the place's name in Latin letters, as 'Las Vegas, NV'",
+            )
         if state is not None:
             return self.state(state), None
         split = self.split_state(q)
@@ -267,18 +273,20 @@ class Understander:
         found = self.gaz.geoplaces.named(st.usps, key)
         if found:
             return self.geo_place(found[0], found[1:])
-        zips = self.gaz.place_zips(st.usps, key)
+        zips = self.gaz.place_zips(st.usps, key) or self.gaz.place_zips(st.usps, cut_short(rest))
         if not zips:
             fips = self.gaz.county_names.resolve(st.usps, rest)  # "Washoe, NV"
             if fips is not None:
                 return self.county_place(fips)
-            legal = _LEGAL_NAME.match(rest)
+            legal = _LEGAL_NAME.match(rest) or _KIND_AFTER.match(rest)  # "Woodbridge Township"
             return self.city(legal.group(1), fold(legal.group(1)), st) if legal else None
         counties = sorted({z.county_fips for z in zips if z.county_fips})
         pts = [(z.lat, z.lon) for z in zips if z.lat is not None and z.lon is not None]
         lat = sum(p[0] for p in pts) / len(pts) if pts else None
         lon = sum(p[1] for p in pts) / len(pts) if pts else None
-        name = self.gaz.place_names[(st.usps, key)]
+        name = self.gaz.place_names[
+            (st.usps, key if self.gaz.place_zips(st.usps, key) else cut_short(rest))
+        ]
         return Place(
             "place",
             f"{name}, {st.usps}",
@@ -443,6 +451,15 @@ def within(u: Understander, rest: str, st: State) -> Place | None:
         return part
     outer.detail["within"] = {"part": head, "place": outer.name}
     return outer
+
+
+USPS_NAME_LENGTH = 28  # the USPS cuts a city name in its files to this many characters
+
+
+def cut_short(name: str) -> str:
+    """A name longer than the USPS keeps, folded as the USPS file cut it ("Hoopa Valley Indian
+    Reservation": "hoopa valley indian reservat"); "" for a name it keeps whole."""
+    return fold(name.strip()[:USPS_NAME_LENGTH]) if len(name.strip()) > USPS_NAME_LENGTH else ""
 
 
 def with_town(gaz: Gazetteer, place: Place, split: tuple[str, State] | None) -> None:
