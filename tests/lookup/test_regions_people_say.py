@@ -644,6 +644,18 @@ LANDMARKS = [
     ("MacDill Air Force Base", "overlap", FL, "MacDill Air Force Base"),
     ("Tyndall Air Force Base", "overlap", FL, "Tyndall Air Force Base"),
     ("Patrick Space Force Base", "overlap", FL, "Patrick Space Force Base"),
+    (
+        "Cape Canaveral Space Force Station",
+        "overlap",
+        FL,
+        "Cape Canaveral Space Force Station",
+    ),
+    (
+        "Cape Canaveral Air Force Station",
+        "overlap",
+        FL,
+        "Cape Canaveral Space Force Station",
+    ),  # its own station, not Patrick's
     ("Camp Blanding", "overlap", FL, "Camp Blanding"),
     ("Fort Campbell", "split", {"chicago", "new-orleans"}, "Fort Campbell"),
     ("Fort Knox", "matched", {"chicago"}, "Fort Knox"),
@@ -751,6 +763,7 @@ LANDMARKS = [
     ),
     ("Payette National Forest", "matched", {"seattle"}, "Payette National Forest"),
     ("Bitterroot National Forest", "split", {"denver", "seattle"}, "Bitterroot National Forest"),
+    ("Kootenai National Forest", "split", {"denver", "seattle"}, "Kootenai National Forest"),
     (
         "Custer Gallatin National Forest",
         "split",
@@ -913,6 +926,7 @@ LANDMARKS = [
     ("Norfork Lake", "split", {"new-orleans", "st-paul"}, "Norfork Lake"),
     ("Beaver Lake, Arkansas", "matched", {"new-orleans"}, "Beaver Lake, Arkansas"),
     ("Sam Rayburn Reservoir", "matched", {HOU}, "Sam Rayburn Reservoir"),
+    ("Lake Limestone", "split", {HOU, SA}, "Lake Limestone"),  # Robertson, Leon; Limestone
     ("Amistad Reservoir", "matched", {SA}, "Amistad Reservoir"),
     ("Lake Sakakawea", "matched", {"st-paul"}, "Lake Sakakawea"),
     ("Lake Oahe", "matched", {"st-paul"}, "Lake Oahe"),
@@ -931,6 +945,7 @@ LANDMARKS = [
     ("Catskill Park", "split", {"detroit", "new-york"}, "Catskill Park"),
     ("Palo Duro Canyon State Park", "matched", {DAL}, "Palo Duro Canyon State Park"),
     ("Letchworth State Park", "matched", {"detroit"}, "Letchworth State Park"),
+    ("Bear Mountain State Park", "matched", {"new-york"}, "Bear Mountain State Park"),
     ("Starved Rock State Park", "matched", {"chicago"}, "Starved Rock State Park"),
     ("Humboldt Redwoods State Park", "matched", {SF}, "Humboldt Redwoods State Park"),
     (
@@ -954,7 +969,7 @@ LANDMARKS = [
     ("Mid-Cities", "matched", {DAL}, "Mid-Cities"),
     ("South Shore, Long Island", "matched", {"new-york"}, "South Shore, Long Island"),
     ("The Palm Beaches", "overlap", FL, "The Palm Beaches"),
-    ("Edwards Plateau", "split", {DAL, SA}, "Edwards Plateau"),
+    ("Edwards Plateau", "split", {DAL, SA, EP}, "Edwards Plateau"),  # Terrell, Upton: El Paso's
     ("Red Hills Region", "split", {"atlanta", "miami", "tampa"}, "Red Hills Region"),
     ("Cumberland Plateau", "matched", {"new-orleans"}, "Cumberland Plateau"),
     ("South Bay, Los Angeles", "matched", {LN}, "South Bay, Los Angeles"),
@@ -973,7 +988,7 @@ LANDMARKS = [
     ("Lake Texoma, OK", "matched", {DAL}, "Lake Texoma"),
     ("Boulder Dam", "split", {LN, "phoenix"}, "Hoover Dam"),
     ("LAX", "matched", {LN}, "Los Angeles International Airport"),
-    ("JFK", "matched", {"new-york"}, "John F. Kennedy International Airport"),
+    ("Kennedy Airport", "matched", {"new-york"}, "John F. Kennedy International Airport"),
     ("BWI", "matched", {HQ}, "Baltimore/Washington International Airport"),
     ("Reagan National", "matched", {HQ}, "Ronald Reagan Washington National Airport"),
     ("O'Hare", "matched", {"chicago"}, "O'Hare International Airport"),
