@@ -313,6 +313,11 @@ ROWS: list[Row] = [
     r("Washington (Dutchess County), NY", "matched", "new-york", fips="36027"),
     r("Franklin (Nowhere County), NY", "not_found", offers="Franklin County, NY"),
     *PARTS,
+    # -- a place typed with another state's code: not_found (or the state's office), offering it
+    r("Tucson, NV", "not_found", offers="Tucson, AZ"),
+    r("Pahrump, CA", "not_found", offers="Pahrump, NV"),
+    r("Boise, TX", "not_found", offers="Boise, ID"),
+    r("Tucson, IL", "matched", "chicago", at_most="medium", offers="Tucson, AZ", unrecognised=True),
     # -- a name in letters the data cannot read is never the state it is typed with -------------
     r("Лас-Вегас, NV", "invalid"),
     r("🏜️🎰, NV", "invalid"),

@@ -136,7 +136,11 @@ class Locator:
             return None, self.decider.unknown_zip()
         suggestions = self.suggester.suggest(q.text, q.split[1].usps if q.split else None)
         if in_state is not None and q.split is not None:  # a word more or less first
-            near = self.word_neighbours.of(fold(q.split[0]), in_state.usps)  # Burke Centre: Burke
+            key = fold(q.split[0])
+            near = self.word_neighbours.of(key, in_state.usps)  # Burke Centre: Burke
+            # then the places of the name in other states, largest first (Tucson, NV: Tucson, AZ)
+            named = self.understander.placenames.of_key(key)[:3]
+            near += [f"{c.name}, {c.state}" for c in named if c.state != in_state.usps]
             suggestions = list(dict.fromkeys(near + suggestions))[:5]
         if in_state is None:
             return None, self.decider.nothing_matches(q.text, suggestions)
