@@ -235,6 +235,8 @@ ROWS: list[Row] = [
     ),  # DC may be meant
     r("New York", "split", "new-york", "detroit", offers="New York City, NY"),
     r("Nevada", "split", "san-francisco", "laguna-niguel"),
+    # an area's everyday name that a major place elsewhere has too: that place is offered
+    r("Manhattan", "matched", "new-york", at_most="medium-high", offers="Manhattan, KS"),
     r("Delaware", "matched", "philadelphia"),
     r("Washington, DC", "matched", "washington-dc-headquarters"),
     r("New York, NY", "near_boundary", "new-york", "newark"),

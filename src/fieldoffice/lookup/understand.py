@@ -158,6 +158,9 @@ class Understander:
         # county's name ("Dade County") still names the counties called so today
         if (area is None and place is None) or (area is not None and area.kind == "former"):
             elsewhere = self.without_state(key, split, lexicon.county_names, lexicon.typos)
+        elif area is not None and place is None and split is None:  # "Manhattan": and Kansas's
+            major = [n for n in self.places_of(key)[0] if n.population >= MAJOR_PLACE]
+            elsewhere = Reading(major, None) if major else None
         if area is None:
             return Query(text, place, split, elsewhere=elsewhere)
         as_area, as_typed = self.named_as(text, place, area)
