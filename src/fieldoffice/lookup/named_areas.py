@@ -7,6 +7,7 @@ are places too. Each is a set of counties with a source and a confidence:
 - data/areas.toml: variants of those names and nicknames of big cities;
 - data/metros.toml: metropolitan areas (OMB's CBSA delineation) by official and common names;
 - data/regions_people_say.toml: the vernacular regions of every state (Lowcountry, Front Range);
+- data/neighbourhoods.toml: big cities' neighbourhoods GeoNames lacks ("Bedford-Stuyvesant, NY");
 - data/former_counties.toml: county names retired since 1970, each answering for today's county
   or counties (Census Bureau, Substantial Changes to Counties and County Equivalent Entities);
 - and one generated family: a compass word with a state ("Western New York", "North Florida",
@@ -40,8 +41,9 @@ from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer, State
 
 # the files read, in order: the first name given to an area keeps it
-AREA_FILES = ("areas.toml", "metros.toml", "regions_people_say.toml", "former_counties.toml")
-KINDS = ("directory", "area", "metro", "vernacular", "former", "compass")
+AREA_FILES = ("areas.toml", "metros.toml", "regions_people_say.toml", "neighbourhoods.toml",
+              "former_counties.toml")  # fmt: skip
+KINDS = ("directory", "area", "metro", "vernacular", "neighbourhood", "former", "compass")
 
 
 @dataclass(frozen=True)
