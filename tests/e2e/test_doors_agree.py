@@ -145,6 +145,21 @@ def test_military_zip_is_not_found_in_both_doors(ctx: Context, locator: Locator)
     assert STATUS_NAMES[a.status[0]] == "not_found" == locator.locate("09905").status
 
 
+ZIP_FORMS = ["89109-1234", "89109 1234", "891091234", "89109\u20131234", "89109\u22121234",
+             "89109_1234", "89109.1234", "8910-91234", "89109--1234", "89109-123"]  # fmt: skip
+
+
+def test_a_zip_plus_4_as_people_paste_it_is_read_alike_in_both_doors(
+    ctx: Context, locator: Locator
+) -> None:
+    """Any dash people paste between ZIP and +4 (en dash, minus, "_", "."), one rule in both."""
+    a = assign_zips(ctx, ZIP_FORMS)
+    batch = [STATUS_NAMES[s] for s in a.status]
+    single = [locator.locate(z).status for z in ZIP_FORMS]
+    assert batch[:7] == ["matched"] * 7 and set(batch[7:]) == {"invalid"}, batch
+    assert single == batch
+
+
 def test_the_cli_doors_agree(ctx: Context, tmp_path: Path) -> None:
     """`locate --json` and `assign` on the same points and ZIP codes, through the real CLI."""
     lat, lon = points_near_lines(ctx, 150, seed=99)

@@ -26,6 +26,11 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
+# ZIP+4's dash as people paste it, for a regex character class (Python's and Arrow's): a hyphen,
+# a Unicode dash (hyphen to horizontal bar, minus), "_" or "."
+ZIP4_DASH = "\\-\u2010-\u2015\u2212_."
+
+
 def unread(text: str) -> str:
     """The letters, digits and symbols of `text` that fold drops ("Лас-Вегас", emoji): text a
     name is not read from. Punctuation, spacing and accents are not counted."""

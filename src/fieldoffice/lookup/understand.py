@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from fieldoffice.core.errors import InvalidInput
-from fieldoffice.core.text import fold, unread
+from fieldoffice.core.text import ZIP4_DASH, fold, unread
 from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.placenames import PlaceNames
@@ -25,9 +25,9 @@ __all__ = ["MAX_QUERY", "Lexicon", "Named", "Place", "Query", "Reading", "Unders
 
 # A ZIP code is ASCII digits (as batch reads them); other digits ("٨٩٥٠١") are refused as
 # digits that are not a ZIP code, in both doors.
-_ZIP = re.compile(r"^\s*([0-9]{5})(?:[-\s]?([0-9]{4}))?\s*$")
-_TRAILING_ZIP = re.compile(r"[\s,]+([0-9]{5})(?:-([0-9]{4}))?\s*$")
-_DIGITS = re.compile(r"^\s*[\d\s-]+\s*$")
+_ZIP = re.compile(rf"^\s*([0-9]{{5}})(?:[{ZIP4_DASH}\s]?([0-9]{{4}}))?\s*$")
+_TRAILING_ZIP = re.compile(rf"[\s,]+([0-9]{{5}})(?:[{ZIP4_DASH}]([0-9]{{4}}))?\s*$")
+_DIGITS = re.compile(rf"^\s*[\d\s{ZIP4_DASH}]+\s*$")
 _IN_COUNTY = re.compile(r"^(.*?)\s*\((.+?)\)\s*$")  # "Woodlawn (Fairfax County)"
 # a place's legal name ("City of Oxnard", "Town of Hempstead"): the place of the name after it
 _LEGAL_NAME = re.compile(r"^(?:the\s+)?(?:city|town|village|borough|township)\s+of\s+(.+)$", re.I)
