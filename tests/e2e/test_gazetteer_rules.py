@@ -54,21 +54,25 @@ NOWHERE = "Qxzvbtrw Jkpql"  # no place's name, and close to none
 # the data knows it there; else the place named, at most a guess, saying so.
 # fmt: off
 PARTS: list[Row] = [
-    r("Montrose, Houston, TX", "matched", "houston", at_most="medium", fips="48201", within="Houston, TX"),
-    r("Gulfton, Houston, TX", "matched", "houston", at_most="medium", within="Houston, TX"),
-    r("Hyde Park, Austin, TX", "matched", "san-antonio", at_most="medium", fips="48453", within="Austin, TX"),
-    r("Summerlin, Las Vegas, NV", "matched", "laguna-niguel", at_most="medium", fips="32003", within="Las Vegas, NV"),
-    r("Ballston, Arlington, VA", "matched", "washington-dc-headquarters", at_most="medium", fips="51013", within="Arlington, VA"),
-    r("Bed-Stuy, Brooklyn, NY", "matched", "new-york", at_most="medium", fips="36047", within="Brooklyn, NY"),
-    r("Tottenville, Staten Island, NY", "matched", "new-york", at_most="medium", fips="36085", within="Staten Island, NY"),
-    r("Wicker Park, Chicago, IL", "matched", "chicago", at_most="medium", fips="17031", within="Chicago, IL"),
+    r(f"{NOWHERE}, Houston, TX", "matched", "houston", at_most="medium", fips="48201", within="Houston, TX"),
+    r(f"{NOWHERE}, Austin, TX", "matched", "san-antonio", at_most="medium", fips="48453", within="Austin, TX"),
+    r(f"{NOWHERE}, Las Vegas, NV", "matched", "laguna-niguel", at_most="medium", fips="32003", within="Las Vegas, NV"),
+    r(f"{NOWHERE}, Arlington, VA", "matched", "washington-dc-headquarters", at_most="medium", fips="51013", within="Arlington, VA"),
+    r(f"{NOWHERE}, Brooklyn, NY", "matched", "new-york", at_most="medium", fips="36047", within="Brooklyn, NY"),
+    r(f"{NOWHERE}, Staten Island, NY", "matched", "new-york", at_most="medium", fips="36085", within="Staten Island, NY"),
+    r(f"{NOWHERE}, Chicago, IL", "matched", "chicago", at_most="medium", fips="17031", within="Chicago, IL"),
     r(f"{NOWHERE}, Sacramento County, CA", "matched", "san-francisco", at_most="medium", fips="06067", within="Sacramento County, CA"),
-    r("Kips Bay, New York, NY", "near_boundary", "new-york", "newark", at_most="medium", within="New York City, NY"),
-    r("Astoria, Queens, NY", "matched", "new-york", fips="36081"),  # known there: the part
+    r(f"{NOWHERE}, New York, NY", "near_boundary", "new-york", "newark", at_most="medium", within="New York City, NY"),
+    r(f"{NOWHERE}, Philadelphia, PA", "near_boundary", "philadelphia", "newark", at_most="medium", within="Philadelphia, PA"),
+    # the part known there, as a place or a named area: the part
+    r("Astoria, Queens, NY", "matched", "new-york", fips="36081"),
     r("Logan Square, Chicago, IL", "matched", "chicago", fips="17031"),
     r("Fishtown, Philadelphia, PA", "near_boundary", "philadelphia", "newark", fips="42101"),  # 1.5 km from Camden
     r("Echo Park, Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),
     r("Westwood, Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),  # not Lassen's
+    r("Bed-Stuy, Brooklyn, NY", "matched", "new-york", fips="36047"),  # neighbourhoods.toml
+    r("Montrose, Houston, TX", "matched", "houston", fips="48201"),
+    r("Bed-Stuy, Houston, TX", "matched", "houston", at_most="medium", within="Houston, TX"),  # not there
     r("Houston, Harris County, TX", "matched", "houston", fips="48201"),
     r("Springfield, Sangamon County, IL", "matched", "chicago", fips="17167"),
     r("Fort Worth, Tarrant, TX", "matched", "dallas", fips="48439"),

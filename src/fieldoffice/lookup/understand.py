@@ -153,6 +153,11 @@ class Understander:
             return Query(text, place, split)
         # a named area ("West Texas") may be meant before a city of the same words ("West, TX")
         area = lexicon.areas.match(text)
+        within = place.detail.get("within") if place is not None else None
+        if area is None and place is not None and within is not None:  # "Bed-Stuy, Brooklyn, NY"
+            inner = lexicon.areas.match(f"{within['part']}, {place.state}")
+            if inner is not None and set(inner.counties) <= set(place.counties):
+                area = inner  # a neighbourhood known as an area, in the place named
         elsewhere = None
         # a name that names nothing as it stands may be a place's without its state; a former
         # county's name ("Dade County") still names the counties called so today
@@ -163,7 +168,7 @@ class Understander:
             elsewhere = Reading(major, None) if major else None
         if area is None:
             return Query(text, place, split, elsewhere=elsewhere)
-        as_area, as_typed = self.named_as(text, place, area)
+        as_area, as_typed = named_as(text, place, area)
         return Query(text, place, split, area, self.area(area), elsewhere, as_area, as_typed)
 
     def understand(self, text: str) -> Place | None:
@@ -418,15 +423,6 @@ class Understander:
         name = typos.read_as(rest, state.usps)
         return self.city(name, fold(name), state) if name else None
 
-    def named_as(self, text: str, place: Place | None, area: Area) -> tuple[bool, bool]:
-        """Whether a populated place's own name is the area's words ("East New York, NY"), and
-        whether it is the words typed before the state's comma ("West, TX")."""
-        if place is None or "geoplace" not in place.detail:
-            return False, False
-        own = fold(place.name.rsplit(", ", 1)[0])
-        typed = "," in text and own == fold(text.rpartition(",")[0])
-        return own == fold(area.name), typed
-
     def area(self, area: Area) -> Place:
         """A named area as a place: its counties, at the middle of their points."""
         pts = [self.gaz.county_point(f) for f in area.counties]
@@ -454,6 +450,16 @@ def within(u: Understander, rest: str, st: State) -> Place | None:
         return part
     outer.detail["within"] = {"part": head, "place": outer.name}
     return outer
+
+
+def named_as(text: str, place: Place | None, area: Area) -> tuple[bool, bool]:
+    """Whether a populated place's own name is the area's words ("East New York, NY"), and
+    whether it is the words typed before the state's comma ("West, TX")."""
+    if place is None or "geoplace" not in place.detail:
+        return False, False
+    own = fold(place.name.rsplit(", ", 1)[0])
+    typed = "," in text and own == fold(text.rpartition(",")[0])
+    return own == fold(area.name), typed
 
 
 USPS_NAME_LENGTH = 28  # the USPS cuts a city name in its files to this many characters
