@@ -214,6 +214,7 @@ NEIGHBOURHOODS = [
     ("Preston Hollow, TX", M, DAL, "Preston Hollow (Dallas)"),
     ("Far North Dallas", M, DAL, "Far North Dallas"),
     ("Vickery Meadow", M, DAL, "Vickery Meadow"),
+    ("Uptown (Dallas)", M, DAL, "Uptown (Dallas)"),  # Houston has one too: no "Uptown, TX"
     # Fort Worth (Tarrant County; Alliance reaches Denton)
     ("Sundance Square", M, DAL, "Sundance Square"),
     ("Stockyards, TX", M, DAL, "Fort Worth Stockyards"),
