@@ -307,7 +307,11 @@ ROWS: list[Row] = [
     r("City of Oxnard", "matched", "laguna-niguel", fips="06111"),
     r("Lower Merion Township, PA", "matched", "philadelphia"),  # the kind after the name too
     r("Canton Charter Township, MI", "matched", "detroit", fips="26163"),
-    r("Hempstead Village, NY", "matched", "new-york", fips="36059"),
+    # "Village" and "Town" end neighbourhoods' names: never dropped to read another place
+    r("Hempstead Village, NY", "not_found", offers="Hempstead, NY"),
+    r("Greenwich Village, NY", "matched", "new-york", fips="36061"),  # not Greenwich, NY
+    r("Rice Village, TX", "matched", "houston", fips="48201"),  # not Rice, TX (Dallas)
+    r("Dumbo, Brooklyn NY", "matched", "new-york", fips="36047"),  # "City ST" keeps the part
     r(f"{NOWHERE} Township, TX", "not_found"),
     # a name longer than the USPS keeps is the postal name it cut ("... Indian Reservat")
     r("Hoopa Valley Indian Reservation, CA", "matched", "san-francisco", fips="06023"),

@@ -31,7 +31,9 @@ _DIGITS = re.compile(rf"^\s*[\d\s{ZIP4_DASH}]+\s*$")
 _IN_COUNTY = re.compile(r"^(.*?)\s*\((.+?)\)\s*$")  # "Woodlawn (Fairfax County)"
 # a place's legal name ("City of Oxnard", "Town of Hempstead"): the place of the name after it
 _LEGAL_NAME = re.compile(r"^(?:the\s+)?(?:city|town|village|borough|township)\s+of\s+(.+)$", re.I)
-_KIND_AFTER = re.compile(r"^(.+?)\s+(?:charter\s+)?(?:township|twp\.?|town|village|borough)$", re.I)
+# ... or the kind after it, where that is a municipality's ("Woodbridge Township"); never "Village"
+# or "Town", which end neighbourhoods' names ("Greenwich Village", "Stuyvesant Town")
+_KIND_AFTER = re.compile(r"^(.+?)\s+(?:charter\s+)?(?:township|twp\.?|borough)$", re.I)
 _STREET_PARTS = ("AddressNumber", "StreetName", "USPSBoxID", "IntersectionSeparator")
 _COUNTY_WORDS = (
     "county", "parish", "borough", "census area", "city and borough", "municipality",
@@ -360,8 +362,8 @@ class Understander:
         for n in (3, 2, 1):
             if len(words) > n:
                 st = self.gaz.state(" ".join(words[-n:]))
-                if st is not None:
-                    return " ".join(words[:-n]), st
+                if st is not None:  # (its commas kept: "Dumbo, Brooklyn NY" names a part)
+                    return re.sub(rf"(?:[\s,]+[^\s,]+){{{n}}}[\s,]*$", "", f" {q}").strip(" ,"), st
         return None
 
     # -- names without a state, and misspelt ones ------------------------------------------------
