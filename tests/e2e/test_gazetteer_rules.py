@@ -315,6 +315,8 @@ ROWS: list[Row] = [
     r(f"{NOWHERE} Township, TX", "not_found"),
     # a name longer than the USPS keeps is the postal name it cut ("... Indian Reservat")
     r("Hoopa Valley Indian Reservation, CA", "matched", "san-francisco", fips="06023"),
+    r("Hoopa Valley Indian Reservationnnnnnnnnnnnnnn, CA", "not_found"),  # no word was cut there
+    r("Hoopa Valley Indian Reservation Road, CA", "not_found"),
     r("Town of , NY", "not_found"),  # no name after "of": never the state's letters ("Ny, NY")
     # two places of one name in one state, offered by their counties, as typeable
     r("Lafayette", "ambiguous", offers="Lafayette (Macon County), TN"),

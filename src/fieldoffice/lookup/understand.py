@@ -469,8 +469,13 @@ USPS_NAME_LENGTH = 28  # the USPS cuts a city name in its files to this many cha
 
 def cut_short(name: str) -> str:
     """A name longer than the USPS keeps, folded as the USPS file cut it ("Hoopa Valley Indian
-    Reservation": "hoopa valley indian reservat"); "" for a name it keeps whole."""
-    return fold(name.strip()[:USPS_NAME_LENGTH]) if len(name.strip()) > USPS_NAME_LENGTH else ""
+    Reservation": "hoopa valley indian reservat"); "" for a name it keeps whole, or one that goes
+    on past the end of the word cut ("... Reservation Road", "... Reservationnnnnnnnnnnnnnn")."""
+    name = name.strip()
+    rest = name[USPS_NAME_LENGTH:]
+    if not rest or len(rest) > 12 or not rest.isalpha():
+        return ""
+    return fold(name[:USPS_NAME_LENGTH])
 
 
 def with_town(gaz: Gazetteer, place: Place, split: tuple[str, State] | None) -> None:
