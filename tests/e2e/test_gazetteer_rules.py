@@ -71,6 +71,11 @@ PARTS: list[Row] = [
     r("Echo Park, Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),
     r("Westwood, Los Angeles, CA", "matched", "laguna-niguel", fips="06037"),  # not Lassen's
     r("Bed-Stuy, Brooklyn, NY", "matched", "new-york", fips="36047"),  # neighbourhoods.toml
+    # a neighbourhood by a name that needs its state is a reading: Hillcrest is San Diego's, and
+    # a Kern County CDP GeoNames lacks (SimpleMaps has it); never more than a guess
+    r("Hillcrest, CA", "matched", "san-diego", at_most="medium"),
+    r("Montrose, TX", "matched", "houston", at_most="medium"),
+    r("Summerlin, NV", "matched", "laguna-niguel", fips="32003"),  # a name of its own
     r("Montrose, Houston, TX", "matched", "houston", fips="48201"),
     r("Bed-Stuy, Houston, TX", "matched", "houston", at_most="medium", within="Houston, TX"),  # not there
     r("Houston, Harris County, TX", "matched", "houston", fips="48201"),

@@ -11,6 +11,10 @@ from typing import Any, Literal, get_args
 
 Confidence = Literal["high", "medium-high", "medium", "low"]
 CONFIDENCE_RANK: dict[str, int] = {"low": 0, "medium": 1, "medium-high": 2, "high": 3}
+# A reading of a name as a place the data knows, where the name may mean one it lacks, is never
+# more certain than this (a misspelling read as a town; a neighbourhood by a name that needs its
+# state: "Hillcrest, CA").
+GUESS_CONFIDENCE: Confidence = "medium"
 
 Status = Literal[
     "matched", "split", "overlap", "near_boundary", "uncovered", "ambiguous", "not_found", "invalid"

@@ -20,7 +20,14 @@ import numpy as np
 import numpy.typing as npt
 
 from fieldoffice.core.answer import Alternative, ClaimRef, CountyRef, Decision, Reason, ReasonCode
-from fieldoffice.core.models import CONFIDENCE_RANK, Claim, Confidence, Status, weakest
+from fieldoffice.core.models import (
+    CONFIDENCE_RANK,
+    GUESS_CONFIDENCE,
+    Claim,
+    Confidence,
+    Status,
+    weakest,
+)
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.near import NearIndex
@@ -43,8 +50,6 @@ from fieldoffice.lookup.offices import office_ref
 from fieldoffice.lookup.ranking import dominant, named_dominant
 from fieldoffice.lookup.understand import MAJOR_PLACE, Named, Place, Query
 
-# A reading of a name the data does not know as another place is never more certain than this.
-GUESS_CONFIDENCE: Confidence = "medium"
 # The largest of several places of one name, where the others get other offices: the likely one,
 # never certain.
 GUESS_OF_LARGEST: Confidence = "medium-high"

@@ -36,7 +36,7 @@ import numpy as np
 
 from fieldoffice.core import snapshot
 from fieldoffice.core.errors import DataError
-from fieldoffice.core.models import CONFIDENCE_RANK, Region
+from fieldoffice.core.models import CONFIDENCE_RANK, GUESS_CONFIDENCE, Region
 from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer, State
 
@@ -167,6 +167,17 @@ def _mention_formers(tables: AreaTables, entries: list[_Entry], formers: Sequenc
     return out
 
 
+def _as_reading(area: Area) -> Area:
+    """A neighbourhood by a name that needs its state ("Hillcrest, CA" for San Diego's) is a
+    reading: a place the data lacks may have the name too (Hillcrest, Kern County), so it is
+    never more certain than a guess."""
+    if area.kind != "neighbourhood":
+        return area
+    if area.confidence is not None and CONFIDENCE_RANK[area.confidence] <= CONFIDENCE_RANK[GUESS_CONFIDENCE]:  # fmt: skip
+        return area
+    return replace(area, confidence=GUESS_CONFIDENCE)
+
+
 def _put_entries(tables: AreaTables, entries: Sequence[_Entry]) -> None:
     """The entries' names (see load_tables): a name alone means one entry's area; with a state,
     the area in the fewest states."""
@@ -179,6 +190,7 @@ def _put_entries(tables: AreaTables, entries: Sequence[_Entry]) -> None:
                 raise DataError(f"{e.where}: the name {name!r} is already {first.where}'s")
             tables.by_key.setdefault(key, e.area)
     by_state: dict[tuple[str, str], _Entry] = {}
+    needs_state = {(st, fold(n)) for e in entries for n in e.state_names for st in e.area.states}
     for e in entries:
         for name in [*e.names, *e.state_names]:
             for st in e.area.states:
@@ -193,7 +205,7 @@ def _put_entries(tables: AreaTables, entries: Sequence[_Entry]) -> None:
                 if len(e.area.states) < len(first.area.states):
                     by_state[at] = e
     for at, e in by_state.items():
-        tables.by_state_key[at] = e.area
+        tables.by_state_key[at] = _as_reading(e.area) if at in needs_state else e.area
 
 
 def cached_tables(gaz: Gazetteer, regions: Mapping[str, Region]) -> AreaTables:
