@@ -335,6 +335,17 @@ ROWS: list[Row] = [
     r("Pahrump, CA", "not_found", offers="Pahrump, NV"),
     r("Boise, TX", "not_found", offers="Boise, ID"),
     r("Tucson, IL", "matched", "chicago", at_most="medium", offers="Tucson, AZ", unrecognised=True),
+    # -- the state abbreviations newspapers write ("W. Va.", "Calif."): the state, never another;
+    # those that are words too ("Wash", "Ore") only with their period
+    r("W. Va.", "matched", "philadelphia"),
+    r("W Va", "matched", "philadelphia"),  # never "western Virginia"
+    r("Morgantown, W. Va.", "matched", "philadelphia", fips="54061"),
+    r("Fargo, N. Dak.", "matched", "st-paul", fips="38017"),
+    r("Portland, Ore.", "matched", "seattle", fips="41051"),
+    r("Sacramento, Calif.", "matched", "san-francisco", fips="06067"),
+    r("Boston, Mass.", "matched", "boston", fips="25025"),
+    r("Car Wash", "not_found"),  # not a place in Washington
+    r("Western Virginia", "split", "washington-dc-headquarters"),  # the region, not the state
     # -- a name in letters the data cannot read is never the state it is typed with -------------
     r("Лас-Вегас, NV", "invalid"),
     r("🏜️🎰, NV", "invalid"),

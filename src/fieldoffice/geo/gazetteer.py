@@ -27,6 +27,7 @@ from fieldoffice.core.text import fold
 from fieldoffice.geo.boundaries import County, read_county_table
 from fieldoffice.geo.names import CountyNames, Squeezed, put_squeezed
 from fieldoffice.geo.places import PlaceTable, put_place_columns, read_places
+from fieldoffice.geo.state_names import DOTTED_STATES, STATE_ALIASES
 
 if TYPE_CHECKING:
     from fieldoffice.geo.index import PointIndex
@@ -35,11 +36,6 @@ if TYPE_CHECKING:
 Arrays = Mapping[str, npt.NDArray[Any]]
 _SEP = "\x1f"  # between the strings of a column (no name in the data contains it)
 _KEY_SEP = "\t"  # between state and folded name in a place key (fold never leaves one)
-# Extra names for states, beyond each one's USPS code, name and FIPS code.
-STATE_ALIASES = (
-    ("Washington State", "WA"), ("D.C.", "DC"), ("Washington DC", "DC"),
-    ("Virgin Islands", "VI"), ("Washington, D.C.", "DC"),
-)  # fmt: skip
 # The source files of the tables, and the code that turns them into tables: a new key if any change.
 TABLE_FILES = (
     "counties.geojson",
@@ -52,6 +48,7 @@ TABLE_CODE = (
     "fieldoffice.geo.gazetteer",
     "fieldoffice.geo.boundaries",
     "fieldoffice.geo.names",
+    "fieldoffice.geo.state_names",
     "fieldoffice.geo.places",
     "fieldoffice.core.text",
     "fieldoffice.core.snapshot",
@@ -511,7 +508,9 @@ class Gazetteer:
 
     # -- lookups --------------------------------------------------------------------------------
     def state(self, text: str) -> State | None:
-        return self._state_keys.get(fold(text))
+        key = fold(text)
+        dotted = DOTTED_STATES.get(key) if "." in text else None  # "W. Va.", never "Wash"
+        return self._state_keys.get(key) or (self.state_by_usps[dotted] if dotted else None)
 
     def county_point(self, fips: str) -> tuple[float, float]:
         """A county's label point (lat, lon)."""

@@ -476,6 +476,9 @@ class AreaIndex:
                     continue
                 if self._a_place_is_called(" ".join(words[: n + m])):
                     return None  # "West New York" is a town in New Jersey
+                said = " ".join(words[:n])  # "W Va", "West Va": West Virginia's letters
+                if said in (direction, direction[:1]) and self.gaz.state(f"{direction} {st.name}"):
+                    return None  # ("Western Virginia" is the region)
                 return self._compass(direction, st.usps, " ".join(words[:n]))
         return None
 
