@@ -39,6 +39,13 @@ M, U = "matched", "uncovered"
 
 # query as people type it -> (status, responsible offices, the neighbourhood's own name)
 NEIGHBOURHOODS = [
+    # mid-size cities a held-out tester tried: Corpus Christi (Nueces: Houston's), Buffalo (Erie:
+    # Detroit's), Yonkers (Westchester: New York's)
+    ("Calallen, TX", M, HOU, "Calallen"),
+    ("Flour Bluff, TX", M, HOU, "Flour Bluff"),
+    ("Black Rock, NY", M, {"detroit"}, "Black Rock (Buffalo)"),
+    ("Elmwood Village, NY", M, {"detroit"}, "Elmwood Village"),
+    ("Crestwood, Yonkers, NY", M, NYC, "Crestwood (Yonkers)"),
     # Manhattan (New York County)
     ("SoHo, NY", M, NYC, "SoHo"),
     ("SoHo", M, NYC, "SoHo"),

@@ -618,6 +618,16 @@ def test_more_regions_people_say(
 # state parks, and more vernacular regions. Each is its counties (the agency that runs it names
 # them) through the directory's territories: query -> (status, responsible offices, area's name).
 LANDMARKS = [
+    # a held-out tester's landmarks (Clark and Lincoln are Southern Nevada's; Columbia is Detroit's,
+    # Dutchess New York's; Fauquier is in no office's area; Bergen is Newark's)
+    ("Red Rock Canyon, NV", "matched", {LN}, "Red Rock Canyon National Conservation Area"),
+    ("Area 51", "matched", {LN}, "Area 51"),
+    ("Groom Lake", "matched", {LN}, "Area 51"),
+    ("Nevada Test Site", "matched", {LN}, "Nevada National Security Site"),
+    ("Stewart International Airport", "matched", {"new-york"}, "Stewart International Airport"),
+    ("Taconic State Park", "split", {"detroit", "new-york"}, "Taconic State Park"),
+    ("Bull Run Mountains", "split", {HQ}, "Bull Run Mountains"),
+    ("Palisades Interstate Park", "split", {"newark", "new-york"}, "Palisades Interstate Park"),
     # military installations
     ("Edwards Air Force Base", "split", {LN, SF}, "Edwards Air Force Base"),
     # typed with its state: still the base, which holds the Kern housing CDP of its name

@@ -25,6 +25,7 @@ from fieldoffice.lookup.suggest import (
     Suggester,
     extra_rows,
     gazetteer_arrays,
+    one_per_name,
     table_arrays,
 )
 from fieldoffice.lookup.typos import TypoReader
@@ -134,14 +135,14 @@ class Locator:
         in_state = q.split[1] if q.split is not None and len(q.text) <= MAX_QUERY else None
         if in_state is None and _ZIP_ONLY.match(q.text):
             return None, self.decider.unknown_zip()
-        suggestions = self.suggester.suggest(q.text, q.split[1].usps if q.split else None)
+        suggestions = one_per_name(self.suggester.suggest(q.text, q.split[1].usps if q.split else None))  # fmt: skip
         if in_state is not None and q.split is not None:  # a word more or less first
             key = fold(q.split[0])
             near = self.word_neighbours.of(key, in_state.usps)  # Burke Centre: Burke
             # then the places of the name in other states, largest first (Tucson, NV: Tucson, AZ)
             named = self.understander.placenames.of_key(key)[:3]
             near += [f"{c.name}, {c.state}" for c in named if c.state != in_state.usps]
-            suggestions = list(dict.fromkeys(near + suggestions))[:5]
+            suggestions = one_per_name(near + suggestions)[:5]
         if in_state is None:
             return None, self.decider.nothing_matches(q.text, suggestions)
         top = reading.top if reading is not None else None
@@ -164,7 +165,7 @@ class Locator:
         """Real names close to what was typed (states, counties, places, named areas): most
         similar first, then the larger; none padded in when nothing is close."""
         split = self.understander.split_state(query)
-        return self.suggester.suggest(query, split[1].usps if split else None, limit=limit)
+        return one_per_name(self.suggester.suggest(query, split[1].usps if split else None, limit=limit))  # fmt: skip
 
     # -- answers ----------------------------------------------------------------------------------
     def answer(self, q: str, place: Place | None, d: Decision) -> Answer:

@@ -32,6 +32,7 @@ import numpy.typing as npt
 from fieldoffice.core.models import Office
 from fieldoffice.core.text import fold
 from fieldoffice.geo.gazetteer import Gazetteer, StrColumn
+from fieldoffice.geo.names import squeeze
 from fieldoffice.lookup.named_areas import Area
 
 SUGGEST_CUTOFF = 70  # rapidfuzz ratio, 0-100: below it a name is not offered at all
@@ -337,6 +338,15 @@ class NameTable:
         run = np.cumsum(count) - count  # where each name's entries begin in the answer
         at = np.arange(int(count.sum())) + np.repeat(start - run, count)
         return self.entries[at].astype(np.int64), np.repeat(scores, count)
+
+
+def one_per_name(labels: Iterable[str]) -> list[str]:
+    """Labels, each name once however it is written ("McAllen, TX", "Mcallen, TX" and "Mc Allen,
+    TX" are one offer: the first)."""
+    seen: dict[str, str] = {}
+    for label in labels:
+        seen.setdefault(squeeze(fold(label)), label)
+    return list(seen.values())
 
 
 class Suggester:
