@@ -82,6 +82,11 @@ PARTS: list[Row] = [
     r("Springfield, Sangamon County, IL", "matched", "chicago", fips="17167"),
     r("Fort Worth, Tarrant, TX", "matched", "dallas", fips="48439"),
     r(f"{NOWHERE}, Jkpql, TX", "not_found"),  # nothing named that the data knows
+    # "Part, City" with no state: in the city's largest place where it outweighs the others
+    r("Crestwood, Yonkers", "matched", "new-york", at_most="medium-high"),
+    r("Sunset Heights, El Paso", "matched", "el-paso", at_most="medium-high"),
+    r(f"{NOWHERE}, Houston", "matched", "houston", at_most="medium", within="Houston, TX"),
+    r(f"{NOWHERE}, Springfield", "not_found"),  # no Springfield outweighs the others
 ]
 # fmt: on
 

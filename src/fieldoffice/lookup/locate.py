@@ -18,8 +18,9 @@ from fieldoffice.core.errors import InvalidInput
 from fieldoffice.core.text import fold
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.index import check_coordinates
-from fieldoffice.lookup.decide import Decider, decider, near_index_of
+from fieldoffice.lookup.decide import GUESS_OF_LARGEST, Decider, at_most, decider, near_index_of
 from fieldoffice.lookup.named_areas import AreaIndex
+from fieldoffice.lookup.ranking import named_dominant
 from fieldoffice.lookup.suggest import (
     NameTable,
     Suggester,
@@ -135,6 +136,11 @@ class Locator:
         in_state = q.split[1] if q.split is not None and len(q.text) <= MAX_QUERY else None
         if in_state is None and _ZIP_ONLY.match(q.text):
             return None, self.decider.unknown_zip()
+        in_city = self.in_city(q) if in_state is None else None
+        if in_city is not None:  # "Black Rock, Buffalo": in Buffalo, NY, the largest by far
+            place, d = self.dispatch(in_city)
+            if place is not None:
+                return place, at_most(d, GUESS_OF_LARGEST)
         suggestions = one_per_name(self.suggester.suggest(q.text, q.split[1].usps if q.split else None))  # fmt: skip
         if in_state is not None and q.split is not None:  # a word more or less first
             key = fold(q.split[0])
@@ -152,6 +158,17 @@ class Locator:
         if d.status == "not_found":
             return None, d
         return self.understander.state(in_state), d
+
+    def in_city(self, q: Query) -> Query | None:
+        """'Part, City' with no state, where one place of the city's name outweighs the others:
+        the query read again with that place's state."""
+        head, _, tail = q.text.rpartition(",")
+        if not head.strip() or self.gaz.state(tail) is not None:
+            return None
+        named, top = self.understander.places_of(fold(tail))
+        if top is None or top.state is None or not named_dominant(named):
+            return None
+        return self.understander.read_query(f"{q.text}, {top.state}", self)
 
     def locate_point(self, *, lat: float, lon: float, query: str | None = None) -> Answer:
         q = query if query is not None else f"{lat}, {lon}"
