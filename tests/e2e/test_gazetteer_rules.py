@@ -85,8 +85,11 @@ PARTS: list[Row] = [
     # "Part, City" with no state: in the city's largest place where it outweighs the others
     r("Crestwood, Yonkers", "matched", "new-york", at_most="medium-high"),
     r("Sunset Heights, El Paso", "matched", "el-paso", at_most="medium-high"),
-    r(f"{NOWHERE}, Houston", "matched", "houston", at_most="medium", within="Houston, TX"),
+    r(f"{NOWHERE}, Houston", "not_found", offers="Houston, TX"),  # two readings: offered only
     r(f"{NOWHERE}, Springfield", "not_found"),  # no Springfield outweighs the others
+    r("Windsor, Ontario", "not_found"),  # no part known in Ontario, CA: never a guess there
+    r("Tijuana, Mexico", "not_found"),  # nor in Mexico, MO
+    r("Niagara Falls, Ontario", "not_found"),
 ]
 # fmt: on
 
@@ -350,6 +353,10 @@ ROWS: list[Row] = [
     r("Sacramento, Calif.", "matched", "san-francisco", fips="06067"),
     r("Boston, Mass.", "matched", "boston", fips="25025"),
     r("Car Wash", "not_found"),  # not a place in Washington
+    r("Waco, Tex", "matched", "san-antonio", fips="48309"),  # after a comma, only a state stands
+    r("EL CAJON, CALIF", "matched", "san-diego", fips="06073"),
+    r("Boise, Ida.", "matched", "seattle", fips="16001"),
+    r("New York State", "split", "new-york", "detroit"),
     r("Western Virginia", "split", "washington-dc-headquarters"),  # the region, not the state
     # -- a name in letters the data cannot read is never the state it is typed with -------------
     r("Лас-Вегас, NV", "invalid"),

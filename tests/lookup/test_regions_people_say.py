@@ -632,6 +632,8 @@ LANDMARKS = [
     ("Edwards Air Force Base", "split", {LN, SF}, "Edwards Air Force Base"),
     # typed with its state: still the base, which holds the Kern housing CDP of its name
     ("Edwards Air Force Base, CA", "split", {LN, SF}, "Edwards Air Force Base"),
+    ("Edwards AFB, CA", "split", {LN, SF}, "Edwards Air Force Base"),  # as the base is written
+    ("Nellis AFB", "matched", {LN}, "Nellis Air Force Base"),
     (
         "Naval Air Weapons Station China Lake",
         "split",

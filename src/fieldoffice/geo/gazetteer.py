@@ -507,9 +507,9 @@ class Gazetteer:
         return CountyNames(self.counties, (names, shorts))
 
     # -- lookups --------------------------------------------------------------------------------
-    def state(self, text: str) -> State | None:
-        key = fold(text)
-        dotted = DOTTED_STATES.get(key) if "." in text else None  # "W. Va.", never "Wash"
+    def state(self, text: str, *, abbreviated: bool = False) -> State | None:
+        key = fold(text)  # (abbreviated: where only a state can stand, "Waco, Tex"; else "W. Va.")
+        dotted = DOTTED_STATES.get(key) if "." in text or abbreviated else None
         return self._state_keys.get(key) or (self.state_by_usps[dotted] if dotted else None)
 
     def county_point(self, fips: str) -> tuple[float, float]:

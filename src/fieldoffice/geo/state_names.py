@@ -8,6 +8,11 @@ STATE_ALIASES = (
     ("Virgin Islands", "VI"), ("Washington, D.C.", "DC"),
     # two-word abbreviations, with or without their periods (no word is written so)
     ("W Va", "WV"), ("N Dak", "ND"), ("S Dak", "SD"), ("N Mex", "NM"),
+    # newspapers' abbreviations that are no word, with or without their period
+    ("Calif", "CA"), ("Ariz", "AZ"), ("Colo", "CO"), ("Okla", "OK"), ("Tenn", "TN"),
+    ("Penna", "PA"), ("Wisc", "WI"), ("Nebr", "NE"), ("Oreg", "OR"), ("Kans", "KS"),
+    ("Minn", "MN"), ("Mich", "MI"), ("Fla", "FL"), ("Wyo", "WY"),
+    ("New York State", "NY"),
 )  # fmt: skip
 # The abbreviations newspapers and the GPO write with a period ("W. Va.", "Calif.", "N. Dak."): a
 # state only where the text has a period, as many are words too ("Wash", "Ore", "Miss").
@@ -19,4 +24,5 @@ DOTTED_STATES = {
     "n c": "NC", "n d": "ND", "n dak": "ND", "okla": "OK", "ore": "OR", "oreg": "OR",
     "penn": "PA", "penna": "PA", "r i": "RI", "s c": "SC", "s d": "SD", "s dak": "SD",
     "tenn": "TN", "tex": "TX", "wash": "WA", "w va": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
+    "ida": "ID",
 }  # fmt: skip

@@ -137,11 +137,15 @@ class Locator:
         if in_state is None and _ZIP_ONLY.match(q.text):
             return None, self.decider.unknown_zip()
         in_city = self.in_city(q) if in_state is None else None
+        city: list[str] = []
         if in_city is not None:  # "Black Rock, Buffalo": in Buffalo, NY, the largest by far
             place, d = self.dispatch(in_city)
-            if place is not None:
+            # only a part known there: "Windsor, Ontario" is no place in Ontario, CA (offered)
+            if place is not None and not place.detail.get("within"):
                 return place, at_most(d, GUESS_OF_LARGEST)
-        suggestions = one_per_name(self.suggester.suggest(q.text, q.split[1].usps if q.split else None))  # fmt: skip
+            city = [place.name] if place is not None else []
+        found = self.suggester.suggest(q.text, q.split[1].usps if q.split else None)
+        suggestions = one_per_name(city + found)[:5]
         if in_state is not None and q.split is not None:  # a word more or less first
             key = fold(q.split[0])
             near = self.word_neighbours.of(key, in_state.usps)  # Burke Centre: Burke

@@ -355,7 +355,7 @@ class Understander:
         """'Reno, NV' / 'Reno NV' / 'Santa Fe, New Mexico' -> ('Reno', <NV>)."""
         if "," in q:
             head, _, tail = q.rpartition(",")
-            st = self.gaz.state(tail)
+            st = self.gaz.state(tail, abbreviated=True)
             if st is not None and head.strip():
                 return head.strip(), st
         words = q.replace(",", " ").split()
