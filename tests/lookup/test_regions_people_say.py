@@ -628,6 +628,21 @@ LANDMARKS = [
     ("Taconic State Park", "split", {"detroit", "new-york"}, "Taconic State Park"),
     ("Bull Run Mountains", "split", {HQ}, "Bull Run Mountains"),
     ("Palisades Interstate Park", "split", {"newark", "new-york"}, "Palisades Interstate Park"),
+    # a second tester's (Bosque and Hill are San Antonio's, Johnson Dallas's; Live Oak Houston's,
+    # McMullen San Antonio's; Harrison and Marion Dallas's, Caddo Parish New Orleans's; Jefferson,
+    # WV Philadelphia's, Washington, MD and Loudoun Headquarters')
+    ("Lake Whitney", "split", {SA, DAL}, "Lake Whitney"),
+    ("Choke Canyon Reservoir", "split", {HOU, SA}, "Choke Canyon Reservoir"),
+    ("Caddo Lake", "split", {DAL, "new-orleans"}, "Caddo Lake"),
+    (
+        "Harpers Ferry National Historical Park",
+        "split",
+        {"philadelphia", HQ},
+        "Harpers Ferry National Historical Park",
+    ),
+    ("Statue of Liberty", "matched", {"new-york"}, "Liberty Island"),
+    ("Mount Whitney", "matched", {SF}, "Mount Whitney"),  # Inyo and Tulare: both San Francisco's
+    ("Ontario International Airport", "matched", {LN}, "Ontario International Airport"),
     # military installations
     ("Edwards Air Force Base", "split", {LN, SF}, "Edwards Air Force Base"),
     # typed with its state: still the base, which holds the Kern housing CDP of its name
