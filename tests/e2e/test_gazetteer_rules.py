@@ -90,6 +90,7 @@ PARTS: list[Row] = [
     r("Windsor, Ontario", "not_found"),  # no part known in Ontario, CA: never a guess there
     r("Tijuana, Mexico", "not_found"),  # nor in Mexico, MO
     r("Niagara Falls, Ontario", "not_found"),
+    r("Qxzv, St Paul", "not_found"),  # read as a street in St. Paul: the part is still unknown
 ]
 # fmt: on
 
@@ -330,6 +331,7 @@ ROWS: list[Row] = [
     r("Hoopa Valley Indian Reservation, CA", "matched", "san-francisco", fips="06023"),
     r("Hoopa Valley Indian Reservationnnnnnnnnnnnnnn, CA", "not_found"),  # no word was cut there
     r("Hoopa Valley Indian Reservation Road, CA", "not_found"),
+    r("Lava Beds National Monument Road, CA", "not_found"),  # the USPS kept that name whole
     r("Town of , NY", "not_found"),  # no name after "of": never the state's letters ("Ny, NY")
     # two places of one name in one state, offered by their counties, as typeable
     r("Lafayette", "ambiguous", offers="Lafayette (Macon County), TN"),
@@ -357,6 +359,10 @@ ROWS: list[Row] = [
     r("EL CAJON, CALIF", "matched", "san-diego", fips="06073"),
     r("Boise, Ida.", "matched", "seattle", fips="16001"),
     r("New York State", "split", "new-york", "detroit"),
+    r("West Va", "matched", "philadelphia"),
+    r("Colo", "matched", "st-paul", fips="19169"),  # Colo, Iowa; Colorado is "Colo."
+    r("Montrose, Tex", "matched", "houston", at_most="medium"),  # an area's state, after a comma
+    r("Summerlin, Nev", "matched", "laguna-niguel", fips="32003"),
     r("Western Virginia", "split", "washington-dc-headquarters"),  # the region, not the state
     # -- a name in letters the data cannot read is never the state it is typed with -------------
     r("Лас-Вегас, NV", "invalid"),
@@ -402,3 +408,11 @@ def test_rule(loc: Locator, row: Row) -> None:
     if row.within is not None:
         assert a.reason_params.get("within", {}).get("place") == row.within, sentence(a)
         assert a.location is not None and a.location.name == row.within
+
+
+def test_a_part_in_a_city_at_the_length_limit_is_answered(loc: Locator) -> None:
+    """'Part, City' of 300 characters: the state it is read with must not make it too long to
+    answer (it crashed the lookup, and a batch with it)."""
+    a = loc.locate("a" * 291 + ", Yonkers")
+    assert a.status == "not_found", sentence(a)
+    assert loc.locate("...").status == "not_found"  # punctuation is no ZIP code

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from fieldoffice.core.answer import Answer, Decision, Reason, ReasonCode
 from fieldoffice.core.models import STATUSES
-from fieldoffice.core.text import ZIP4_DASH
+from fieldoffice.core.text import ZIP4_SEPARATOR
 from fieldoffice.directory.context import Context
 from fieldoffice.geo.index import INVALID, NO_POLYGON
 from fieldoffice.lookup.decide import Decider, decider
@@ -241,7 +241,7 @@ def with_offices_nearby(
     return tuple(extra)
 
 
-ZIP_TEXT = rf"^[0-9]{{5}}(?:[{ZIP4_DASH}\s]?[0-9]{{4}})?$"  # as understand.py's _ZIP
+ZIP_TEXT = rf"^[0-9]{{5}}(?:[{ZIP4_SEPARATOR}]?[0-9]{{4}})?$"  # as understand.py's _ZIP
 # A number a spreadsheet made of a ZIP code: leading zeros lost (2108 for 02108: 3 or 4 digits,
 # never starting with 0), or written as a float (10001.0). Read as the ZIP, and the row says so.
 ZIP_AS_NUMBER = r"^(?:[1-9][0-9]{2,3}|[0-9]{5})(?:\.0+)?$"

@@ -26,9 +26,11 @@ def fold(text: str) -> str:
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
-# ZIP+4's dash as people paste it, for a regex character class (Python's and Arrow's): a hyphen,
-# a Unicode dash (hyphen to horizontal bar, minus), "_" or "."
+# What people paste between a ZIP and its +4, for a regex character class read alike by Python
+# and Arrow (RE2's \s is ASCII only): a hyphen, a Unicode dash (hyphen to horizontal bar, minus),
+# "_", ".", or a space (ASCII, no-break, the typographic ones, ideographic)
 ZIP4_DASH = "\\-\u2010-\u2015\u2212_."
+ZIP4_SEPARATOR = ZIP4_DASH + " \t\u00a0\u2000-\u200a\u202f\u205f\u3000"
 
 
 def unread(text: str) -> str:

@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-# Extra names for states, beyond each one's USPS code, name and FIPS code.
+# Extra names for states, always read as the state.
 STATE_ALIASES = (
     ("Washington State", "WA"), ("D.C.", "DC"), ("Washington DC", "DC"),
-    ("Virgin Islands", "VI"), ("Washington, D.C.", "DC"),
-    # two-word abbreviations, with or without their periods (no word is written so)
-    ("W Va", "WV"), ("N Dak", "ND"), ("S Dak", "SD"), ("N Mex", "NM"),
-    # newspapers' abbreviations that are no word, with or without their period
-    ("Calif", "CA"), ("Ariz", "AZ"), ("Colo", "CO"), ("Okla", "OK"), ("Tenn", "TN"),
+    ("Virgin Islands", "VI"), ("Washington, D.C.", "DC"), ("New York State", "NY"),
+    # abbreviations that are no word and no place's name, with or without their periods
+    ("W Va", "WV"), ("West Va", "WV"), ("W Virginia", "WV"), ("N Dak", "ND"), ("S Dak", "SD"),
+    ("N Mex", "NM"), ("Calif", "CA"), ("Ariz", "AZ"), ("Okla", "OK"), ("Tenn", "TN"),
     ("Penna", "PA"), ("Wisc", "WI"), ("Nebr", "NE"), ("Oreg", "OR"), ("Kans", "KS"),
-    ("Minn", "MN"), ("Mich", "MI"), ("Fla", "FL"), ("Wyo", "WY"),
-    ("New York State", "NY"),
+    ("Mich", "MI"), ("Fla", "FL"), ("Wyo", "WY"),
 )  # fmt: skip
-# The abbreviations newspapers and the GPO write with a period ("W. Va.", "Calif.", "N. Dak."): a
-# state only where the text has a period, as many are words too ("Wash", "Ore", "Miss").
+# The abbreviations newspapers and the GPO write that are also words or places' names ("Wash",
+# "Ore", "Miss"; Colo, Iowa): a state only where the text has a period ("Seattle, Wash.") or where
+# nothing but a state can stand (after a comma: "Waco, Tex"; see Gazetteer.state).
 DOTTED_STATES = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "cal": "CA", "calif": "CA", "colo": "CO",
-    "conn": "CT", "del": "DE", "fla": "FL", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS",
-    "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mont": "MT", "neb": "NE",
-    "nebr": "NE", "nev": "NV", "n h": "NH", "n j": "NJ", "n m": "NM", "n mex": "NM", "n y": "NY",
-    "n c": "NC", "n d": "ND", "n dak": "ND", "okla": "OK", "ore": "OR", "oreg": "OR",
-    "penn": "PA", "penna": "PA", "r i": "RI", "s c": "SC", "s d": "SD", "s dak": "SD",
-    "tenn": "TN", "tex": "TX", "wash": "WA", "w va": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY",
-    "ida": "ID",
+    "ala": "AL", "ark": "AR", "cal": "CA", "colo": "CO", "conn": "CT", "del": "DE", "ida": "ID",
+    "ill": "IL", "ind": "IN", "kan": "KS", "mass": "MA", "minn": "MN", "miss": "MS", "mont": "MT",
+    "neb": "NE", "nev": "NV", "n h": "NH", "n j": "NJ", "n m": "NM", "n y": "NY", "n c": "NC",
+    "n d": "ND", "ore": "OR", "penn": "PA", "r i": "RI", "s c": "SC", "s d": "SD", "tex": "TX",
+    "wash": "WA", "wis": "WI",
 }  # fmt: skip

@@ -140,8 +140,9 @@ class Locator:
         city: list[str] = []
         if in_city is not None:  # "Black Rock, Buffalo": in Buffalo, NY, the largest by far
             place, d = self.dispatch(in_city)
-            # only a part known there: "Windsor, Ontario" is no place in Ontario, CA (offered)
-            if place is not None and not place.detail.get("within"):
+            # only a part known there: "Windsor, Ontario" is no place in Ontario, CA (offered),
+            # nor "Qxzv" in St Paul, though it reads as a street there
+            if place is not None and place.kind != "address" and not place.detail.get("within"):
                 return place, at_most(d, GUESS_OF_LARGEST)
             city = [place.name] if place is not None else []
         found = self.suggester.suggest(q.text, q.split[1].usps if q.split else None)
@@ -172,7 +173,10 @@ class Locator:
         named, top = self.understander.places_of(fold(tail))
         if top is None or top.state is None or not named_dominant(named):
             return None
-        return self.understander.read_query(f"{q.text}, {top.state}", self)
+        try:
+            return self.understander.read_query(f"{q.text}, {top.state}", self)
+        except InvalidInput:  # the state made it too long: no reading
+            return None
 
     def locate_point(self, *, lat: float, lon: float, query: str | None = None) -> Answer:
         q = query if query is not None else f"{lat}, {lon}"

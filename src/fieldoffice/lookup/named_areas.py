@@ -441,13 +441,13 @@ class AreaIndex:
         """The readings of text as a name then its state: "X, ST", "X ST", "X New York"."""
         head, _, tail = text.rpartition(",")
         words = text.split()
-        candidates = [(head, tail)] if head else []
+        candidates = [(head, tail, True)] if head else []  # (after a comma: "Montrose, Tex")
         for n in (2, 1):  # "West Texas TX", "Long Island New York"
             if len(words) > n:
-                candidates.append((" ".join(words[:-n]), " ".join(words[-n:])))
+                candidates.append((" ".join(words[:-n]), " ".join(words[-n:]), False))
         out = []
-        for rest, st_text in candidates:
-            st = self.gaz.state(st_text.strip())
+        for rest, st_text, after_comma in candidates:
+            st = self.gaz.state(st_text.strip(), abbreviated=after_comma)
             if st is not None and rest.strip():
                 out.append((rest, st))
         return out
@@ -476,7 +476,7 @@ class AreaIndex:
                     continue
                 if self._a_place_is_called(" ".join(words[: n + m])):
                     return None  # "West New York" is a town in New Jersey
-                said = " ".join(words[:n])  # "W Va", "West Va": West Virginia's letters
+                said = " ".join(words[:n])  # "W Va", "West Va": West Virginia's (state_names.py)
                 if said in (direction, direction[:1]) and self.gaz.state(f"{direction} {st.name}"):
                     return None  # ("Western Virginia" is the region)
                 return self._compass(direction, st.usps, " ".join(words[:n]))

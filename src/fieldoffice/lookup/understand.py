@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from fieldoffice.core.errors import InvalidInput
-from fieldoffice.core.text import ZIP4_DASH, fold, unread
+from fieldoffice.core.text import ZIP4_DASH, ZIP4_SEPARATOR, fold, unread
 from fieldoffice.geo.boundaries import County
 from fieldoffice.geo.gazetteer import Gazetteer, State, Zip
 from fieldoffice.geo.placenames import PlaceNames
@@ -25,9 +25,9 @@ __all__ = ["MAX_QUERY", "Lexicon", "Named", "Place", "Query", "Reading", "Unders
 
 # A ZIP code is ASCII digits (as batch reads them); other digits ("٨٩٥٠١") are refused as
 # digits that are not a ZIP code, in both doors.
-_ZIP = re.compile(rf"^\s*([0-9]{{5}})(?:[{ZIP4_DASH}\s]?([0-9]{{4}}))?\s*$")
+_ZIP = re.compile(rf"^\s*([0-9]{{5}})(?:[{ZIP4_SEPARATOR}]?([0-9]{{4}}))?\s*$")
 _TRAILING_ZIP = re.compile(rf"[\s,]+([0-9]{{5}})(?:[{ZIP4_DASH}]([0-9]{{4}}))?\s*$")
-_DIGITS = re.compile(rf"^\s*[\d\s{ZIP4_DASH}]+\s*$")
+_DIGITS = re.compile(rf"^\s*(?=[^\d]*\d)[\d\s{ZIP4_DASH}]+\s*$")  # (a digit: "..." is no ZIP)
 _IN_COUNTY = re.compile(r"^(.*?)\s*\((.+?)\)\s*$")  # "Woodlawn (Fairfax County)"
 # a place's legal name ("City of Oxnard", "Town of Hempstead"): the place of the name after it
 _LEGAL_NAME = re.compile(r"^(?:the\s+)?(?:city|town|village|borough|township)\s+of\s+(.+)$", re.I)
@@ -93,7 +93,7 @@ class Query(NamedTuple):
     the place it names as it stands, the state it ends with (`split`: the name before it, and the
     state), the named area it names (`area`, and `area_place`, the area as a place, with whether
     the place is named as the area's words or as typed before its state: see
-    Understander.named_as), and what else it may mean (`elsewhere`: the places of a name without
+    named_as), and what else it may mean (`elsewhere`: the places of a name without
     its state or a misspelt one, of a state's name, or of a former county's)."""
 
     text: str
@@ -283,7 +283,10 @@ class Understander:
         found = self.gaz.geoplaces.named(st.usps, key)
         if found:
             return self.geo_place(found[0], found[1:])
-        zips = self.gaz.place_zips(st.usps, key) or self.gaz.place_zips(st.usps, cut_short(rest))
+        zips = self.gaz.place_zips(st.usps, key)
+        if not zips and cut_short(rest):  # the name the USPS cut ("... Indian Reservat")
+            key = cut_short(rest)
+            zips = self.gaz.place_zips(st.usps, key)
         if not zips:
             fips = self.gaz.county_names.resolve(st.usps, rest)  # "Washoe, NV"
             if fips is not None:
@@ -294,9 +297,7 @@ class Understander:
         pts = [(z.lat, z.lon) for z in zips if z.lat is not None and z.lon is not None]
         lat = sum(p[0] for p in pts) / len(pts) if pts else None
         lon = sum(p[1] for p in pts) / len(pts) if pts else None
-        name = self.gaz.place_names[
-            (st.usps, key if self.gaz.place_zips(st.usps, key) else cut_short(rest))
-        ]
+        name = self.gaz.place_names[(st.usps, key)]
         return Place(
             "place",
             f"{name}, {st.usps}",
@@ -469,13 +470,14 @@ USPS_NAME_LENGTH = 28  # the USPS cuts a city name in its files to this many cha
 
 def cut_short(name: str) -> str:
     """A name longer than the USPS keeps, folded as the USPS file cut it ("Hoopa Valley Indian
-    Reservation": "hoopa valley indian reservat"); "" for a name it keeps whole, or one that goes
-    on past the end of the word cut ("... Reservation Road", "... Reservationnnnnnnnnnnnnnn")."""
+    Reservation": "hoopa valley indian reservat"), where the cut falls inside a word and what was
+    typed past it is a word's end (letters, at most 12); else "" ("... Monument Road", a word after
+    a whole name; "... Reservationnnnnnnnnnnnnnn")."""
     name = name.strip()
-    rest = name[USPS_NAME_LENGTH:]
-    if not rest or len(rest) > 12 or not rest.isalpha():
+    kept, rest = name[:USPS_NAME_LENGTH], name[USPS_NAME_LENGTH:]
+    if not rest or len(rest) > 12 or not rest.isalpha() or not kept[-1:].isalpha():
         return ""
-    return fold(name[:USPS_NAME_LENGTH])
+    return fold(kept)
 
 
 def with_town(gaz: Gazetteer, place: Place, split: tuple[str, State] | None) -> None:
