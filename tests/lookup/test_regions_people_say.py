@@ -604,16 +604,6 @@ MORE_REGIONS = [
 ]
 
 
-@pytest.mark.parametrize(("query", "status", "offices", "name"), MORE_REGIONS)
-def test_more_regions_people_say(
-    locator: Locator, query: str, status: str, offices: set[str], name: str
-) -> None:
-    a = locator.locate(query)
-    assert a.location is not None and a.location.kind == "area", sentence(a)
-    assert a.location.name == name, sentence(a)
-    assert (a.status, {o.id for o in a.responsible}) == (status, offices), sentence(a)
-
-
 # Landmarks people name as places: military installations, national forests, airports, dams, lakes,
 # state parks, and more vernacular regions. Each is its counties (the agency that runs it names
 # them) through the directory's territories: query -> (status, responsible offices, area's name).
@@ -1254,10 +1244,11 @@ LANDMARKS = [
 ]
 
 
-@pytest.mark.parametrize(("query", "status", "offices", "name"), LANDMARKS)
-def test_landmarks_people_name(
+@pytest.mark.parametrize(("query", "status", "offices", "name"), MORE_REGIONS + LANDMARKS)
+def test_more_regions_people_say(
     locator: Locator, query: str, status: str, offices: set[str], name: str
 ) -> None:
+    """MORE_REGIONS and LANDMARKS: each the named area, with the offices of its counties."""
     a = locator.locate(query)
     assert a.location is not None and a.location.kind == "area", sentence(a)
     assert a.location.name == name, sentence(a)

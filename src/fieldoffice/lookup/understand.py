@@ -284,9 +284,9 @@ class Understander:
         if found:
             return self.geo_place(found[0], found[1:])
         zips = self.gaz.place_zips(st.usps, key)
-        if not zips and cut_short(rest):  # the name the USPS cut ("... Indian Reservat")
-            key = cut_short(rest)
-            zips = self.gaz.place_zips(st.usps, key)
+        cut = "" if zips else cut_short(rest)  # the name the USPS cut ("... Indian Reservat")
+        if cut:
+            key, zips = cut, self.gaz.place_zips(st.usps, cut)
         if not zips:
             fips = self.gaz.county_names.resolve(st.usps, rest)  # "Washoe, NV"
             if fips is not None:

@@ -82,6 +82,20 @@ def sentence(answer: Answer, gettext: Gettext = _english) -> str:
     return words(Reason(answer.reason_code, answer.reason_params), where_of(answer), gettext)
 
 
+def _not_recognised(w: _Words, p: Mapping[str, Any]) -> str:
+    """What of the query the data did not know: the whole name, where the state alone decides
+    ("Foo, NV"), or a part inside a place it names ("Montrose, Houston, TX"); "" if neither."""
+    if p.get("unrecognised"):
+        u = p["unrecognised"]
+        return w(_("'%(query)s' is not a place the data knows; every place it may be in %(state)s has this answer."),
+                 query=u["query"], state=u["state"])  # fmt: skip
+    if p.get("within"):
+        u = p["within"]
+        return w(_("'%(part)s' is not a place the data knows in %(place)s; the answer is for %(place)s, which the query names."),
+                 part=u["part"], place=u["place"])  # fmt: skip
+    return ""
+
+
 def _too_long(answer: Answer) -> bool:
     return answer.reason_code is ReasonCode.UNREADABLE and len(answer.query) > MAX_QUERY
 
@@ -108,20 +122,11 @@ def words(reason: Reason, where: str | None, gettext: Gettext = _english, *, bri
                      others="; ".join(p["candidates"])) + " " + text  # fmt: skip
         else:
             text = w(_("Read as %(place)s, a guess."), place=p["read_as"]) + " " + text
-    if p.get("unrecognised"):
-        u = p["unrecognised"]
-        if brief:
-            text = w(_("place not recognised; %(reason)s"), reason=text)
-        else:
-            text = w(_("'%(query)s' is not a place the data knows; every place it may be in %(state)s has this answer."),
-                     query=u["query"], state=u["state"]) + " " + text  # fmt: skip
-    if p.get("within"):  # "Montrose, Houston, TX"
-        u = p["within"]
-        if brief:
-            text = w(_("place not recognised; %(reason)s"), reason=text)
-        else:
-            text = w(_("'%(part)s' is not a place the data knows in %(place)s; the answer is for %(place)s, which the query names."),
-                     part=u["part"], place=u["place"]) + " " + text  # fmt: skip
+    unknown = _not_recognised(w, p)
+    if unknown:
+        text = (
+            w(_("place not recognised; %(reason)s"), reason=text) if brief else f"{unknown} {text}"
+        )
     if p.get("zip_read"):  # a batch cell repaired before it was read: 2108 for 02108
         read = p["zip_read"]
         if brief:
