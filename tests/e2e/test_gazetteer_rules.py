@@ -410,6 +410,14 @@ def test_rule(loc: Locator, row: Row) -> None:
         assert a.location is not None and a.location.name == row.within
 
 
+def test_a_neighbourhood_in_its_city_is_no_place_of_the_same_name(loc: Locator) -> None:
+    """ "Bed-Stuy, Brooklyn, NY" is the neighbourhood; Brooklyn is where it is, not another place
+    the name may mean."""
+    a = loc.locate("Bed-Stuy, Brooklyn, NY")
+    assert a.location is not None and a.location.name == "Bedford-Stuyvesant", sentence(a)
+    assert not a.alternatives and "Also a place" not in sentence(a), sentence(a)
+
+
 def test_a_part_in_a_city_at_the_length_limit_is_answered(loc: Locator) -> None:
     """'Part, City' of 300 characters: the state it is read with must not make it too long to
     answer (it crashed the lookup, and a batch with it)."""

@@ -159,7 +159,7 @@ class Understander:
         if area is None and place is not None and within is not None:  # "Bed-Stuy, Brooklyn, NY"
             inner = lexicon.areas.match(f"{within['part']}, {place.state}")
             if inner is not None and set(inner.counties) <= set(place.counties):
-                area = inner  # a neighbourhood known as an area, in the place named
+                area, place = inner, None  # the neighbourhood, not a place of its name
         elsewhere = None
         # a name that names nothing as it stands may be a place's without its state; a former
         # county's name ("Dade County") still names the counties called so today
